@@ -1,0 +1,18 @@
+/**
+ * The `zerotick` command. Each subcommand lives in its own file and registers itself on the
+ * program; this file only wires them together and turns a thrown error into a message and an
+ * exit code (never a stack trace for bad input).
+ */
+import { Command } from 'commander';
+
+const program = new Command('zerotick')
+  .description('low-latency market-data trading gateway')
+  .showHelpAfterError();
+
+// Subcommands register here, one line each.
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`zerotick: ${message}\n`);
+  process.exitCode = 1;
+});

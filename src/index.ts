@@ -1,0 +1,3 @@
+/** The public surface of the zerotick package. */
+export * from './sbe/ir.js';
+export * from './sbe/diagnostics.js';
