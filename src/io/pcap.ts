@@ -1,0 +1,640 @@
+/**
+ * Reads UDP datagrams out of a pcap or pcapng capture held whole in one buffer.
+ *
+ * The capture is one region (a Buffer from readFileSync today; a mapped file later: the reader
+ * only needs a Uint8Array over it), viewed by one DataView created once. Each datagram comes out
+ * as an (offset, length) pair into that region plus its timestamp and addresses, written into a
+ * caller-owned `UdpDatagram` record: nothing is allocated or copied per packet, so a replay or a
+ * backtest can run the feed handler straight over the file. Offsets are file offsets, which is
+ * also what every error message names.
+ *
+ * Packets we cannot hand out whole (IP fragments, non-IPv4, non-UDP, records cut short by the
+ * snap length, headers that contradict each other, unknown link types in pcapng) are skipped and
+ * counted by reason in `skipped`. A file whose structure is broken (bad magic, a record running
+ * past the end of the file, a pcapng block whose lengths disagree) stops the reader with a
+ * `CaptureFormatError` naming the byte offset: past that point nothing can be trusted.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  DLT_RAW_BSD,
+  DLT_RAW_OPENBSD,
+  ETHERNET_HEADER_LENGTH,
+  ETHERNET_TYPE_OFFSET,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_QINQ,
+  ETHERTYPE_VLAN,
+  IPV4_DESTINATION_OFFSET,
+  IPV4_FLAGS_FRAGMENT_OFFSET,
+  IPV4_FRAGMENT_OFFSET_MASK,
+  IPV4_MIN_HEADER_LENGTH,
+  IPV4_MORE_FRAGMENTS,
+  IPV4_PROTOCOL_OFFSET,
+  IPV4_PROTOCOL_UDP,
+  IPV4_SOURCE_OFFSET,
+  IPV4_TOTAL_LENGTH_OFFSET,
+  IPV4_VERSION,
+  IPV4_VERSION_IHL_OFFSET,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_RAW,
+  MAX_CAPTURED_LENGTH,
+  PCAPNG_BLOCK_OVERHEAD,
+  PCAPNG_BLOCK_TOTAL_LENGTH_OFFSET,
+  PCAPNG_BLOCK_TRAILER_LENGTH,
+  PCAPNG_BLOCK_TYPE_OFFSET,
+  PCAPNG_BYTE_ORDER_MAGIC,
+  PCAPNG_DEFAULT_TSRESOL,
+  PCAPNG_ENHANCED_PACKET_BLOCK,
+  PCAPNG_EPB_CAPTURED_LENGTH_OFFSET,
+  PCAPNG_EPB_INTERFACE_ID_OFFSET,
+  PCAPNG_EPB_ORIGINAL_LENGTH_OFFSET,
+  PCAPNG_EPB_PACKET_DATA_OFFSET,
+  PCAPNG_EPB_TIMESTAMP_HIGH_OFFSET,
+  PCAPNG_EPB_TIMESTAMP_LOW_OFFSET,
+  PCAPNG_IDB_LINK_TYPE_OFFSET,
+  PCAPNG_IDB_OPTIONS_OFFSET,
+  PCAPNG_INTERFACE_DESCRIPTION_BLOCK,
+  PCAPNG_OPTION_CODE_OFFSET,
+  PCAPNG_OPTION_END,
+  PCAPNG_OPTION_IF_TSRESOL,
+  PCAPNG_OPTION_LENGTH_OFFSET,
+  PCAPNG_OPTION_VALUE_OFFSET,
+  PCAPNG_SECTION_HEADER_BLOCK,
+  PCAPNG_SHB_BYTE_ORDER_MAGIC_OFFSET,
+  PCAPNG_SIMPLE_PACKET_BLOCK,
+  PCAPNG_SPB_ORIGINAL_LENGTH_OFFSET,
+  PCAPNG_SPB_PACKET_DATA_OFFSET,
+  PCAPNG_TSRESOL_BINARY_FLAG,
+  PCAP_FILE_HEADER_LENGTH,
+  PCAP_LINK_TYPE_OFFSET,
+  PCAP_MAGIC_MICROS,
+  PCAP_MAGIC_MICROS_SWAPPED,
+  PCAP_MAGIC_NANOS,
+  PCAP_MAGIC_NANOS_SWAPPED,
+  PCAP_MAGIC_OFFSET,
+  PCAP_RECORD_CAPTURED_LENGTH_OFFSET,
+  PCAP_RECORD_FRACTION_OFFSET,
+  PCAP_RECORD_HEADER_LENGTH,
+  PCAP_RECORD_ORIGINAL_LENGTH_OFFSET,
+  PCAP_RECORD_SECONDS_OFFSET,
+  SLL2_HEADER_LENGTH,
+  SLL2_PROTOCOL_OFFSET,
+  SLL_HEADER_LENGTH,
+  SLL_PROTOCOL_OFFSET,
+  UDP_DESTINATION_PORT_OFFSET,
+  UDP_HEADER_LENGTH,
+  UDP_LENGTH_OFFSET,
+  UDP_SOURCE_PORT_OFFSET,
+  VLAN_TAG_LENGTH,
+} from './pcap-format.js';
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/** The capture file's structure is broken at `byteOffset`; reading cannot go on. */
+export class CaptureFormatError extends Error {
+  readonly byteOffset: number;
+
+  constructor(reason: string, byteOffset: number) {
+    super(`${reason} at byte offset ${byteOffset}`);
+    this.name = 'CaptureFormatError';
+    this.byteOffset = byteOffset;
+  }
+}
+
+/** Captured packets not handed out, by reason. */
+export interface SkippedPackets {
+  /** A piece of a fragmented IPv4 datagram (MF set or a non-zero fragment offset). */
+  fragment: number;
+  /** Not IPv4 (ARP, IPv6, LLDP, ...). */
+  notIpv4: number;
+  /** IPv4 but not UDP. */
+  notUdp: number;
+  /** Captured length shorter than the packet's original length (snap length cut it). */
+  truncated: number;
+  /** Headers that contradict each other or the captured length (IHL, total length, UDP length). */
+  malformed: number;
+  /** A pcapng interface whose link type this reader does not know. */
+  unsupportedLinkType: number;
+  /** UDP, but not to the destination the filter asks for. */
+  filtered: number;
+}
+
+/** Only hand out datagrams sent to this destination. */
+export interface CaptureFilter {
+  destinationPort?: number;
+  /** An IPv4 address as an unsigned 32-bit number (see `parseIpv4`). */
+  destinationAddress?: number;
+}
+
+/**
+ * One datagram, written by `CaptureReader.next`. Reuse one instance for the whole file: its
+ * fields are overwritten on every call, never reallocated.
+ */
+export class UdpDatagram {
+  /** 1-based number of the captured packet in the file (Wireshark's frame number). */
+  packetNumber = 0;
+  /** File offset of the record or block that holds the packet. */
+  recordOffset = 0;
+  /** File offset and length of the UDP payload. */
+  payloadOffset = 0;
+  payloadLength = 0;
+  /** Capture time: whole seconds since the epoch, and the nanoseconds within that second. */
+  timestampSeconds = 0;
+  timestampNanoseconds = 0;
+  /** The pcapng interface the packet was captured on; 0 in classic pcap. */
+  interfaceId = 0;
+  /** IPv4 addresses as unsigned 32-bit numbers (`formatIpv4` prints them); ports as numbers. */
+  sourceAddress = 0;
+  sourcePort = 0;
+  destinationAddress = 0;
+  destinationPort = 0;
+
+  /** The exact capture time in nanoseconds since the epoch. Allocates a BigInt: cold path only. */
+  timestampBigInt(): bigint {
+    return BigInt(this.timestampSeconds) * 1_000_000_000n + BigInt(this.timestampNanoseconds);
+  }
+}
+
+/** True when the bytes start like a pcap or pcapng file (any byte order, any timestamp unit). */
+export function isCaptureFile(bytes: Uint8Array): boolean {
+  return detectFormat(bytes) !== undefined;
+}
+
+function detectFormat(bytes: Uint8Array): CaptureFormat | undefined {
+  if (bytes.byteLength < 4) return undefined;
+  const magic = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(PCAP_MAGIC_OFFSET, true);
+  switch (magic) {
+    case PCAP_MAGIC_MICROS:
+    case PCAP_MAGIC_NANOS:
+    case PCAP_MAGIC_MICROS_SWAPPED:
+    case PCAP_MAGIC_NANOS_SWAPPED:
+      return 'pcap';
+    case PCAPNG_SECTION_HEADER_BLOCK:
+      return 'pcapng';
+    default:
+      return undefined;
+  }
+}
+
+const NANOS_PER_SECOND = 1_000_000_000;
+const TWO_POW_16 = 0x1_0000;
+const TWO_POW_32 = 0x1_0000_0000;
+/** A decimal resolution finer than this (10^-9 s) needs more than 30 bits of divisor: BigInt path. */
+const MAX_EXACT_DECIMAL_EXPONENT = 9;
+
+/** How a pcapng interface counts time: 10^-exponent or 2^-exponent seconds per unit. */
+interface InterfaceDescription {
+  linkType: number;
+  binaryResolution: boolean;
+  resolutionExponent: number;
+}
+
+export class CaptureReader {
+  readonly bytes: Uint8Array;
+  /** The one view over the whole capture: offsets handed out are offsets into it (= file offsets). */
+  readonly view: DataView;
+  readonly format: CaptureFormat;
+  readonly skipped: SkippedPackets = {
+    fragment: 0,
+    notIpv4: 0,
+    notUdp: 0,
+    truncated: 0,
+    malformed: 0,
+    unsupportedLinkType: 0,
+    filtered: 0,
+  };
+  /** Captured packets seen so far, handed out or skipped. */
+  packetCount = 0;
+
+  private readonly filterPort: number;
+  private readonly filterAddress: number;
+  private position = 0;
+  /** Byte order of the file headers (the current section's, in pcapng). */
+  private littleEndian = true;
+  // Classic pcap: one link type and timestamp unit for the whole file.
+  private classicLinkType = 0;
+  private classicNanosPerFraction = 1000;
+  // pcapng: the current section's interfaces, by interface id.
+  private interfaces: InterfaceDescription[] = [];
+  // The packet the last record yielded, before its headers are parsed.
+  private frameOffset = 0;
+  private frameLength = 0;
+  private frameLinkType = 0;
+
+  constructor(bytes: Uint8Array, filter: CaptureFilter = {}) {
+    const format = detectFormat(bytes);
+    if (format === undefined) {
+      throw new CaptureFormatError('not a pcap or pcapng file: unknown magic number', 0);
+    }
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.format = format;
+    this.filterPort = filter.destinationPort ?? -1;
+    this.filterAddress = filter.destinationAddress ?? -1;
+    this.rewind();
+  }
+
+  /** Reads a whole capture file into memory and opens it. */
+  static open(path: string, filter?: CaptureFilter): CaptureReader {
+    return new CaptureReader(readFileSync(path), filter);
+  }
+
+  /** Starts over from the first packet (for replay loops); the skip counters keep counting. */
+  rewind(): void {
+    this.interfaces = [];
+    if (this.format === 'pcap') {
+      this.readClassicFileHeader();
+    } else {
+      this.position = 0;
+    }
+  }
+
+  /**
+   * Fills `datagram` with the next UDP datagram and returns true, or returns false at the end of
+   * the file. Throws `CaptureFormatError` when the file's structure is broken.
+   */
+  next(datagram: UdpDatagram): boolean {
+    for (;;) {
+      const found = this.format === 'pcap' ? this.nextClassicRecord(datagram) : this.nextPcapngPacket(datagram);
+      if (!found) return false;
+      this.packetCount++;
+      datagram.packetNumber = this.packetCount;
+      if (this.locateUdpPayload(datagram)) return true;
+    }
+  }
+
+  // --- classic pcap --------------------------------------------------------------------------
+
+  private readClassicFileHeader(): void {
+    const view = this.view;
+    if (view.byteLength < PCAP_FILE_HEADER_LENGTH) {
+      throw new CaptureFormatError(
+        `pcap file header needs ${PCAP_FILE_HEADER_LENGTH} bytes but the file has ${view.byteLength}`,
+        0,
+      );
+    }
+    const magic = view.getUint32(PCAP_MAGIC_OFFSET, true);
+    this.littleEndian = magic === PCAP_MAGIC_MICROS || magic === PCAP_MAGIC_NANOS;
+    const nanosecondMagic = magic === PCAP_MAGIC_NANOS || magic === PCAP_MAGIC_NANOS_SWAPPED;
+    this.classicNanosPerFraction = nanosecondMagic ? 1 : 1000;
+    // The top 4 bits of the link type field carry FCS information in newer files.
+    this.classicLinkType = view.getUint32(PCAP_LINK_TYPE_OFFSET, this.littleEndian) & 0x0fffffff;
+    if (!isSupportedLinkType(this.classicLinkType)) {
+      throw new CaptureFormatError(`unsupported link type ${this.classicLinkType}`, PCAP_LINK_TYPE_OFFSET);
+    }
+    this.position = PCAP_FILE_HEADER_LENGTH;
+  }
+
+  private nextClassicRecord(datagram: UdpDatagram): boolean {
+    const view = this.view;
+    const recordOffset = this.position;
+    const remaining = view.byteLength - recordOffset;
+    if (remaining === 0) return false;
+    if (remaining < PCAP_RECORD_HEADER_LENGTH) {
+      throw new CaptureFormatError(`truncated pcap record header (${remaining} of ${PCAP_RECORD_HEADER_LENGTH} bytes)`, recordOffset);
+    }
+    const littleEndian = this.littleEndian;
+    const capturedLength = view.getUint32(recordOffset + PCAP_RECORD_CAPTURED_LENGTH_OFFSET, littleEndian);
+    const originalLength = view.getUint32(recordOffset + PCAP_RECORD_ORIGINAL_LENGTH_OFFSET, littleEndian);
+    if (capturedLength > MAX_CAPTURED_LENGTH) {
+      throw new CaptureFormatError(`pcap record claims ${capturedLength} captured bytes (more than ${MAX_CAPTURED_LENGTH})`, recordOffset);
+    }
+    if (capturedLength > remaining - PCAP_RECORD_HEADER_LENGTH) {
+      throw new CaptureFormatError(
+        `pcap record claims ${capturedLength} captured bytes but only ${remaining - PCAP_RECORD_HEADER_LENGTH} remain in the file`,
+        recordOffset,
+      );
+    }
+    this.position = recordOffset + PCAP_RECORD_HEADER_LENGTH + capturedLength;
+    datagram.recordOffset = recordOffset;
+    datagram.interfaceId = 0;
+    datagram.timestampSeconds = view.getUint32(recordOffset + PCAP_RECORD_SECONDS_OFFSET, littleEndian);
+    datagram.timestampNanoseconds =
+      view.getUint32(recordOffset + PCAP_RECORD_FRACTION_OFFSET, littleEndian) * this.classicNanosPerFraction;
+    this.frameOffset = recordOffset + PCAP_RECORD_HEADER_LENGTH;
+    this.frameLength = capturedLength < originalLength ? -1 : capturedLength;
+    this.frameLinkType = this.classicLinkType;
+    return true;
+  }
+
+  // --- pcapng --------------------------------------------------------------------------------
+
+  private nextPcapngPacket(datagram: UdpDatagram): boolean {
+    for (;;) {
+      const blockOffset = this.position;
+      if (blockOffset === this.view.byteLength) return false;
+      const blockType = this.readBlockType(blockOffset);
+      if (blockType === PCAPNG_SECTION_HEADER_BLOCK) this.littleEndian = this.readSectionByteOrder(blockOffset);
+      const blockLength = this.checkedBlockLength(blockOffset);
+      this.position = blockOffset + blockLength;
+      switch (blockType) {
+        case PCAPNG_SECTION_HEADER_BLOCK:
+          this.interfaces = [];
+          break;
+        case PCAPNG_INTERFACE_DESCRIPTION_BLOCK:
+          this.interfaces.push(this.readInterfaceDescription(blockOffset, blockLength));
+          break;
+        case PCAPNG_ENHANCED_PACKET_BLOCK:
+          this.readEnhancedPacket(blockOffset, blockLength, datagram);
+          return true;
+        case PCAPNG_SIMPLE_PACKET_BLOCK:
+          this.readSimplePacket(blockOffset, blockLength, datagram);
+          return true;
+        default:
+          break; // statistics, name resolution, custom blocks: nothing we need
+      }
+    }
+  }
+
+  private readBlockType(blockOffset: number): number {
+    if (this.view.byteLength - blockOffset < PCAPNG_BLOCK_OVERHEAD) {
+      throw new CaptureFormatError(`truncated pcapng block header (${this.view.byteLength - blockOffset} bytes left)`, blockOffset);
+    }
+    const blockType = this.view.getUint32(blockOffset + PCAPNG_BLOCK_TYPE_OFFSET, this.littleEndian);
+    if (blockOffset === 0 && blockType !== PCAPNG_SECTION_HEADER_BLOCK) {
+      throw new CaptureFormatError('pcapng file does not start with a section header block', 0);
+    }
+    return blockType;
+  }
+
+  private readSectionByteOrder(blockOffset: number): boolean {
+    const magicOffset = blockOffset + PCAPNG_SHB_BYTE_ORDER_MAGIC_OFFSET;
+    if (this.view.byteLength - magicOffset < 4) {
+      throw new CaptureFormatError('truncated pcapng section header block', blockOffset);
+    }
+    const magic = this.view.getUint32(magicOffset, true);
+    if (magic === PCAPNG_BYTE_ORDER_MAGIC) return true;
+    if (this.view.getUint32(magicOffset, false) === PCAPNG_BYTE_ORDER_MAGIC) return false;
+    throw new CaptureFormatError(`bad pcapng byte-order magic 0x${magic.toString(16)}`, magicOffset);
+  }
+
+  /** The block's total length, after checking it is sane, fits the file and matches its trailer copy. */
+  private checkedBlockLength(blockOffset: number): number {
+    const view = this.view;
+    const blockLength = view.getUint32(blockOffset + PCAPNG_BLOCK_TOTAL_LENGTH_OFFSET, this.littleEndian);
+    if (blockLength < PCAPNG_BLOCK_OVERHEAD || blockLength % 4 !== 0) {
+      throw new CaptureFormatError(`bad pcapng block total length ${blockLength}`, blockOffset);
+    }
+    if (blockLength > view.byteLength - blockOffset) {
+      throw new CaptureFormatError(
+        `pcapng block of ${blockLength} bytes runs past the end of the file (${view.byteLength - blockOffset} bytes left)`,
+        blockOffset,
+      );
+    }
+    const trailerLength = view.getUint32(blockOffset + blockLength - PCAPNG_BLOCK_TRAILER_LENGTH, this.littleEndian);
+    if (trailerLength !== blockLength) {
+      throw new CaptureFormatError(`pcapng block total length ${blockLength} does not match its trailing copy ${trailerLength}`, blockOffset);
+    }
+    return blockLength;
+  }
+
+  private readInterfaceDescription(blockOffset: number, blockLength: number): InterfaceDescription {
+    const view = this.view;
+    const littleEndian = this.littleEndian;
+    const optionsEnd = blockOffset + blockLength - PCAPNG_BLOCK_TRAILER_LENGTH;
+    if (blockOffset + PCAPNG_IDB_OPTIONS_OFFSET > optionsEnd) {
+      throw new CaptureFormatError(`pcapng interface description block too short (${blockLength} bytes)`, blockOffset);
+    }
+    const description: InterfaceDescription = {
+      linkType: view.getUint16(blockOffset + PCAPNG_IDB_LINK_TYPE_OFFSET, littleEndian),
+      binaryResolution: false,
+      resolutionExponent: PCAPNG_DEFAULT_TSRESOL,
+    };
+    let optionOffset = blockOffset + PCAPNG_IDB_OPTIONS_OFFSET;
+    while (optionOffset + PCAPNG_OPTION_VALUE_OFFSET <= optionsEnd) {
+      const code = view.getUint16(optionOffset + PCAPNG_OPTION_CODE_OFFSET, littleEndian);
+      const length = view.getUint16(optionOffset + PCAPNG_OPTION_LENGTH_OFFSET, littleEndian);
+      if (code === PCAPNG_OPTION_END) break;
+      const valueOffset = optionOffset + PCAPNG_OPTION_VALUE_OFFSET;
+      if (valueOffset + length > optionsEnd) {
+        throw new CaptureFormatError(`pcapng option ${code} of ${length} bytes runs past its block`, optionOffset);
+      }
+      if (code === PCAPNG_OPTION_IF_TSRESOL && length >= 1) {
+        const resolution = view.getUint8(valueOffset);
+        description.binaryResolution = (resolution & PCAPNG_TSRESOL_BINARY_FLAG) !== 0;
+        description.resolutionExponent = resolution & ~PCAPNG_TSRESOL_BINARY_FLAG;
+      }
+      optionOffset = valueOffset + ((length + 3) & ~3);
+    }
+    return description;
+  }
+
+  private interfaceFor(interfaceId: number, blockOffset: number): InterfaceDescription {
+    const description = this.interfaces[interfaceId];
+    if (description === undefined) {
+      throw new CaptureFormatError(
+        `packet block refers to interface ${interfaceId} but the section describes ${this.interfaces.length}`,
+        blockOffset,
+      );
+    }
+    return description;
+  }
+
+  private readEnhancedPacket(blockOffset: number, blockLength: number, datagram: UdpDatagram): void {
+    const view = this.view;
+    const littleEndian = this.littleEndian;
+    if (blockLength < PCAPNG_EPB_PACKET_DATA_OFFSET + PCAPNG_BLOCK_TRAILER_LENGTH) {
+      throw new CaptureFormatError(`pcapng enhanced packet block too short (${blockLength} bytes)`, blockOffset);
+    }
+    const interfaceId = view.getUint32(blockOffset + PCAPNG_EPB_INTERFACE_ID_OFFSET, littleEndian);
+    const description = this.interfaceFor(interfaceId, blockOffset);
+    const capturedLength = view.getUint32(blockOffset + PCAPNG_EPB_CAPTURED_LENGTH_OFFSET, littleEndian);
+    const originalLength = view.getUint32(blockOffset + PCAPNG_EPB_ORIGINAL_LENGTH_OFFSET, littleEndian);
+    if (capturedLength > blockLength - PCAPNG_EPB_PACKET_DATA_OFFSET - PCAPNG_BLOCK_TRAILER_LENGTH) {
+      throw new CaptureFormatError(`pcapng enhanced packet claims ${capturedLength} captured bytes, more than its block holds`, blockOffset);
+    }
+    datagram.recordOffset = blockOffset;
+    datagram.interfaceId = interfaceId;
+    const high = view.getUint32(blockOffset + PCAPNG_EPB_TIMESTAMP_HIGH_OFFSET, littleEndian);
+    const low = view.getUint32(blockOffset + PCAPNG_EPB_TIMESTAMP_LOW_OFFSET, littleEndian);
+    if (description.binaryResolution) {
+      binaryUnitsToTime(high, low, description.resolutionExponent, datagram);
+    } else {
+      decimalUnitsToTime(high, low, description.resolutionExponent, datagram);
+    }
+    this.frameOffset = blockOffset + PCAPNG_EPB_PACKET_DATA_OFFSET;
+    this.frameLength = capturedLength < originalLength ? -1 : capturedLength;
+    this.frameLinkType = description.linkType;
+  }
+
+  private readSimplePacket(blockOffset: number, blockLength: number, datagram: UdpDatagram): void {
+    const description = this.interfaceFor(0, blockOffset);
+    const originalLength = this.view.getUint32(blockOffset + PCAPNG_SPB_ORIGINAL_LENGTH_OFFSET, this.littleEndian);
+    // The block holds at most the snap length; the rest is padding.
+    const room = blockLength - PCAPNG_SPB_PACKET_DATA_OFFSET - PCAPNG_BLOCK_TRAILER_LENGTH;
+    datagram.recordOffset = blockOffset;
+    datagram.interfaceId = 0;
+    datagram.timestampSeconds = 0; // a simple packet block carries no timestamp
+    datagram.timestampNanoseconds = 0;
+    this.frameOffset = blockOffset + PCAPNG_SPB_PACKET_DATA_OFFSET;
+    this.frameLength = originalLength > room ? -1 : originalLength;
+    this.frameLinkType = description.linkType;
+  }
+
+  // --- link layer, IPv4, UDP -----------------------------------------------------------------
+
+  /** Finds the UDP payload of the current frame, or counts why there is none. */
+  private locateUdpPayload(datagram: UdpDatagram): boolean {
+    const skipped = this.skipped;
+    if (this.frameLength < 0) {
+      skipped.truncated++;
+      return false;
+    }
+    const frameEnd = this.frameOffset + this.frameLength;
+    const ipOffset = this.ipv4Offset(frameEnd);
+    if (ipOffset < 0) return false;
+    const view = this.view;
+    if (frameEnd - ipOffset < IPV4_MIN_HEADER_LENGTH) {
+      skipped.malformed++;
+      return false;
+    }
+    const versionIhl = view.getUint8(ipOffset + IPV4_VERSION_IHL_OFFSET);
+    if (versionIhl >>> 4 !== IPV4_VERSION) {
+      skipped.notIpv4++;
+      return false;
+    }
+    const headerLength = (versionIhl & 0x0f) * 4;
+    const totalLength = view.getUint16(ipOffset + IPV4_TOTAL_LENGTH_OFFSET);
+    // Total length bounds the datagram: Ethernet pads short frames and may append an FCS.
+    if (headerLength < IPV4_MIN_HEADER_LENGTH || totalLength < headerLength || totalLength > frameEnd - ipOffset) {
+      skipped.malformed++;
+      return false;
+    }
+    const flagsFragment = view.getUint16(ipOffset + IPV4_FLAGS_FRAGMENT_OFFSET);
+    if ((flagsFragment & (IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET_MASK)) !== 0) {
+      skipped.fragment++;
+      return false;
+    }
+    if (view.getUint8(ipOffset + IPV4_PROTOCOL_OFFSET) !== IPV4_PROTOCOL_UDP) {
+      skipped.notUdp++;
+      return false;
+    }
+    const udpOffset = ipOffset + headerLength;
+    const udpLength = totalLength - headerLength < UDP_HEADER_LENGTH ? -1 : view.getUint16(udpOffset + UDP_LENGTH_OFFSET);
+    if (udpLength < UDP_HEADER_LENGTH || udpLength > totalLength - headerLength) {
+      skipped.malformed++;
+      return false;
+    }
+    const destinationAddress = view.getUint32(ipOffset + IPV4_DESTINATION_OFFSET);
+    const destinationPort = view.getUint16(udpOffset + UDP_DESTINATION_PORT_OFFSET);
+    if ((this.filterPort >= 0 && destinationPort !== this.filterPort) ||
+        (this.filterAddress >= 0 && destinationAddress !== this.filterAddress)) {
+      skipped.filtered++;
+      return false;
+    }
+    datagram.sourceAddress = view.getUint32(ipOffset + IPV4_SOURCE_OFFSET);
+    datagram.sourcePort = view.getUint16(udpOffset + UDP_SOURCE_PORT_OFFSET);
+    datagram.destinationAddress = destinationAddress;
+    datagram.destinationPort = destinationPort;
+    datagram.payloadOffset = udpOffset + UDP_HEADER_LENGTH;
+    datagram.payloadLength = udpLength - UDP_HEADER_LENGTH;
+    return true;
+  }
+
+  /** Offset of the IPv4 header in the current frame, or -1 after counting why there is none. */
+  private ipv4Offset(frameEnd: number): number {
+    const view = this.view;
+    const frameOffset = this.frameOffset;
+    switch (this.frameLinkType) {
+      case LINKTYPE_ETHERNET: {
+        let typeOffset = frameOffset + ETHERNET_TYPE_OFFSET;
+        if (typeOffset + 2 > frameEnd) return this.skipMalformed();
+        let etherType = view.getUint16(typeOffset);
+        while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ) {
+          typeOffset += VLAN_TAG_LENGTH;
+          if (typeOffset + 2 > frameEnd) return this.skipMalformed();
+          etherType = view.getUint16(typeOffset);
+        }
+        return this.ipv4IfEtherType(etherType, typeOffset + ETHERNET_HEADER_LENGTH - ETHERNET_TYPE_OFFSET);
+      }
+      case LINKTYPE_LINUX_SLL:
+        if (frameOffset + SLL_HEADER_LENGTH > frameEnd) return this.skipMalformed();
+        return this.ipv4IfEtherType(view.getUint16(frameOffset + SLL_PROTOCOL_OFFSET), frameOffset + SLL_HEADER_LENGTH);
+      case LINKTYPE_LINUX_SLL2:
+        if (frameOffset + SLL2_HEADER_LENGTH > frameEnd) return this.skipMalformed();
+        return this.ipv4IfEtherType(view.getUint16(frameOffset + SLL2_PROTOCOL_OFFSET), frameOffset + SLL2_HEADER_LENGTH);
+      case LINKTYPE_RAW:
+      case LINKTYPE_IPV4:
+      case DLT_RAW_BSD:
+      case DLT_RAW_OPENBSD:
+        return frameOffset; // the version nibble tells IPv4 from IPv6
+      default:
+        this.skipped.unsupportedLinkType++;
+        return -1;
+    }
+  }
+
+  private ipv4IfEtherType(etherType: number, ipOffset: number): number {
+    if (etherType === ETHERTYPE_IPV4) return ipOffset;
+    this.skipped.notIpv4++;
+    return -1;
+  }
+
+  private skipMalformed(): number {
+    this.skipped.malformed++;
+    return -1;
+  }
+}
+
+function isSupportedLinkType(linkType: number): boolean {
+  return (
+    linkType === LINKTYPE_ETHERNET ||
+    linkType === LINKTYPE_LINUX_SLL ||
+    linkType === LINKTYPE_LINUX_SLL2 ||
+    linkType === LINKTYPE_RAW ||
+    linkType === LINKTYPE_IPV4 ||
+    linkType === DLT_RAW_BSD ||
+    linkType === DLT_RAW_OPENBSD
+  );
+}
+
+/**
+ * Splits a 64-bit count of 10^-exponent second units into seconds and nanoseconds, exactly and
+ * without BigInt: long division by 10^exponent (< 2^30) over 16-bit digits keeps every
+ * intermediate below 2^46.
+ */
+function decimalUnitsToTime(high: number, low: number, exponent: number, out: UdpDatagram): void {
+  if (exponent > MAX_EXACT_DECIMAL_EXPONENT) {
+    // Picosecond-or-finer captures are rare enough to take the allocating path.
+    const units = (BigInt(high) << 32n) | BigInt(low);
+    const unitsPerSecond = 10n ** BigInt(exponent);
+    out.timestampSeconds = Number(units / unitsPerSecond);
+    out.timestampNanoseconds = Number(((units % unitsPerSecond) * 1_000_000_000n) / unitsPerSecond);
+    return;
+  }
+  const unitsPerSecond = 10 ** exponent;
+  let quotient = 0;
+  let remainder = 0;
+  for (let shift = 48; shift >= 0; shift -= 16) {
+    const word = shift >= 32 ? high : low;
+    const digit = (word >>> (shift & 31)) & 0xffff;
+    const current = remainder * TWO_POW_16 + digit;
+    const quotientDigit = Math.floor(current / unitsPerSecond);
+    remainder = current - quotientDigit * unitsPerSecond;
+    quotient = quotient * TWO_POW_16 + quotientDigit;
+  }
+  out.timestampSeconds = quotient;
+  out.timestampNanoseconds = remainder * 10 ** (MAX_EXACT_DECIMAL_EXPONENT - exponent);
+}
+
+/**
+ * Splits a 64-bit count of 2^-exponent second units into seconds and nanoseconds: the split
+ * itself is exact (shifts over the two 32-bit halves); the nanoseconds round down.
+ */
+function binaryUnitsToTime(high: number, low: number, exponent: number, out: UdpDatagram): void {
+  let fraction: number;
+  if (exponent <= 32) {
+    const unitsPerSecond = 2 ** exponent;
+    const lowSeconds = Math.floor(low / unitsPerSecond);
+    out.timestampSeconds = high * 2 ** (32 - exponent) + lowSeconds;
+    fraction = low - lowSeconds * unitsPerSecond;
+  } else {
+    const highUnitsPerSecond = 2 ** (exponent - 32);
+    const seconds = Math.floor(high / highUnitsPerSecond);
+    out.timestampSeconds = seconds;
+    fraction = (high - seconds * highUnitsPerSecond) * TWO_POW_32 + low;
+  }
+  out.timestampNanoseconds = Math.floor((fraction / 2 ** exponent) * NANOS_PER_SECOND);
+}
