@@ -39,6 +39,8 @@ interface GroupDimension {
 }
 
 interface VarDataEncoding {
+  /** The composite as var data sees it: `varData` has length 0 and the composite ends where the data starts. */
+  composite: CompositeType;
   lengthMember: CompositeMember & { type: EncodedType };
   varDataMember: CompositeMember & { type: EncodedType };
 }
@@ -216,15 +218,15 @@ export class MessageBuilder {
     }
     const encoding = this.varDataEncoding(type);
     if (id === undefined || encoding === undefined) return undefined;
-    const { lengthMember, varDataMember } = encoding;
+    const { composite, lengthMember, varDataMember } = encoding;
     const data: VarData = {
       ...info,
       id,
-      type,
+      type: composite,
       lengthType: lengthMember.type.primitiveType,
       lengthOffset: lengthMember.offset,
       dataType: varDataMember.type.primitiveType,
-      headerLength: type.encodedLength,
+      headerLength: composite.encodedLength,
       maxLength: Number(lengthMember.type.maxValue),
     };
     if (varDataMember.type.characterEncoding !== undefined) data.characterEncoding = varDataMember.type.characterEncoding;
@@ -236,7 +238,7 @@ export class MessageBuilder {
       const what = `var data type '${composite.name}'`;
       const lengthMember = this.integerMember(composite, 'length', what, isUnsignedInteger, 'an unsigned integer');
       const varDataMember = this.integerMember(composite, 'varData', what, () => true, 'a primitive');
-      const encoding = lengthMember && varDataMember ? { lengthMember, varDataMember } : undefined;
+      const encoding = lengthMember && varDataMember ? withVariableLengthData(composite, lengthMember, varDataMember) : undefined;
       this.varDataEncodings.set(composite, encoding);
     }
     return this.varDataEncodings.get(composite);
@@ -261,4 +263,27 @@ export class MessageBuilder {
     }
     return member as CompositeMember & { type: EncodedType };
   }
+}
+
+/**
+ * Schemas may declare `varData` with the default length 1 (embedded-length-and-count-schema.xml);
+ * the reference tool then marks it variable length. Here the composite is copied with `varData`
+ * of length 0, so the header always ends where the data starts.
+ */
+function withVariableLengthData(
+  composite: CompositeType,
+  lengthMember: CompositeMember & { type: EncodedType },
+  varDataMember: CompositeMember & { type: EncodedType },
+): VarDataEncoding {
+  if (varDataMember.type.length === 0) return { composite, lengthMember, varDataMember };
+  const variableMember = { ...varDataMember, type: { ...varDataMember.type, length: 0, encodedLength: 0 } };
+  return {
+    composite: {
+      ...composite,
+      members: composite.members.map((member) => (member === varDataMember ? variableMember : member)),
+      encodedLength: varDataMember.offset,
+    },
+    lengthMember,
+    varDataMember: variableMember,
+  };
 }
