@@ -4,12 +4,14 @@
  * exit code (never a stack trace for bad input).
  */
 import { Command } from 'commander';
+import { registerSbeCommand } from './sbe.js';
 
 const program = new Command('zerotick')
   .description('low-latency market-data trading gateway')
   .showHelpAfterError();
 
 // Subcommands register here, one line each.
+registerSbeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

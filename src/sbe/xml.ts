@@ -79,20 +79,29 @@ class XmlLoader {
   }
 
   parse(text: string, file: string, includeChain: readonly string[]): XmlElement | undefined {
+    if (text.includes('\u0000')) {
+      this.error(fileStart(file), 'not an XML document: the file is binary');
+      return undefined;
+    }
+    // An error leaves a DOM that is not the document: stop at the first one. xmldom throws a
+    // ParseError for fatal errors itself and wraps what onError throws; the first message is kept here.
+    let firstError: string | undefined;
     const parser = new DOMParser({
-      onError: (level, message, context: { locator?: { lineNumber?: number; columnNumber?: number } }) => {
-        // Fatal errors are thrown as ParseError below and reported there, once.
-        if (level === 'fatalError') return;
-        const location = locatorToLocation(file, context.locator);
-        this.diagnostics.push({ severity: level === 'warning' ? 'warning' : 'error', message: `XML: ${message}`, location });
+      onError: (level, message, context: { locator?: Locator }) => {
+        if (level === 'warning') {
+          this.diagnostics.push({ severity: 'warning', message: `XML: ${readable(message)}`, location: locatorToLocation(file, context.locator) });
+          return;
+        }
+        firstError ??= message;
+        if (level === 'error') throw new Error(message);
       },
     });
     let root: DomNode | null;
     try {
       root = parser.parseFromString(text, 'text/xml').documentElement as unknown as DomNode | null;
     } catch (error) {
-      const { message, locator } = error as { message?: string; locator?: { lineNumber?: number; columnNumber?: number } };
-      this.error(locatorToLocation(file, locator), `not well-formed XML: ${message ?? String(error)}`);
+      const { message, locator } = error as { message?: string; locator?: Locator };
+      this.error(locatorToLocation(file, locator), `not well-formed XML: ${readable(firstError ?? message ?? String(error))}`);
       return undefined;
     }
     if (root === null) {
@@ -161,6 +170,19 @@ function nodeLocation(node: DomNode, file: string): SourceLocation {
   return { file, line: node.lineNumber ?? 1, column: node.columnNumber ?? 1 };
 }
 
-function locatorToLocation(file: string, locator?: { lineNumber?: number; columnNumber?: number }): SourceLocation {
+interface Locator {
+  lineNumber?: number;
+  columnNumber?: number;
+}
+
+function locatorToLocation(file: string, locator?: Locator): SourceLocation {
   return { file, line: Math.max(locator?.lineNumber ?? 1, 1), column: Math.max(locator?.columnNumber ?? 1, 1) };
+}
+
+const MAX_MESSAGE_LENGTH = 160;
+
+/** xmldom quotes the offending input: keep it printable and short. */
+function readable(message: string): string {
+  const printable = message.replace(/^(\[xmldom [a-zA-Z]+\]\s*)/, '').replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > MAX_MESSAGE_LENGTH ? `${printable.slice(0, MAX_MESSAGE_LENGTH)}...` : printable;
 }
