@@ -1,0 +1,212 @@
+/*
+ * UDP receive by recvmmsg straight into pool slots, with a kernel timestamp per datagram and
+ * the socket's drop counter. Socket setup is one function per system call (here and in
+ * zt_socket.c) so that an error names its call; the receive context is laid out once and each
+ * batch is one recvmmsg (plus one poll when blocking).
+ */
+#define _GNU_SOURCE
+#include <net/if.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "zt_socket.h"
+#include "zt_udp.h"
+
+/* Room for SCM_TIMESTAMPNS (a timespec) and SO_RXQ_OVFL (a uint32), each with its cmsghdr. */
+#define CONTROL_LENGTH 64u
+_Static_assert(CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) <= CONTROL_LENGTH,
+               "control buffer holds a timestamp and a drop counter");
+
+typedef struct rx_arrays {
+  int32_t *slot_index;
+  zt_udp_message *messages;
+  struct mmsghdr *headers;
+  struct iovec *iov;
+  struct sockaddr_in *peers;
+  uint8_t *control;
+} rx_arrays;
+
+static size_t align64(size_t value) { return (value + 63) & ~(size_t)63; }
+
+ZT_EXPORT uint32_t zt_udp_messages_offset(uint32_t capacity) {
+  return (uint32_t)align64(ZT_UDP_SLOT_INDEX_OFFSET + sizeof(int32_t) * capacity);
+}
+
+ZT_EXPORT uint32_t zt_udp_shared_length(uint32_t capacity) {
+  return (uint32_t)align64(zt_udp_messages_offset(capacity) + sizeof(zt_udp_message) * capacity);
+}
+
+static size_t region_length(uint32_t capacity) {
+  size_t length = zt_udp_shared_length(capacity);
+  length += align64(sizeof(struct mmsghdr) * capacity);
+  length += align64(sizeof(struct iovec) * capacity);
+  length += align64(sizeof(struct sockaddr_in) * capacity);
+  length += (size_t)CONTROL_LENGTH * capacity;
+  return length;
+}
+
+/* The arrays are found from the capacity alone, so the region needs no pointers in it. */
+static rx_arrays arrays_of(uint8_t *region, uint32_t capacity) {
+  rx_arrays a;
+  size_t offset = zt_udp_shared_length(capacity);
+  a.slot_index = (int32_t *)(region + ZT_UDP_SLOT_INDEX_OFFSET);
+  a.messages = (zt_udp_message *)(region + zt_udp_messages_offset(capacity));
+  a.headers = (struct mmsghdr *)(region + offset);
+  offset += align64(sizeof(struct mmsghdr) * capacity);
+  a.iov = (struct iovec *)(region + offset);
+  offset += align64(sizeof(struct iovec) * capacity);
+  a.peers = (struct sockaddr_in *)(region + offset);
+  offset += align64(sizeof(struct sockaddr_in) * capacity);
+  a.control = region + offset;
+  return a;
+}
+
+ZT_EXPORT int zt_udp_socket(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  return fd < 0 ? ZT_ERR(errno) : fd;
+}
+
+ZT_EXPORT int zt_udp_enable_timestamps(int fd) {
+  return zt_set_int_option(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+}
+
+ZT_EXPORT int zt_udp_enable_drop_counter(int fd) {
+  return zt_set_int_option(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+}
+
+/* Any-source join on the interface with index `interface_index` (IP_ADD_MEMBERSHIP, ip_mreqn). */
+ZT_EXPORT int zt_udp_join_group(int fd, const char *group, int interface_index) {
+  struct ip_mreqn request;
+  memset(&request, 0, sizeof(request));
+  if (inet_pton(AF_INET, group, &request.imr_multiaddr) != 1) return ZT_ERR(EINVAL);
+  request.imr_ifindex = interface_index;
+  return setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request, sizeof(request)) == 0 ? 0 : ZT_ERR(errno);
+}
+
+/* Source-specific join. MCAST_JOIN_SOURCE_GROUP rather than IP_ADD_SOURCE_MEMBERSHIP because
+ * it takes the interface by index, so a named interface without an address still works. */
+ZT_EXPORT int zt_udp_join_source_group(int fd, const char *group, const char *source, int interface_index) {
+  struct group_source_req request;
+  memset(&request, 0, sizeof(request));
+  struct sockaddr_in *group_address = (struct sockaddr_in *)&request.gsr_group;
+  struct sockaddr_in *source_address = (struct sockaddr_in *)&request.gsr_source;
+  if (zt_ipv4_address(group, 0, group_address) || zt_ipv4_address(source, 0, source_address)) return ZT_ERR(EINVAL);
+  request.gsr_interface = (uint32_t)interface_index;
+  return setsockopt(fd, IPPROTO_IP, MCAST_JOIN_SOURCE_GROUP, &request, sizeof(request)) == 0 ? 0 : ZT_ERR(errno);
+}
+
+/* Lays out a receive context for `fd` that receives into slots of the pool at `pool_base`.
+ * Returns 0 and the context's address in *out, or -errno. */
+ZT_EXPORT int zt_udp_rx_create(int fd, uint32_t capacity, uint64_t pool_base, uint32_t slot_size,
+                               uint32_t slot_stride, uint32_t slot_count, void **out) {
+  *out = NULL;
+  if (capacity == 0 || capacity > ZT_UDP_MAX_BATCH || slot_size == 0 || slot_stride < slot_size || slot_count == 0) {
+    return ZT_ERR(EINVAL);
+  }
+  uint8_t *region = mmap(NULL, region_length(capacity), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) return ZT_ERR(errno);
+  zt_udp_header *header = (zt_udp_header *)region;
+  *header = (zt_udp_header){.capacity = capacity, .slot_size = slot_size, .slot_stride = slot_stride,
+                            .slot_count = slot_count, .pool_base = pool_base, .fd = fd};
+  rx_arrays a = arrays_of(region, capacity);
+  for (uint32_t i = 0; i < capacity; i++) {
+    a.slot_index[i] = -1;
+    a.headers[i].msg_hdr.msg_iov = &a.iov[i];
+    a.headers[i].msg_hdr.msg_iovlen = 1;
+    a.headers[i].msg_hdr.msg_name = &a.peers[i];
+    a.headers[i].msg_hdr.msg_control = a.control + (size_t)CONTROL_LENGTH * i;
+  }
+  *out = region;
+  return 0;
+}
+
+ZT_EXPORT int zt_udp_rx_destroy(void *rx) {
+  zt_udp_header *header = rx;
+  return munmap(rx, region_length(header->capacity)) == 0 ? 0 : ZT_ERR(errno);
+}
+
+/* Points message i at its slot and resets the fields the kernel overwrites on every call. */
+static int arm_batch(const zt_udp_header *header, rx_arrays *a, uint32_t count) {
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t slot = a->slot_index[i];
+    if (slot < 0 || (uint32_t)slot >= header->slot_count) return ZT_ERR(EINVAL);
+    a->iov[i].iov_base = (uint8_t *)(uintptr_t)header->pool_base + (size_t)slot * header->slot_stride;
+    a->iov[i].iov_len = header->slot_size;
+    a->headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+    a->headers[i].msg_hdr.msg_controllen = CONTROL_LENGTH;
+    a->headers[i].msg_hdr.msg_flags = 0;
+  }
+  return 0;
+}
+
+static void read_control(struct msghdr *msg, zt_udp_message *message, zt_udp_header *header) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET) continue;
+    if (c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+      memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+      message->timestamp_ns = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+      message->flags |= ZT_UDP_TIMESTAMPED;
+    } else if (c->cmsg_type == SO_RXQ_OVFL) {
+      memcpy(&header->kernel_drop_count, CMSG_DATA(c), sizeof(uint32_t));
+    }
+  }
+}
+
+static void describe_batch(zt_udp_header *header, rx_arrays *a, int count) {
+  for (int i = 0; i < count; i++) {
+    struct mmsghdr *h = &a->headers[i];
+    zt_udp_message *message = &a->messages[i];
+    /* With MSG_TRUNC in the flags, msg_len is the datagram's real length. */
+    uint32_t wire_length = h->msg_len;
+    message->timestamp_ns = 0;
+    message->slot_index = a->slot_index[i];
+    message->datagram_length = (int32_t)wire_length;
+    message->length = (int32_t)(wire_length < header->slot_size ? wire_length : header->slot_size);
+    message->flags = (h->msg_hdr.msg_flags & MSG_TRUNC) ? ZT_UDP_TRUNCATED : 0;
+    message->source_address = ntohl(a->peers[i].sin_addr.s_addr);
+    message->source_port = ntohs(a->peers[i].sin_port);
+    message->reserved = 0;
+    read_control(&h->msg_hdr, message, header);
+  }
+}
+
+static int receive_now(int fd, rx_arrays *a, uint32_t count) {
+  int received;
+  do received = recvmmsg(fd, a->headers, count, MSG_DONTWAIT | MSG_TRUNC, NULL);
+  while (received < 0 && errno == EINTR);
+  if (received >= 0) return received;
+  return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : ZT_ERR(errno);
+}
+
+/* Waits until the socket is readable: 1 when it is, 0 after timeout_ms (-1: no limit). */
+static int wait_readable(int fd, int timeout_ms) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  int ready;
+  do ready = poll(&p, 1, timeout_ms);
+  while (ready < 0 && errno == EINTR);
+  return ready < 0 ? ZT_ERR(errno) : ready;
+}
+
+/*
+ * Receives up to `max` datagrams into the slots named by slot_index[0..max). timeout_ms 0 is
+ * busy-poll (one non-blocking recvmmsg); > 0 waits that long with poll() when nothing is
+ * queued; -1 waits without limit. Returns the number received, 0 when none, or -errno.
+ */
+ZT_EXPORT int zt_udp_rx_recv(void *rx, uint32_t max, int timeout_ms) {
+  zt_udp_header *header = rx;
+  if (max == 0 || max > header->capacity) return ZT_ERR(EINVAL);
+  rx_arrays a = arrays_of(rx, header->capacity);
+  int armed = arm_batch(header, &a, max);
+  if (armed) return armed;
+  int received = receive_now(header->fd, &a, max);
+  if (received == 0 && timeout_ms != 0) {
+    int ready = wait_readable(header->fd, timeout_ms);
+    if (ready <= 0) return ready;
+    received = receive_now(header->fd, &a, max);
+  }
+  if (received > 0) describe_batch(header, &a, received);
+  return received;
+}

@@ -1,0 +1,50 @@
+/*
+ * The UDP receive context: one mmap'd region per receiver. The first part is shared with
+ * TypeScript (src/io/udp-batch-layout.ts documents the same layout); the rest holds the
+ * mmsghdr/iovec/address/control arrays that only the kernel and zt_udp.c touch.
+ *
+ *   0                   64                      messages_offset(N)           shared_length(N)
+ *   +-------------------+-----------------------+----------------------------+-------------------------+
+ *   | header (64 bytes) | int32 slot_index[N]   | zt_udp_message[N] (32 B)   | mmsghdr, iovec, peers,  |
+ *   |                   | written by TS         | written by C per datagram  | control[N]  (C only)    |
+ *   +-------------------+-----------------------+----------------------------+-------------------------+
+ */
+#ifndef ZT_UDP_H
+#define ZT_UDP_H
+
+#include <stdint.h>
+
+#define ZT_UDP_HEADER_LENGTH 64u
+#define ZT_UDP_SLOT_INDEX_OFFSET ZT_UDP_HEADER_LENGTH
+#define ZT_UDP_MAX_BATCH 1024u
+
+typedef struct zt_udp_header {
+  uint32_t capacity;    /* N: messages per batch */
+  uint32_t slot_size;   /* bytes the kernel may write into one slot */
+  uint32_t slot_stride; /* distance between slots in the pool */
+  uint32_t slot_count;  /* slot indices must be below this */
+  uint64_t pool_base;   /* address of slot 0 */
+  int32_t fd;
+  uint32_t kernel_drop_count; /* latest SO_RXQ_OVFL value: datagrams the socket dropped, cumulative */
+  uint8_t reserved[32];
+} zt_udp_header;
+
+/* zt_udp_message.flags */
+#define ZT_UDP_TRUNCATED 1u   /* the datagram was longer than the slot: `length` bytes kept */
+#define ZT_UDP_TIMESTAMPED 2u /* timestamp_ns holds the kernel receive time */
+
+typedef struct zt_udp_message {
+  double timestamp_ns;      /* kernel receive time, CLOCK_REALTIME ns since the epoch (SO_TIMESTAMPNS) */
+  int32_t slot_index;       /* the pool slot that holds the bytes */
+  int32_t length;           /* bytes written into the slot */
+  int32_t datagram_length;  /* bytes on the wire (> length when truncated) */
+  uint32_t flags;
+  uint32_t source_address;  /* IPv4, host byte order */
+  uint16_t source_port;
+  uint16_t reserved;
+} zt_udp_message;
+
+_Static_assert(sizeof(zt_udp_header) == ZT_UDP_HEADER_LENGTH, "zt_udp_header is one cache line");
+_Static_assert(sizeof(zt_udp_message) == 32, "zt_udp_message is 32 bytes");
+
+#endif

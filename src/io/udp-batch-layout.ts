@@ -1,0 +1,88 @@
+/**
+ * Layout of a UDP receive context (native/zt_udp.h is the C side of the same picture). One
+ * mmap'd region per receiver; TypeScript views the shared part once and reads each batch from
+ * it through one DataView; the tail belongs to the kernel and zt_udp.c.
+ *
+ *   0                   64                      messagesOffset(N)            sharedLength(N)
+ *   +-------------------+-----------------------+----------------------------+------------------------+
+ *   | header (64 bytes) | int32 slotIndex[N]    | message[N], 32 bytes each  | mmsghdr, iovec, peers, |
+ *   |                   | written by TS before  | written by C for each      | control[N]  (C only)   |
+ *   |                   | each recvmmsg         | datagram received          |                        |
+ *   +-------------------+-----------------------+----------------------------+------------------------+
+ *
+ * Header:
+ *    0               4               8               12              16
+ *   +---------------+---------------+---------------+---------------+
+ *   | capacity N    | slotSize      | slotStride    | slotCount     |
+ *   +---------------+---------------+---------------+---------------+
+ *   | poolBase (uint64 address of slot 0)           | fd            | kernelDropCount (SO_RXQ_OVFL)
+ *   +-----------------------------------------------+---------------+---------------+ 32..63 reserved
+ *
+ * Message (all little-endian):
+ *    0                               8               12              16              20
+ *   +-------------------------------+---------------+---------------+---------------+
+ *   | timestampNanos (float64)      | slotIndex     | length        | datagramLength|
+ *   +---------------+---------------+-------+-------+---------------+---------------+
+ *   | flags         | sourceAddress | port  | (pad) |
+ *   +---------------+---------------+-------+-------+   20          24      28     32
+ *
+ * timestampNanos is the kernel receive time (SO_TIMESTAMPNS, CLOCK_REALTIME) in ns since the
+ * epoch as a double: exact to ~0.25 us, comparable with realtimeNanos(), and no BigInt.
+ * sourceAddress is IPv4 in host byte order. length <= slotSize are the bytes in the slot;
+ * datagramLength is the size on the wire (larger when TRUNCATED_FLAG is set).
+ */
+
+export const HEADER_LENGTH = 64;
+export const CAPACITY_OFFSET = 0;
+export const SLOT_SIZE_OFFSET = 4;
+export const SLOT_STRIDE_OFFSET = 8;
+export const SLOT_COUNT_OFFSET = 12;
+export const POOL_BASE_OFFSET = 16;
+export const FD_OFFSET = 24;
+/** Datagrams the socket dropped for lack of buffer space, cumulative (uint32, wraps). */
+export const KERNEL_DROP_COUNT_OFFSET = 28;
+
+/** int32 slotIndex[N] starts right after the header. */
+export const SLOT_INDEX_OFFSET = HEADER_LENGTH;
+export const SLOT_INDEX_LENGTH = 4;
+
+export const MESSAGE_LENGTH = 32;
+export const TIMESTAMP_NANOS_OFFSET = 0;
+export const MESSAGE_SLOT_INDEX_OFFSET = 8;
+export const LENGTH_OFFSET = 12;
+export const DATAGRAM_LENGTH_OFFSET = 16;
+export const FLAGS_OFFSET = 20;
+export const SOURCE_ADDRESS_OFFSET = 24;
+export const SOURCE_PORT_OFFSET = 28;
+
+/** The datagram was longer than the slot; only `length` bytes were kept. */
+export const TRUNCATED_FLAG = 1;
+/** timestampNanos holds a kernel receive time (always set when SO_TIMESTAMPNS is on). */
+export const TIMESTAMPED_FLAG = 2;
+
+/** Largest batch zt_udp_rx_create accepts (the kernel's UIO_MAXIOV). */
+export const MAX_BATCH = 1024;
+
+const CACHE_LINE_LENGTH = 64;
+
+function alignToCacheLine(value: number): number {
+  return Math.ceil(value / CACHE_LINE_LENGTH) * CACHE_LINE_LENGTH;
+}
+
+/** Where message[0] starts for a context of `capacity` messages. */
+export function messagesOffset(capacity: number): number {
+  return alignToCacheLine(SLOT_INDEX_OFFSET + SLOT_INDEX_LENGTH * capacity);
+}
+
+/** Bytes of the region that TypeScript views. */
+export function sharedLength(capacity: number): number {
+  return alignToCacheLine(messagesOffset(capacity) + MESSAGE_LENGTH * capacity);
+}
+
+export function slotIndexOffset(position: number): number {
+  return SLOT_INDEX_OFFSET + SLOT_INDEX_LENGTH * position;
+}
+
+export function messageOffset(firstMessageOffset: number, position: number): number {
+  return firstMessageOffset + MESSAGE_LENGTH * position;
+}

@@ -1,0 +1,329 @@
+/**
+ * UDP receive by recvmmsg: each receive() is one native call that fills up to `batchSize`
+ * pool slots, with the kernel receive time, source and length of each datagram written into a
+ * native metadata array (layout: udp-batch-layout.ts). Nothing is allocated per call.
+ *
+ * Slot ownership: the receiver owns one slot per batch position. A received datagram's bytes
+ * stay valid until the next receive(), which reuses the same slots; to keep a datagram longer,
+ * takeSlot(i) hands its slot to the caller (who releases it to the pool later) and the receiver
+ * acquires a replacement before the next batch.
+ */
+import { checkResult } from './errors.js';
+import { koffi, nativeLibrary } from './native.js';
+import { BufferPool, NO_SLOT } from './pool.js';
+import {
+  bindSocket,
+  closeSocket,
+  formatIpv4,
+  interfaceIndex,
+  localPort,
+  setReceiveBuffer,
+  setReuseAddress,
+  setReusePort,
+} from './socket.js';
+import {
+  DATAGRAM_LENGTH_OFFSET,
+  FLAGS_OFFSET,
+  KERNEL_DROP_COUNT_OFFSET,
+  LENGTH_OFFSET,
+  MAX_BATCH,
+  MESSAGE_SLOT_INDEX_OFFSET,
+  messageOffset,
+  messagesOffset,
+  sharedLength,
+  slotIndexOffset,
+  SOURCE_ADDRESS_OFFSET,
+  SOURCE_PORT_OFFSET,
+  TIMESTAMP_NANOS_OFFSET,
+  TRUNCATED_FLAG,
+} from './udp-batch-layout.js';
+
+/** Messages per recvmmsg when not configured: enough to drain a burst, small enough to stay in L1. */
+export const DEFAULT_BATCH_SIZE = 64;
+/** receive() timeout that means "one non-blocking attempt": the busy-poll mode. */
+export const BUSY_POLL = 0;
+/** receive() timeout that means "wait until something arrives". */
+export const WAIT_FOREVER = -1;
+
+/** A batch position that holds no slot. */
+const EMPTY = -1;
+
+export interface MulticastMembership {
+  /** Group address, e.g. '239.1.2.3'. */
+  group: string;
+  /** Interface name, e.g. 'eth0' or 'lo': the join happens on this interface only. */
+  interface: string;
+  /** Source address for a source-specific join; any source when absent. */
+  source?: string;
+}
+
+export interface UdpReceiverOptions {
+  /** Local port; 0 lets the kernel choose (read it back from `localPort`). */
+  port: number;
+  /** Address to bind. Default: the multicast group when joining one, else '0.0.0.0'. */
+  bindAddress?: string;
+  /** Datagrams per recvmmsg, 1..1024. Default 64. */
+  batchSize?: number;
+  /** SO_RCVBUF request in bytes; the granted size is in `receiveBufferBytes`. Default: the system's. */
+  receiveBufferBytes?: number;
+  /** SO_REUSEADDR. Default true. */
+  reuseAddress?: boolean;
+  /** SO_REUSEPORT: lets several sockets (threads or processes) bind the same port. Default false. */
+  reusePort?: boolean;
+  multicast?: MulticastMembership;
+}
+
+const ztUdpSocket: () => number = nativeLibrary.func('int zt_udp_socket(void)');
+const ztUdpEnableTimestamps: (fd: number) => number = nativeLibrary.func('int zt_udp_enable_timestamps(int fd)');
+const ztUdpEnableDropCounter: (fd: number) => number = nativeLibrary.func('int zt_udp_enable_drop_counter(int fd)');
+const ztUdpJoinGroup: (fd: number, group: string, interfaceIndex: number) => number =
+  nativeLibrary.func('int zt_udp_join_group(int fd, const char *group, int interface_index)');
+const ztUdpJoinSourceGroup: (fd: number, group: string, source: string, interfaceIndex: number) => number =
+  nativeLibrary.func('int zt_udp_join_source_group(int fd, const char *group, const char *source, int interface_index)');
+const ztUdpRxCreate: (
+  fd: number, capacity: number, poolBase: bigint, slotSize: number, slotStride: number, slotCount: number, out: [bigint | null],
+) => number = nativeLibrary.func('zt_udp_rx_create', 'int', [
+  'int', 'uint32_t', 'uint64_t', 'uint32_t', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer('void *')),
+]);
+const ztUdpRxDestroy: (rx: bigint) => number = nativeLibrary.func('int zt_udp_rx_destroy(void *rx)');
+const ztUdpRxRecv: (rx: bigint, max: number, timeoutMs: number) => number =
+  nativeLibrary.func('int zt_udp_rx_recv(void *rx, uint32_t max, int timeout_ms)');
+
+export class UdpReceiver {
+  readonly pool: BufferPool;
+  readonly batchSize: number;
+  /** The bound port (the kernel's choice when the options said 0). */
+  readonly localPort: number;
+  /** SO_RCVBUF as granted by the kernel, or undefined when left at the system default. */
+  readonly receiveBufferBytes: number | undefined;
+  /** Datagrams received but discarded because the pool was empty under the 'drop' policy. */
+  discardedCount = 0;
+
+  private readonly fd: number;
+  private readonly description: string;
+  private readonly context: bigint;
+  private readonly view: DataView;
+  private readonly firstMessageOffset: number;
+  /** Positions [0, armedCount) hold slots; the rest are EMPTY. */
+  private armedCount = 0;
+  private needsRefill = true;
+  /** Only under the 'drop' policy: where datagrams go when there is no slot for them. */
+  private readonly scratchSlot: number;
+  private receivedCount = 0;
+  private closed = false;
+
+  static open(pool: BufferPool, options: UdpReceiverOptions): UdpReceiver {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
+      throw new RangeError(`batchSize must be an integer in 1..${MAX_BATCH}: batchSize=${batchSize}`);
+    }
+    const bindAddress = options.bindAddress ?? options.multicast?.group ?? '0.0.0.0';
+    const description = `udp ${bindAddress}:${options.port}`;
+    const fd = checkResult(ztUdpSocket(), 'socket', description);
+    try {
+      const receiveBufferBytes = configureSocket(fd, options, description);
+      bindSocket(fd, bindAddress, options.port);
+      if (options.multicast !== undefined) joinMulticast(fd, options.multicast);
+      const port = localPort(fd, description);
+      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`);
+    } catch (error) {
+      closeSocket(fd, description);
+      throw error;
+    }
+  }
+
+  private constructor(pool: BufferPool, fd: number, batchSize: number, port: number, receiveBufferBytes: number | undefined, description: string) {
+    this.pool = pool;
+    this.fd = fd;
+    this.batchSize = batchSize;
+    this.localPort = port;
+    this.receiveBufferBytes = receiveBufferBytes;
+    this.description = description;
+    const out: [bigint | null] = [null];
+    checkResult(ztUdpRxCreate(fd, batchSize, pool.address, pool.slotSize, pool.slotStride, pool.slotCount, out), 'zt_udp_rx_create', description);
+    this.context = out[0]!;
+    this.view = new DataView(koffi.view(this.context, sharedLength(batchSize)));
+    this.firstMessageOffset = messagesOffset(batchSize);
+    this.scratchSlot = pool.exhaustionPolicy === 'drop' ? this.acquireScratchSlot() : EMPTY;
+  }
+
+  /**
+   * Receives one batch: returns how many datagrams arrived (0 when none), which are then read
+   * with the accessors below at positions 0..count-1. timeoutMs: BUSY_POLL (0) tries once
+   * without blocking; > 0 waits up to that long; WAIT_FOREVER (-1) waits without limit.
+   * Under 'backpressure', an empty pool means 0 without reading the socket.
+   */
+  receive(timeoutMs: number = BUSY_POLL): number {
+    if (this.needsRefill) this.refill();
+    const armed = this.armedCount;
+    const batchSize = this.batchSize;
+    let received: number;
+    if (armed === batchSize) {
+      received = this.receiveInto(batchSize, timeoutMs);
+    } else if (this.scratchSlot !== EMPTY) {
+      received = this.receiveDiscardingOverflow(armed, timeoutMs);
+    } else {
+      received = armed === 0 ? 0 : this.receiveInto(armed, timeoutMs);
+    }
+    this.receivedCount = received;
+    return received;
+  }
+
+  /** The pool slot holding datagram `position` of the last batch. */
+  slot(position: number): number {
+    return this.view.getInt32(this.messageField(position, MESSAGE_SLOT_INDEX_OFFSET), true);
+  }
+
+  /** Byte offset of datagram `position` in pool.bytes / pool.view. */
+  offset(position: number): number {
+    return this.slot(position) * this.pool.slotStride;
+  }
+
+  /** Bytes in the slot (at most pool.slotSize). */
+  length(position: number): number {
+    return this.view.getInt32(this.messageField(position, LENGTH_OFFSET), true);
+  }
+
+  /** Size of the datagram on the wire; larger than length() when it was truncated. */
+  datagramLength(position: number): number {
+    return this.view.getInt32(this.messageField(position, DATAGRAM_LENGTH_OFFSET), true);
+  }
+
+  isTruncated(position: number): boolean {
+    return (this.view.getUint32(this.messageField(position, FLAGS_OFFSET), true) & TRUNCATED_FLAG) !== 0;
+  }
+
+  /** Kernel receive time, CLOCK_REALTIME ns since the epoch (comparable with realtimeNanos()). */
+  timestampNanos(position: number): number {
+    return this.view.getFloat64(this.messageField(position, TIMESTAMP_NANOS_OFFSET), true);
+  }
+
+  /** Source IPv4 address as a host-order uint32 (formatIpv4() makes it a string off the hot path). */
+  sourceAddress(position: number): number {
+    return this.view.getUint32(this.messageField(position, SOURCE_ADDRESS_OFFSET), true);
+  }
+
+  sourcePort(position: number): number {
+    return this.view.getUint16(this.messageField(position, SOURCE_PORT_OFFSET), true);
+  }
+
+  /** Hands the slot of datagram `position` to the caller, who must release it to the pool. */
+  takeSlot(position: number): number {
+    if (!Number.isInteger(position) || position < 0 || position >= this.receivedCount) {
+      throw new RangeError(`takeSlot position out of the last batch: position=${position} (received ${this.receivedCount})`);
+    }
+    const indexOffset = slotIndexOffset(position);
+    const slot = this.view.getInt32(indexOffset, true);
+    if (slot === EMPTY) throw new RangeError(`takeSlot: the slot at position=${position} was already taken`);
+    this.view.setInt32(indexOffset, EMPTY, true);
+    this.needsRefill = true;
+    return slot;
+  }
+
+  /**
+   * Datagrams the kernel dropped on this socket because its buffer was full (SO_RXQ_OVFL),
+   * cumulative. The kernel reports it with the first datagram queued after a drop, so it moves
+   * when that datagram is received, not at the moment of the drop.
+   */
+  get kernelDropCount(): number {
+    return this.view.getUint32(KERNEL_DROP_COUNT_OFFSET, true);
+  }
+
+  /** Returns the receiver's slots to the pool, frees the context and closes the socket. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (let position = 0; position < this.batchSize; position++) {
+      const slot = this.view.getInt32(slotIndexOffset(position), true);
+      if (slot !== EMPTY && slot !== this.scratchSlot) this.pool.release(slot);
+    }
+    if (this.scratchSlot !== EMPTY) this.pool.release(this.scratchSlot);
+    checkResult(ztUdpRxDestroy(this.context), 'munmap', this.description);
+    closeSocket(this.fd, this.description);
+  }
+
+  private receiveInto(max: number, timeoutMs: number): number {
+    return checkResult(ztUdpRxRecv(this.context, max, timeoutMs), 'recvmmsg', this.description);
+  }
+
+  /**
+   * 'drop' policy with too few slots: positions past the armed ones point at the scratch slot,
+   * so the socket is still drained; what lands there is counted and not reported.
+   */
+  private receiveDiscardingOverflow(armed: number, timeoutMs: number): number {
+    const view = this.view;
+    const batchSize = this.batchSize;
+    for (let position = armed; position < batchSize; position++) {
+      view.setInt32(slotIndexOffset(position), this.scratchSlot, true);
+    }
+    const received = this.receiveInto(batchSize, timeoutMs);
+    for (let position = armed; position < batchSize; position++) {
+      view.setInt32(slotIndexOffset(position), EMPTY, true);
+    }
+    if (received <= armed) return received;
+    this.discardedCount += received - armed;
+    return armed;
+  }
+
+  /**
+   * Gives every EMPTY position a slot. When the pool runs dry, the slots still held are moved
+   * to the front so that positions [0, armedCount) are exactly the ones with a slot.
+   */
+  private refill(): void {
+    const view = this.view;
+    const pool = this.pool;
+    let end = this.batchSize;
+    let poolDry = false;
+    let position = 0;
+    for (; position < end; position++) {
+      const indexOffset = slotIndexOffset(position);
+      if (view.getInt32(indexOffset, true) !== EMPTY) continue;
+      let slot = poolDry ? NO_SLOT : pool.acquire();
+      if (slot === NO_SLOT) {
+        poolDry = true;
+        do end--;
+        while (end > position && view.getInt32(slotIndexOffset(end), true) === EMPTY);
+        if (end === position) break;
+        const lastIndexOffset = slotIndexOffset(end);
+        slot = view.getInt32(lastIndexOffset, true);
+        view.setInt32(lastIndexOffset, EMPTY, true);
+      }
+      view.setInt32(indexOffset, slot, true);
+    }
+    this.armedCount = position;
+    // Keep trying on every receive while short of slots, so released slots are picked up.
+    this.needsRefill = position < this.batchSize;
+  }
+
+  private acquireScratchSlot(): number {
+    const slot = this.pool.acquire();
+    if (slot === NO_SLOT) throw new RangeError(`the 'drop' policy needs one free slot for discarded datagrams: pool has none (slotCount=${this.pool.slotCount})`);
+    return slot;
+  }
+
+  private messageField(position: number, fieldOffset: number): number {
+    return messageOffset(this.firstMessageOffset, position) + fieldOffset;
+  }
+}
+
+function configureSocket(fd: number, options: UdpReceiverOptions, description: string): number | undefined {
+  if (options.reuseAddress ?? true) setReuseAddress(fd, description);
+  if (options.reusePort === true) setReusePort(fd, description);
+  const granted = options.receiveBufferBytes === undefined ? undefined : setReceiveBuffer(fd, options.receiveBufferBytes, description);
+  checkResult(ztUdpEnableTimestamps(fd), 'setsockopt SO_TIMESTAMPNS', description);
+  checkResult(ztUdpEnableDropCounter(fd), 'setsockopt SO_RXQ_OVFL', description);
+  return granted;
+}
+
+function joinMulticast(fd: number, membership: MulticastMembership): void {
+  const index = interfaceIndex(membership.interface);
+  if (membership.source === undefined) {
+    const result = ztUdpJoinGroup(fd, membership.group, index);
+    checkResult(result, 'setsockopt IP_ADD_MEMBERSHIP', `${membership.group} on ${membership.interface}`);
+  } else {
+    const result = ztUdpJoinSourceGroup(fd, membership.group, membership.source, index);
+    checkResult(result, 'setsockopt MCAST_JOIN_SOURCE_GROUP', `${membership.source} -> ${membership.group} on ${membership.interface}`);
+  }
+}
+
+export { formatIpv4 };
