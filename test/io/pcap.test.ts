@@ -1,5 +1,5 @@
-import { PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { countGarbageCollections } from '../support/gc-count.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, isCaptureFile } from '../../src/io/pcap.js';
 import {
   ETHERNET_HEADER_LENGTH,
@@ -443,18 +443,3 @@ function catchError(run: () => unknown): unknown {
   throw new Error('expected an error');
 }
 
-/** Runs `work` and counts the garbage collections V8 reports during it. */
-export async function countGarbageCollections(work: () => unknown): Promise<number> {
-  const entries: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) entries.push(entry.startTime);
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  const start = performance.now();
-  work();
-  const end = performance.now();
-  // Entries are delivered asynchronously: give the observer a turn before reading them.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  observer.disconnect();
-  return entries.filter((time) => time >= start && time <= end).length;
-}
