@@ -1,0 +1,37 @@
+/**
+ * msgpackr: plain MessagePack maps (pack/unpack), and msgpackr's record extension, where the
+ * object structures are shared once between packer and unpacker (as a feed would agree on them
+ * out of band) and each message carries only a record id and the values.
+ */
+import { Packr, Unpackr } from 'msgpackr';
+import { book46, book46Checksum, car, carChecksum } from './content.js';
+import { codecOverEncodedValue, type Codec, type MessageKind } from './codec.js';
+import { monomorphicCopy } from '../lib/monomorphic-copy.js';
+
+const messages = { book46, car } as const;
+const checksums = { book46: book46Checksum, car: carChecksum } as const;
+
+export function createMsgpackrCodec(kind: MessageKind): Codec {
+  const message = messages[kind];
+  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `msgpackr maps ${kind}`);
+  const packr = new Packr({ useRecords: false });
+  return codecOverEncodedValue(
+    'msgpackr',
+    () => packr.pack(message),
+    (bytes) => checksum(packr.unpack(bytes)),
+  );
+}
+
+export function createMsgpackrRecordsCodec(kind: MessageKind): Codec {
+  const message = messages[kind];
+  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `msgpackr records ${kind}`);
+  const structures: object[] = [];
+  const packr = new Packr({ structures });
+  const unpackr = new Unpackr({ structures });
+  packr.pack(message); // defines the record structures: later messages only refer to them
+  return codecOverEncodedValue(
+    'msgpackr (records)',
+    () => packr.pack(message),
+    (bytes) => checksum(unpackr.unpack(bytes)),
+  );
+}

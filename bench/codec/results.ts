@@ -1,0 +1,31 @@
+/** What the codec suite's child processes print (one JSON document on stdout) and the report reads. */
+import type { MessageKind } from './codec.js';
+
+export interface CodecMeasurement {
+  message: MessageKind;
+  codec: string;
+  encodedLength: number;
+  decodeNs: number;
+  encodeNs: number;
+  decodeGcCount: number;
+  encodeGcCount: number;
+  rounds: number;
+}
+
+export interface CodecSuiteResult {
+  measurements: CodecMeasurement[];
+  /** Why zerotick's own codecs are missing from the table, when they are. */
+  zerotickUnavailable?: string;
+}
+
+export interface SteadyStateResult {
+  message: MessageKind;
+  iterations: number;
+  elapsedMs: number;
+  gcCount: number;
+}
+
+export interface SteadyStateSuiteResult {
+  loops: SteadyStateResult[];
+  unavailable?: string;
+}

@@ -1,0 +1,119 @@
+/**
+ * The codec suite as the harness runs it: the measuring process (main.ts), then the steady-state
+ * process (steady-state.ts), each on the measured core, and the RESULTS.md section.
+ */
+import { fileURLToPath } from 'node:url';
+import type { MessageKind } from './codec.js';
+import type { CodecMeasurement, CodecSuiteResult, SteadyStateSuiteResult } from './results.js';
+import { runTypeScriptChild } from '../lib/child.js';
+import { formatNs, formatRatio, markdownTable } from '../lib/markdown.js';
+import { canPinToSeparateCores, MEASURED_CPU } from '../lib/pinning.js';
+import type { Suite, SuiteRun } from '../lib/suite.js';
+
+export interface CodecSuiteRun {
+  codec: CodecSuiteResult;
+  steadyState: SteadyStateSuiteResult;
+  pinnedCpu: number | null;
+}
+
+const GC_FLAGS = ['--expose-gc'];
+const ZEROTICK_PREFIX = 'zerotick';
+
+const messageTitles: Record<MessageKind, string> = {
+  book46: 'MDP3 MDIncrementalRefreshBook46, 4 NoMDEntries (schemas/mdp3.xml)',
+  car: 'Car (../shared/peer/sbe-golden/example-schema.xml, README values)',
+};
+
+async function run(quick: boolean): Promise<CodecSuiteRun> {
+  const flags = quick ? ['--quick'] : [];
+  const cpu = canPinToSeparateCores() ? MEASURED_CPU : undefined;
+  const script = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
+  const codec = await runTypeScriptChild<CodecSuiteResult>(script('main.ts'), flags, { cpu, nodeFlags: GC_FLAGS });
+  const steadyState = await runTypeScriptChild<SteadyStateSuiteResult>(script('steady-state.ts'), flags, { cpu, nodeFlags: GC_FLAGS });
+  return { codec, steadyState, pinnedCpu: cpu ?? null };
+}
+
+/** The zerotick row every ratio is taken against: the first zerotick variant of the message. */
+function referenceRow(rows: readonly CodecMeasurement[]): CodecMeasurement | undefined {
+  return rows.find((row) => row.codec.startsWith(ZEROTICK_PREFIX));
+}
+
+function renderMessageTable(rows: readonly CodecMeasurement[]): string {
+  const reference = referenceRow(rows);
+  const ratio = (value: number, pick: (row: CodecMeasurement) => number): string =>
+    reference === undefined ? 'n/a' : formatRatio(value, pick(reference));
+  const tableRows = rows.map((row) => [
+    row.codec,
+    String(row.encodedLength),
+    formatNs(row.decodeNs),
+    ratio(row.decodeNs, (r) => r.decodeNs),
+    formatNs(row.encodeNs),
+    ratio(row.encodeNs, (r) => r.encodeNs),
+    `${row.decodeGcCount} / ${row.encodeGcCount}`,
+  ]);
+  return markdownTable(
+    ['format', 'bytes', 'decode /msg', 'decode vs zerotick', 'encode /msg', 'encode vs zerotick', 'GCs while timed (decode / encode)'],
+    tableRows,
+    [false, true, true, true, true, true, true],
+  );
+}
+
+/** Goal of issue 2: zerotick fastest of all formats on decode and on encode, for each message. */
+function renderGoal(rows: readonly CodecMeasurement[]): string {
+  const zerotickRows = rows.filter((row) => row.codec.startsWith(ZEROTICK_PREFIX));
+  const others = rows.filter((row) => !row.codec.startsWith(ZEROTICK_PREFIX));
+  if (zerotickRows.length === 0) {
+    return 'Goal (zerotick fastest on decode and encode): not measured, zerotick not available in this build.';
+  }
+  const bestOther = (pick: (row: CodecMeasurement) => number): CodecMeasurement =>
+    others.reduce((best, row) => (pick(row) < pick(best) ? row : best));
+  const verdict = (operation: 'decode' | 'encode', pick: (row: CodecMeasurement) => number): string => {
+    const fastestZerotick = Math.min(...zerotickRows.map(pick));
+    const rival = bestOther(pick);
+    const met = fastestZerotick < pick(rival);
+    return `${operation} ${met ? 'met' : 'NOT met'} (zerotick ${formatNs(fastestZerotick)}, best other ${rival.codec} ${formatNs(pick(rival))})`;
+  };
+  return `Goal (zerotick fastest on decode and encode): ${verdict('decode', (r) => r.decodeNs)}; ${verdict('encode', (r) => r.encodeNs)}.`;
+}
+
+function renderSteadyState(steadyState: SteadyStateSuiteResult): string {
+  if (steadyState.unavailable !== undefined) {
+    return `Steady state (10,000,000 zerotick decode+encode, GC count): not available in this build: ${steadyState.unavailable}.`;
+  }
+  const rows = steadyState.loops.map((loop) => [
+    messageTitles[loop.message].split(' (')[0]!,
+    loop.iterations.toLocaleString('en-US'),
+    `${(loop.elapsedMs / 1000).toFixed(2)} s`,
+    formatNs((loop.elapsedMs * 1e6) / loop.iterations),
+    String(loop.gcCount),
+  ]);
+  const allZero = steadyState.loops.every((loop) => loop.gcCount === 0);
+  return [
+    'Steady state: one loop of zerotick decode+encode per message after warm-up and a full GC; garbage collections counted with PerformanceObserver(\'gc\') over the loop.',
+    '',
+    markdownTable(['message', 'decode+encode', 'elapsed', 'per decode+encode', 'GCs'], rows, [false, true, true, true, true]),
+    '',
+    `Goal (zero GC runs in the steady-state loop): ${allZero ? 'met' : 'NOT met'}.`,
+  ].join('\n');
+}
+
+function render(suiteRun: SuiteRun<CodecSuiteRun>): string {
+  const { codec, steadyState, pinnedCpu } = suiteRun.result;
+  const lines = [
+    '## Codec: ns per message, decode and encode (bench/codec)',
+    '',
+    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}; one process${pinnedCpu === null ? ' (not pinned)' : ` pinned to CPU ${pinnedCpu}`}; all formats interleaved in rounds (A B C A B C ...), median of ${codec.measurements[0]?.rounds ?? 0} rounds. Ratios are against zerotick in the same run (>1x: slower than zerotick).`,
+    'Decode = read every field into a checksum (checked equal across formats before timing); encode = write the whole message from its plain object. Enums and chars travel as small integers in every format; protobufjs decodes 64-bit fields to numbers (no Long); flatbuffers code is hand-written to match flatc output (flatc is not installed).',
+  ];
+  if (codec.zerotickUnavailable !== undefined) {
+    lines.push('', `zerotick: not available in this build: ${codec.zerotickUnavailable}.`);
+  }
+  for (const message of ['book46', 'car'] as const) {
+    const rows = codec.measurements.filter((row) => row.message === message);
+    lines.push('', `### ${messageTitles[message]}`, '', renderMessageTable(rows), '', renderGoal(rows));
+  }
+  lines.push('', '### Steady state, zero allocation', '', renderSteadyState(steadyState));
+  return lines.join('\n');
+}
+
+export const codecSuite: Suite<CodecSuiteRun> = { name: 'codec', title: 'Codec', run, render };

@@ -1,0 +1,85 @@
+/**
+ * The benchmark harness: `npm run bench [-- --quick] [-- --only codec|io]`.
+ *
+ * Each suite runs in its own child process(es), is saved to bench/build/results/<suite>.json,
+ * and bench/RESULTS.md is rewritten from the latest saved run of every suite, under the machine
+ * it ran on. Figures are only ever compared within one suite run.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { codecSuite } from './codec/suite.js';
+import { ioSuite } from './io/suite.js';
+import { benchDirectory } from './lib/child.js';
+import { describeMachine, type MachineInfo } from './lib/machine.js';
+import type { Suite, SuiteName, SuiteRun } from './lib/suite.js';
+
+const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>];
+const resultsDirectory = path.join(benchDirectory, 'build', 'results');
+const resultsMarkdownPath = path.join(benchDirectory, 'RESULTS.md');
+
+function parseCommandLine(): { quick: boolean; only: SuiteName | undefined } {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const only = values.only;
+  if (only !== undefined && !suites.some((suite) => suite.name === only)) {
+    throw new Error(`--only ${only}: no such suite (choose one of ${suites.map((suite) => suite.name).join(', ')})`);
+  }
+  return { quick: values.quick ?? false, only: only as SuiteName | undefined };
+}
+
+function savedRunPath(name: SuiteName): string {
+  return path.join(resultsDirectory, `${name}.json`);
+}
+
+function loadSavedRun(name: SuiteName): SuiteRun<unknown> | undefined {
+  const file = savedRunPath(name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SuiteRun<unknown>) : undefined;
+}
+
+function renderMachine(machine: MachineInfo): string {
+  return [
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
+    `- Kernel: ${machine.kernel}`,
+    `- Node: ${machine.node}`,
+    `- Date: ${machine.date}`,
+  ].join('\n');
+}
+
+function renderResults(machine: MachineInfo): string {
+  const sections = suites.map((suite) => {
+    const saved = loadSavedRun(suite.name);
+    return saved === undefined ? `## ${suite.title}\n\nNot run yet: \`npm run bench -- --only ${suite.name}\`.` : suite.render(saved);
+  });
+  return [
+    '# zerotick benchmark results',
+    '',
+    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Absolute times are noisy on this machine: compare rows within one section, which come from one run.',
+    '',
+    '## Machine',
+    '',
+    renderMachine(machine),
+    '',
+    ...sections.flatMap((section) => [section, '']),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseCommandLine();
+  const machine = describeMachine();
+  mkdirSync(resultsDirectory, { recursive: true });
+  for (const suite of suites) {
+    if (only !== undefined && suite.name !== only) {
+      continue;
+    }
+    const started = Date.now();
+    process.stderr.write(`bench ${suite.name}${quick ? ' (quick)' : ''}\n`);
+    const result = await suite.run(quick);
+    const suiteRun: SuiteRun<unknown> = { suite: suite.name, quick, machine: { ...machine, date: new Date(started).toISOString() }, result };
+    writeFileSync(savedRunPath(suite.name), JSON.stringify(suiteRun, null, 2));
+    process.stderr.write(`bench ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  writeFileSync(resultsMarkdownPath, renderResults(machine));
+  process.stderr.write(`wrote ${path.relative(process.cwd(), resultsMarkdownPath)}\n`);
+}
+
+await main();
