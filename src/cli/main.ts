@@ -4,6 +4,7 @@
  * exit code (never a stack trace for bad input).
  */
 import { Command } from 'commander';
+import { registerDecodeCommand } from './decode.js';
 import { registerSbeCommand } from './sbe.js';
 
 const program = new Command('zerotick')
@@ -12,6 +13,7 @@ const program = new Command('zerotick')
 
 // Subcommands register here, one line each.
 registerSbeCommand(program);
+registerDecodeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,387 @@
+/**
+ * The on-the-fly decoder: reads any SBE message straight from the schema IR, no generated code,
+ * into plain JSON-ready values. It is for tools and debugging (`zerotick decode`, logs, tests),
+ * so it allocates freely; the hot path uses the generated flyweights instead.
+ *
+ * Schema evolution works as in generated decoders: the header's blockLength and version are the
+ * acting ones, so fields newer than the acting version read as null, block bytes the schema does
+ * not know are skipped, and each group entry advances by the group's own wire blockLength.
+ *
+ * Values: names exactly as in the schema; composites as objects; groups as arrays of objects;
+ * enums as their validValue name (an unknown value as its number, the null value as null); sets
+ * as arrays of choice names; char arrays as strings cut at the first NUL; var data as a string
+ * when it has a character encoding (or char elements), else as lower-case hex; integers as
+ * numbers when exact, else as decimal strings (64-bit values beyond 2^53); optional fields at
+ * their null value as null; NaN and infinities as null (JSON has no such numbers); constants
+ * included. Groups and var data newer than the acting version are null (absent), not [].
+ *
+ * Bounds: nothing is read outside [offset, offset + length). A truncated or corrupt message
+ * throws `OtfDecodeError`, which names the byte offset and the field path
+ * (`fuelFigures[2].usageDescription`).
+ */
+import type {
+  CompositeType,
+  EncodedType,
+  EnumType,
+  Field,
+  Group,
+  Message,
+  MessageBody,
+  Presence,
+  PrimitiveType,
+  PrimitiveValue,
+  Schema,
+  SetType,
+  Type,
+  VarData,
+} from './ir.js';
+import { primitiveSize } from './ir.js';
+import { decodeCharArray, decodeString } from './runtime/strings.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [name: string]: JsonValue };
+export type JsonObject = { [name: string]: JsonValue };
+
+/** The message header's four values, as the acting ones for the body. */
+export interface MessageHeaderValues {
+  blockLength: number;
+  templateId: number;
+  schemaId: number;
+  version: number;
+  /** Bytes of the header on the wire (the header composite's encoded length). */
+  headerLength: number;
+}
+
+export interface DecodedMessage {
+  templateId: number;
+  name: string;
+  schemaId: number;
+  /** The acting version, from the header. */
+  version: number;
+  /** The acting block length, from the header. */
+  blockLength: number;
+  /** Bytes consumed from the message's first header byte to the end of its last var data. */
+  encodedLength: number;
+  fields: JsonObject;
+}
+
+/** A message that cannot be decoded: where (byte offset in the view) and in which field. */
+export class OtfDecodeError extends Error {
+  readonly byteOffset: number;
+  /** `engine.booster`, `fuelFigures[2].usageDescription`; `messageHeader.templateId` for the header. */
+  readonly fieldPath: string;
+  readonly reason: string;
+
+  constructor(reason: string, byteOffset: number, fieldPath: string) {
+    super(`${fieldPath}: ${reason} at byte offset ${byteOffset}`);
+    this.name = 'OtfDecodeError';
+    this.byteOffset = byteOffset;
+    this.fieldPath = fieldPath;
+    this.reason = reason;
+  }
+}
+
+const HEADER_MEMBER_NAMES = ['blockLength', 'templateId', 'schemaId', 'version'] as const;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+const messagesByIdCache = new WeakMap<Schema, Map<number, Message>>();
+
+function messagesById(schema: Schema): Map<number, Message> {
+  let byId = messagesByIdCache.get(schema);
+  if (byId === undefined) {
+    byId = new Map(schema.messages.map((message) => [message.id, message]));
+    messagesByIdCache.set(schema, byId);
+  }
+  return byId;
+}
+
+/** Reads the message header at `offset`; throws OtfDecodeError if it does not fit in `length`. */
+export function decodeMessageHeader(schema: Schema, view: DataView, offset: number, length: number): MessageHeaderValues {
+  const reader = new OtfReader(schema, view, offset + length, 0);
+  const header = schema.headerType;
+  const headerName = header.name;
+  reader.need(offset, header.encodedLength, headerName);
+  const values = { blockLength: 0, templateId: 0, schemaId: 0, version: 0, headerLength: header.encodedLength };
+  for (const name of HEADER_MEMBER_NAMES) {
+    const member = header.members.find((candidate) => candidate.name === name);
+    if (member === undefined || member.type.kind !== 'encoded') {
+      throw new OtfDecodeError(`header type ${headerName} has no ${name} integer`, offset, headerName);
+    }
+    const value = member.type.presence === 'constant'
+      ? member.type.constValue
+      : reader.primitive(member.type.primitiveType, offset + member.offset, `${headerName}.${name}`);
+    values[name] = Number(value);
+  }
+  return values;
+}
+
+/**
+ * Decodes the message (header and body) at `offset`, reading nothing at or beyond
+ * `offset + length`. Throws OtfDecodeError for an unknown template, a foreign schema id, or a
+ * message that does not fit.
+ */
+export function decodeMessage(schema: Schema, view: DataView, offset: number, length: number): DecodedMessage {
+  const header = decodeMessageHeader(schema, view, offset, length);
+  const headerName = schema.headerType.name;
+  if (header.schemaId !== schema.id) {
+    throw new OtfDecodeError(`schema id ${header.schemaId} is not this schema's id ${schema.id}`, offset, `${headerName}.schemaId`);
+  }
+  const message = messagesById(schema).get(header.templateId);
+  if (message === undefined) {
+    throw new OtfDecodeError(`unknown template id ${header.templateId}`, offset, `${headerName}.templateId`);
+  }
+  const reader = new OtfReader(schema, view, offset + length, header.version);
+  const bodyOffset = offset + header.headerLength;
+  const fields: JsonObject = {};
+  const end = reader.body(message, bodyOffset, header.blockLength, '', fields);
+  return {
+    templateId: header.templateId,
+    name: message.name,
+    schemaId: header.schemaId,
+    version: header.version,
+    blockLength: header.blockLength,
+    encodedLength: end - offset,
+    fields,
+  };
+}
+
+/** One decode: the view, the end it must not pass, and the acting version. */
+class OtfReader {
+  private readonly littleEndian: boolean;
+
+  constructor(
+    schema: Schema,
+    private readonly view: DataView,
+    private readonly limit: number,
+    private readonly actingVersion: number,
+  ) {
+    this.littleEndian = schema.byteOrder === 'littleEndian';
+  }
+
+  /** Throws unless `size` bytes at `offset` lie before the limit. */
+  need(offset: number, size: number, path: string): void {
+    if (offset + size > this.limit) {
+      throw new OtfDecodeError(`needs ${size} bytes but the message ends at byte offset ${this.limit}`, offset, path);
+    }
+  }
+
+  /**
+   * Decodes a block of fields, then its groups, then its var data, into `out`; returns the
+   * offset just past the last byte consumed.
+   */
+  body(body: MessageBody, blockOffset: number, blockLength: number, path: string, out: JsonObject): number {
+    this.need(blockOffset, blockLength, path === '' ? 'block' : path);
+    for (const field of body.fields) {
+      out[field.name] = this.field(field, blockOffset, blockLength, join(path, field.name));
+    }
+    let position = blockOffset + blockLength;
+    for (const group of body.groups) {
+      const groupPath = join(path, group.name);
+      if (group.sinceVersion > this.actingVersion) {
+        out[group.name] = null;
+        continue;
+      }
+      const entries: JsonObject[] = [];
+      position = this.group(group, position, groupPath, entries);
+      out[group.name] = entries;
+    }
+    for (const data of body.data) {
+      if (data.sinceVersion > this.actingVersion) {
+        out[data.name] = null;
+        continue;
+      }
+      position = this.varData(data, position, join(path, data.name), out);
+    }
+    return position;
+  }
+
+  private field(field: Field, blockOffset: number, blockLength: number, path: string): JsonValue {
+    if (field.sinceVersion > this.actingVersion) return null;
+    if (field.presence === 'constant') return this.fieldConstant(field);
+    const size = field.type.encodedLength;
+    if (field.offset + size > blockLength) {
+      throw new OtfDecodeError(
+        `field at block offset ${field.offset} needs ${size} bytes but the block is ${blockLength} bytes`,
+        blockOffset + field.offset,
+        path,
+      );
+    }
+    return this.value(field.type, field.presence, blockOffset + field.offset, path);
+  }
+
+  private fieldConstant(field: Field): JsonValue {
+    if (field.constValue !== undefined) return constantJson(field.constValue);
+    const type = field.type;
+    if (type.kind === 'encoded' && type.constValue !== undefined) return constantJson(type.constValue);
+    if (type.kind === 'enum' && type.constValueName !== undefined) return type.constValueName;
+    return null;
+  }
+
+  private value(type: Type, presence: Presence, offset: number, path: string): JsonValue {
+    switch (type.kind) {
+      case 'encoded':
+        return this.encoded(type, presence, offset, path);
+      case 'enum':
+        return this.enumValue(type, offset, path);
+      case 'set':
+        return this.setValue(type, offset, path);
+      case 'composite':
+        return this.composite(type, offset, path);
+    }
+  }
+
+  private encoded(type: EncodedType, presence: Presence, offset: number, path: string): JsonValue {
+    if (presence === 'constant' || type.presence === 'constant') {
+      return type.constValue === undefined ? null : constantJson(type.constValue);
+    }
+    this.need(offset, type.encodedLength, path);
+    if (type.primitiveType === 'char') {
+      if (type.length !== 1) return decodeCharArray(this.view, offset, type.length, type.characterEncoding ?? 'US-ASCII');
+      const code = this.view.getUint8(offset);
+      if (presence === 'optional' && code === Number(type.nullValue)) return null;
+      return code === 0 ? '' : String.fromCharCode(code);
+    }
+    if (type.length !== 1) {
+      const size = primitiveSize[type.primitiveType];
+      const elements: JsonValue[] = [];
+      for (let i = 0; i < type.length; i++) elements.push(numberJson(this.primitive(type.primitiveType, offset + i * size, path)));
+      return elements;
+    }
+    const raw = this.primitive(type.primitiveType, offset, path);
+    if (presence === 'optional' && isNullValue(raw, type.nullValue)) return null;
+    return numberJson(raw);
+  }
+
+  private enumValue(type: EnumType, offset: number, path: string): JsonValue {
+    if (type.presence === 'constant') return type.constValueName ?? null;
+    const raw = Number(this.primitive(type.encodingType, offset, path));
+    const match = type.values.find((candidate) => candidate.value === raw);
+    if (match !== undefined) return match.name;
+    return raw === type.nullValue ? null : raw;
+  }
+
+  private setValue(type: SetType, offset: number, path: string): JsonValue {
+    const raw = BigInt(this.primitive(type.encodingType, offset, path));
+    return type.choices.filter((choice) => ((raw >> BigInt(choice.bit)) & 1n) === 1n).map((choice) => choice.name);
+  }
+
+  private composite(type: CompositeType, offset: number, path: string): JsonValue {
+    const out: JsonObject = {};
+    for (const member of type.members) {
+      const memberPath = `${path}.${member.name}`;
+      out[member.name] = member.sinceVersion > this.actingVersion
+        ? null
+        : this.value(member.type, memberPresence(member.type), offset + member.offset, memberPath);
+    }
+    return out;
+  }
+
+  /** Decodes a group's dimension header and entries into `entries`; returns the offset after them. */
+  private group(group: Group, offset: number, path: string, entries: JsonObject[]): number {
+    const dimension = group.dimensionType;
+    this.need(offset, dimension.encodedLength, path);
+    const entryBlockLength = this.dimensionValue(group.blockLengthMember.type, offset + group.blockLengthMember.offset, `${path}.blockLength`);
+    const count = this.dimensionValue(group.numInGroupMember.type, offset + group.numInGroupMember.offset, `${path}.numInGroup`);
+    let position = offset + dimension.encodedLength;
+    // A corrupt count must fail here, not after building millions of entries.
+    const smallestEntry = Math.max(1, entryBlockLength + this.smallestTail(group));
+    if (count * smallestEntry > this.limit - position) {
+      throw new OtfDecodeError(
+        `numInGroup ${count} needs at least ${count * smallestEntry} bytes but the message ends at byte offset ${this.limit}`,
+        offset,
+        path,
+      );
+    }
+    for (let index = 0; index < count; index++) {
+      const entry: JsonObject = {};
+      position = this.body(group, position, entryBlockLength, `${path}[${index}]`, entry);
+      entries.push(entry);
+    }
+    return position;
+  }
+
+  /** Fewest bytes a group entry can take after its block: empty nested groups and empty var data. */
+  private smallestTail(body: MessageBody): number {
+    let bytes = 0;
+    for (const group of body.groups) if (group.sinceVersion <= this.actingVersion) bytes += group.dimensionType.encodedLength;
+    for (const data of body.data) if (data.sinceVersion <= this.actingVersion) bytes += data.headerLength;
+    return bytes;
+  }
+
+  private dimensionValue(type: Type, offset: number, path: string): number {
+    if (type.kind !== 'encoded') throw new OtfDecodeError('group dimension member is not an integer', offset, path);
+    if (type.presence === 'constant') return Number(type.constValue ?? 0);
+    return Number(this.primitive(type.primitiveType, offset, path));
+  }
+
+  private varData(data: VarData, offset: number, path: string, out: JsonObject): number {
+    this.need(offset, data.headerLength, path);
+    const dataLength = Number(this.primitive(data.lengthType, offset + data.lengthOffset, `${path}.length`));
+    const dataOffset = offset + data.headerLength;
+    this.need(dataOffset, dataLength, path);
+    out[data.name] = data.characterEncoding !== undefined || data.dataType === 'char'
+      ? decodeString(this.view, dataOffset, dataLength, data.characterEncoding ?? 'UTF-8')
+      : hex(this.view, dataOffset, dataLength);
+    return dataOffset + dataLength;
+  }
+
+  /** One primitive at `offset`, bounds-checked: 64-bit integers as bigint, the rest as number. */
+  primitive(type: PrimitiveType, offset: number, path: string): number | bigint {
+    this.need(offset, primitiveSize[type], path);
+    const view = this.view;
+    const littleEndian = this.littleEndian;
+    switch (type) {
+      case 'char':
+      case 'uint8':
+        return view.getUint8(offset);
+      case 'int8':
+        return view.getInt8(offset);
+      case 'int16':
+        return view.getInt16(offset, littleEndian);
+      case 'uint16':
+        return view.getUint16(offset, littleEndian);
+      case 'int32':
+        return view.getInt32(offset, littleEndian);
+      case 'uint32':
+        return view.getUint32(offset, littleEndian);
+      case 'int64':
+        return view.getBigInt64(offset, littleEndian);
+      case 'uint64':
+        return view.getBigUint64(offset, littleEndian);
+      case 'float':
+        return view.getFloat32(offset, littleEndian);
+      case 'double':
+        return view.getFloat64(offset, littleEndian);
+    }
+  }
+}
+
+function join(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`;
+}
+
+function memberPresence(type: Type): Presence {
+  return type.kind === 'encoded' || type.kind === 'enum' ? type.presence : 'required';
+}
+
+function isNullValue(raw: number | bigint, nullValue: PrimitiveValue): boolean {
+  if (typeof raw === 'bigint') return raw === BigInt(nullValue);
+  if (Number.isNaN(raw)) return true; // float null is NaN, and NaN never equals itself
+  return raw === Number(nullValue);
+}
+
+/** A number when JSON can carry it exactly, a decimal string for 64-bit values beyond 2^53, null for NaN/±Infinity. */
+function numberJson(raw: number | bigint): JsonValue {
+  if (typeof raw === 'bigint') return raw > MAX_SAFE || raw < MIN_SAFE ? raw.toString() : Number(raw);
+  return Number.isFinite(raw) ? raw : null;
+}
+
+function constantJson(value: PrimitiveValue | string): JsonValue {
+  return typeof value === 'string' ? value : numberJson(value);
+}
+
+function hex(view: DataView, offset: number, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) text += view.getUint8(offset + i).toString(16).padStart(2, '0');
+  return text;
+}
