@@ -48,7 +48,7 @@ class SchemaValidator {
     const members = [...body.fields, ...body.groups, ...body.data];
     this.unique(members, (member) => member.name, `field name in ${owner}`);
     this.unique(members, (member) => member.id, `field id in ${owner}`);
-    this.noOverlaps(body.fields, fieldLength, `field of ${owner}`);
+    this.noOverlaps(body.fields, fieldLength, 'field', owner);
     for (const field of body.fields) {
       this.sinceVersion(field, sinceVersion, `field '${field.name}'`);
       this.type(field.type, field.sinceVersion);
@@ -73,7 +73,7 @@ class SchemaValidator {
   private composite(composite: CompositeType): void {
     const owner = `composite '${composite.name}'`;
     this.unique(composite.members, (member) => member.name, `member name in ${owner}`);
-    this.noOverlaps(composite.members, (member) => member.type.encodedLength, `member of ${owner}`);
+    this.noOverlaps(composite.members, (member) => member.type.encodedLength, 'member', owner);
     for (const member of composite.members) {
       this.sinceVersion(member, composite.sinceVersion, `member '${member.name}' of ${owner}`);
       this.type(member.type, composite.sinceVersion);
@@ -124,12 +124,20 @@ class SchemaValidator {
   }
 
   /** Members laid out in order must not start before the previous one ends. */
-  private noOverlaps<T extends Located & { offset: number }>(members: readonly T[], length: (member: T) => number, what: string): void {
+  private noOverlaps<T extends Located & { offset: number }>(
+    members: readonly T[],
+    length: (member: T) => number,
+    kind: string,
+    owner: string,
+  ): void {
     let previous: T | undefined;
     let end = 0;
     for (const member of members) {
       if (previous !== undefined && member.offset < end) {
-        this.error(member.location, `${what} '${member.name}' at offset ${member.offset} overlaps '${previous.name}', which ends at ${end}`);
+        this.error(
+          member.location,
+          `${kind} '${member.name}' of ${owner} at offset ${member.offset} overlaps '${previous.name}', which ends at ${end}`,
+        );
       }
       if (member.offset + length(member) >= end) {
         end = member.offset + length(member);
