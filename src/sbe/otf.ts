@@ -72,7 +72,7 @@ export class OtfDecodeError extends Error {
   readonly reason: string;
 
   constructor(reason: string, byteOffset: number, fieldPath: string) {
-    super(`${fieldPath}: ${reason} at byte offset ${byteOffset}`);
+    super(`${fieldPath} at byte offset ${byteOffset}: ${reason}`);
     this.name = 'OtfDecodeError';
     this.byteOffset = byteOffset;
     this.fieldPath = fieldPath;
@@ -161,7 +161,7 @@ class OtfReader {
   /** Throws unless `size` bytes at `offset` lie before the limit. */
   need(offset: number, size: number, path: string): void {
     if (offset + size > this.limit) {
-      throw new OtfDecodeError(`needs ${size} bytes but the message ends at byte offset ${this.limit}`, offset, path);
+      throw new OtfDecodeError(`needs ${size} bytes, only ${Math.max(0, this.limit - offset)} left before the message ends at ${this.limit}`, offset, path);
     }
   }
 
@@ -287,7 +287,7 @@ class OtfReader {
     const smallestEntry = Math.max(1, entryBlockLength + this.smallestTail(group));
     if (count * smallestEntry > this.limit - position) {
       throw new OtfDecodeError(
-        `numInGroup ${count} needs at least ${count * smallestEntry} bytes but the message ends at byte offset ${this.limit}`,
+        `numInGroup ${count} needs at least ${count * smallestEntry} bytes, only ${this.limit - position} left before the message ends at ${this.limit}`,
         offset,
         path,
       );
