@@ -1,0 +1,105 @@
+/**
+ * The SBE code generator: one TypeScript module per schema (enums, sets, composites, messages
+ * and groups as zero-allocation decoder/encoder flyweights) plus an `index.ts` re-exporting it.
+ *
+ * Generated code imports only the runtime (`zerotick/sbe` by default) and type-checks on its own
+ * under strict tsc with module nodenext. Output is a pure function of the IR: the same schema
+ * always generates the same bytes.
+ *
+ * Names: message `Car` -> `CarDecoder`/`CarEncoder`; group `Car.fuelFigures` ->
+ * `CarFuelFiguresDecoder`/`CarFuelFiguresEncoder`; composite `Engine` -> `EngineDecoder`/
+ * `EngineEncoder`; set `OptionalExtras` -> `OptionalExtrasDecoder`/`OptionalExtrasEncoder`; enum
+ * `Model` -> const `Model` (+ type `Model`, lookup `ModelNames`). Accessors are the schema
+ * names with the first letter lowered (`MDEntryPx` -> `mDEntryPx()`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Schema } from './ir.js';
+import { TypeCatalog } from './generator/catalog.js';
+import type { EmitContext } from './generator/context.js';
+import { messageCode } from './generator/message-codecs.js';
+import { BYTE_ORDER_CONSTANT, stringLiteral } from './generator/primitives.js';
+import { compositeCode, enumCode, setCode } from './generator/type-codecs.js';
+
+export interface GenerateOptions {
+  /** Module specifier of the runtime. Default 'zerotick/sbe'; in-package builds use a relative path. */
+  runtimeImport?: string;
+}
+
+const DEFAULT_RUNTIME_IMPORT = 'zerotick/sbe';
+
+/** Every export of the runtime: schema names that collide with these are renamed. */
+const RUNTIME_EXPORTS = [
+  'SbeBoundsError',
+  'SbeHeaderError',
+  'SbeRangeError',
+  'EMPTY_VIEW',
+  'copyFromBytes',
+  'copyToBytes',
+  'fillZero',
+  'decodeCharArray',
+  'decodeString',
+  'encodeCharArray',
+  'encodeString',
+  'setInt64FromNumber',
+  'setUint64FromNumber',
+];
+
+const BANNER = '/* Generated SBE (Simple Binary Encoding) message codec. Do not edit: regenerate from the schema. */';
+
+/** The module's file name, from the schema package: `baseline` -> `baseline.ts`. */
+export function moduleFileName(schema: Schema): string {
+  const base = schema.package.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'schema';
+  return base === 'index' ? 'index-schema.ts' : `${base}.ts`;
+}
+
+export function generateTypeScript(schema: Schema, options: GenerateOptions = {}): Map<string, string> {
+  const context: EmitContext = {
+    catalog: new TypeCatalog(schema, RUNTIME_EXPORTS),
+    littleEndian: schema.byteOrder === 'littleEndian',
+    schemaId: schema.id,
+    schemaVersion: schema.version,
+    runtimeImports: new Set(),
+  };
+  const body: string[] = [];
+  for (const type of context.catalog.types) {
+    if (type.kind === 'enum') body.push('', ...enumCode(type, context));
+    else if (type.kind === 'set') body.push('', ...setCode(type, context));
+    else body.push('', ...compositeCode(type, context));
+  }
+  for (const message of context.catalog.messages) body.push('', ...messageCode(message, context, schema.headerType));
+
+  const fileName = moduleFileName(schema);
+  const runtime = [...context.runtimeImports].sort();
+  const source = [
+    BANNER,
+    `// Schema: package ${schema.package}, id ${schema.id}, version ${schema.version}${schema.semanticVersion !== undefined ? ` (${schema.semanticVersion})` : ''}, ${schema.byteOrder}.`,
+    `import { ${runtime.join(', ')} } from ${stringLiteral(options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT)};`,
+    '',
+    `/** Passed to every DataView access: the schema's byte order. */`,
+    `const ${BYTE_ORDER_CONSTANT} = ${schema.byteOrder === 'littleEndian'};`,
+    '',
+    `export const SCHEMA_ID = ${schema.id};`,
+    `export const SCHEMA_VERSION = ${schema.version};`,
+    `export const SCHEMA_PACKAGE = ${stringLiteral(schema.package)};`,
+    ...body,
+    '',
+  ].join('\n');
+  const index = [BANNER, `export * from './${fileName.replace(/\.ts$/, '.js')}';`, ''].join('\n');
+  return new Map([
+    [fileName, source],
+    ['index.ts', index],
+  ]);
+}
+
+/** Writes the generated files into `outDir` (created if missing); returns their paths. */
+export function writeGeneratedCode(schema: Schema, outDir: string, options: GenerateOptions = {}): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const [fileName, source] of generateTypeScript(schema, options)) {
+    const filePath = path.join(outDir, fileName);
+    writeFileSync(filePath, source);
+    written.push(filePath);
+  }
+  return written;
+}
