@@ -27,7 +27,7 @@ import type {
   Type,
   VarData,
 } from './ir.js';
-import { isIntegral, isUnsignedInteger } from './primitive.js';
+import { isInteger, isUnsignedInteger } from './primitive.js';
 import type { TypeResolver } from './types.js';
 import type { XmlElement } from './xml.js';
 
@@ -196,8 +196,8 @@ export class MessageBuilder {
 
   private checkGroupDimension(composite: CompositeType): GroupDimension | undefined {
     const what = `group dimension type '${composite.name}'`;
-    const blockLengthMember = this.integerMember(composite, 'blockLength', what, isUnsignedInteger, 'an unsigned integer');
-    const numInGroupMember = this.integerMember(composite, 'numInGroup', what, isIntegral, 'an integer');
+    const blockLengthMember = this.encodedMember(composite, 'blockLength', what, isUnsignedInteger, 'an unsigned integer');
+    const numInGroupMember = this.encodedMember(composite, 'numInGroup', what, isInteger, 'an integer');
     if (numInGroupMember !== undefined && !isUnsignedInteger(numInGroupMember.type.primitiveType)) {
       this.reporter.warning(numInGroupMember.location, `numInGroup of ${what} should be an unsigned integer`);
     }
@@ -236,16 +236,16 @@ export class MessageBuilder {
   private varDataEncoding(composite: CompositeType): VarDataEncoding | undefined {
     if (!this.varDataEncodings.has(composite)) {
       const what = `var data type '${composite.name}'`;
-      const lengthMember = this.integerMember(composite, 'length', what, isUnsignedInteger, 'an unsigned integer');
-      const varDataMember = this.integerMember(composite, 'varData', what, () => true, 'a primitive');
+      const lengthMember = this.encodedMember(composite, 'length', what, isUnsignedInteger, 'an unsigned integer');
+      const varDataMember = this.encodedMember(composite, 'varData', what, () => true, 'a primitive');
       const encoding = lengthMember && varDataMember ? withVariableLengthData(composite, lengthMember, varDataMember) : undefined;
       this.varDataEncodings.set(composite, encoding);
     }
     return this.varDataEncodings.get(composite);
   }
 
-  /** The composite's member `name`, which must be an encoded type of a primitive `allowed` accepts. */
-  private integerMember(
+  /** The composite's member `name`, which must be an encoded type whose primitive `allowed` accepts. */
+  private encodedMember(
     composite: CompositeType,
     name: string,
     what: string,

@@ -68,6 +68,10 @@ export function isUnsignedInteger(type: PrimitiveType): boolean {
   return type.startsWith('uint');
 }
 
+export function isInteger(type: PrimitiveType): boolean {
+  return type !== 'char' && !isFloatingPoint(type);
+}
+
 /** char and the integers: the types an enum may be encoded as. */
 export function isIntegral(type: PrimitiveType): boolean {
   return !isFloatingPoint(type);

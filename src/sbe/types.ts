@@ -394,16 +394,18 @@ export class TypeResolver {
     const name = requiredAttribute(element, 'encodingType', this.reporter);
     if (name === undefined) return undefined;
     const location = attributeLocation(element, 'encodingType');
-    const type = this.declarations.has(name) || isPrimitiveType(name) ? this.lookup(name, location, describe(element)) : undefined;
-    if (type === undefined) {
-      if (!this.declarations.has(name)) this.reporter.error(location, `encodingType '${name}' of ${describe(element)} is not ${allowedDescription} nor a type of one`);
+    const isDeclared = this.declarations.has(name);
+    if (!isDeclared && !isPrimitiveType(name)) {
+      this.reporter.error(location, `encodingType '${name}' of ${describe(element)} is neither ${allowedDescription} nor a declared type`);
       return undefined;
     }
+    const type = this.lookup(name, location, describe(element));
+    if (type === undefined) return undefined; // reported where that type failed
     if (type.kind !== 'encoded' || type.length !== 1 || !allowed(type.primitiveType)) {
       this.reporter.error(location, `encodingType '${name}' of ${describe(element)} must be ${allowedDescription} (or a type of one, length 1)`);
       return undefined;
     }
-    return this.declarations.has(name) ? { primitiveType: type.primitiveType, named: type } : { primitiveType: type.primitiveType };
+    return isDeclared ? { primitiveType: type.primitiveType, named: type } : { primitiveType: type.primitiveType };
   }
 
   private presence(element: XmlElement): Presence {

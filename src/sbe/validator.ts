@@ -51,6 +51,7 @@ class SchemaValidator {
     this.noOverlaps(body.fields, fieldLength, 'field', owner);
     for (const field of body.fields) {
       this.sinceVersion(field, sinceVersion, `field '${field.name}'`);
+      this.semanticType(field);
       this.type(field.type, field.sinceVersion);
     }
     for (const data of body.data) this.sinceVersion(data, sinceVersion, `data '${data.name}'`);
@@ -120,6 +121,15 @@ class SchemaValidator {
   private sinceVersion(element: { sinceVersion: number; location: SourceLocation }, enclosingSinceVersion: number, what: string): void {
     if (element.sinceVersion > this.schemaVersion && element.sinceVersion > enclosingSinceVersion) {
       this.error(element.location, `${what} has sinceVersion ${element.sinceVersion}, greater than the schema version ${this.schemaVersion}`);
+    }
+  }
+
+  /** A field may restate its type's semanticType, not contradict it (as the reference tool rules). */
+  private semanticType(field: Field): void {
+    const own = field.semanticType;
+    const ofType = field.type.semanticType;
+    if (own !== undefined && ofType !== undefined && own !== ofType) {
+      this.error(field.location, `field '${field.name}' has semanticType '${own}' but its type '${field.type.name}' has '${ofType}'`);
     }
   }
 

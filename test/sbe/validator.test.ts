@@ -88,6 +88,9 @@ const rules: ReadonlyArray<[string, string, ReadonlyArray<[number, number, strin
   ['a valueRef to a missing enum value', 'value-ref-missing-value.xml', [
     [11, 76, `error: valueRef="Side.Sell": enum 'Side' has no value 'Sell'`],
   ]],
+  ['a field semanticType contradicting its type', 'semantic-type-mismatch.xml', [
+    [9, 9, `error: field 'size' has semanticType 'Qty' but its type 'Price' has 'Price'`],
+  ]],
   ['an XInclude of a missing file', 'include-missing.xml', [
     [5, 5, `error: cannot read ${fixture('no-such-file.xml')}: ENOENT`],
   ]],
