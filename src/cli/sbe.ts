@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../sbe/diagnostics.js';
 import { loadSchema } from '../sbe/parser.js';
+import { registerSbeGenerate } from './sbe-generate.js';
 
 export function registerSbeCommand(program: Command): Command {
   const sbe = program.command('sbe').description('SBE (Simple Binary Encoding) schema tools');
@@ -19,6 +20,7 @@ export function registerSbeCommand(program: Command): Command {
       process.stdout.write(`${summary(schemaPath, diagnostics)}\n`);
       if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) process.exitCode = 1;
     });
+  registerSbeGenerate(sbe);
   return sbe;
 }
 

@@ -236,8 +236,10 @@ function varDataEncoder(data: VarData, scope: BodyScope, context: EmitContext): 
   const what = `${scope.what}.${data.name}`;
   const holder = scope.limitHolder;
   const header = data.headerLength;
-  useRuntime(context, 'SbeBoundsError', 'SbeRangeError', 'copyFromBytes', 'encodeString', 'fillZero');
+  useRuntime(context, 'SbeBoundsError', 'SbeRangeError', 'copyFromBytes', 'encodeString');
+  // A header with more than the length in it gets zeroed, so its other bytes are never stale.
   const clearHeader = header > primitiveSize[data.lengthType] ? [`    fillZero(this.view, limit, ${header});`] : [];
+  if (clearHeader.length > 0) useRuntime(context, 'fillZero');
   parts.methods.push(
     ...docComment([data.description, `Writes ${data.name} from \`length\` bytes of \`src\` at \`srcOffset\` (no allocation).`]),
     `  put${upper}(src: Uint8Array, srcOffset: number, length: number): this {`,
