@@ -7,12 +7,12 @@
  * messages back to back with nothing in between. A bad packet or message is reported on stderr
  * with its file offset and decoding goes on with the next one that can be located.
  */
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createB3Cursor, b3ChannelNumber, b3SendingTimeBigInt, b3SequenceNumber, b3SequenceVersion } from '../feed/framing/b3.js';
 import { FRAME_END, FRAME_MESSAGE, describeFrameError, type FrameCursor } from '../feed/framing/framing.js';
 import { createMdp3Cursor, mdp3MsgSeqNum, mdp3SendingTimeBigInt } from '../feed/framing/mdp3.js';
 import { createSofhCursor } from '../feed/framing/sofh.js';
+import { MappedFile } from '../io/mapped-file.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, isCaptureFile, type SkippedPackets } from '../io/pcap.js';
 import { formatDiagnostic } from '../sbe/diagnostics.js';
 import type { Schema } from '../sbe/ir.js';
@@ -77,13 +77,16 @@ export function decodeFile(file: string, options: DecodeOptions, output: DecodeO
   const { schema, diagnostics } = loadSchema(options.schema);
   for (const diagnostic of diagnostics) output.problem(formatDiagnostic(diagnostic));
   if (schema === undefined) return EXIT_FAILED;
-  const bytes = readFileSync(file);
-  const decoder = new DatagramDecoder(schema, options.framing, output, file);
-  if (!isCaptureFile(bytes)) {
+  const mapped = MappedFile.open(file);
+  try {
+    const bytes = mapped.bytes;
+    const decoder = new DatagramDecoder(schema, options.framing, output, file);
+    if (isCaptureFile(bytes)) return decodeCapture(bytes, options, decoder, output, file);
     decoder.decode(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength, 'file');
     return decoder.failures === 0 ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    mapped.close();
   }
-  return decodeCapture(bytes, options, decoder, output, file);
 }
 
 function decodeCapture(bytes: Uint8Array, options: DecodeOptions, decoder: DatagramDecoder, output: DecodeOutput, file: string): number {

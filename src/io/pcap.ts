@@ -1,8 +1,8 @@
 /**
  * Reads UDP datagrams out of a pcap or pcapng capture held whole in one buffer.
  *
- * The capture is one region (a Buffer from readFileSync today; a mapped file later: the reader
- * only needs a Uint8Array over it), viewed by one DataView created once. Each datagram comes out
+ * The capture is one region (a mapped file, or any Uint8Array: a Buffer from readFileSync, bytes
+ * built in memory), viewed by one DataView created once. Each datagram comes out
  * as an (offset, length) pair into that region plus its timestamp and addresses, written into a
  * caller-owned `UdpDatagram` record: nothing is allocated or copied per packet, so a replay or a
  * backtest can run the feed handler straight over the file. Offsets are file offsets, which is
@@ -15,6 +15,7 @@
  * `CaptureFormatError` naming the byte offset: past that point nothing can be trusted.
  */
 import { readFileSync } from 'node:fs';
+import { MappedFile } from './mapped-file.js';
 import {
   DLT_RAW_BSD,
   DLT_RAW_OPENBSD,
@@ -222,6 +223,7 @@ export class CaptureReader {
   private frameOffset = 0;
   private frameLength = 0;
   private frameLinkType = 0;
+  private mappedFile: MappedFile | undefined;
 
   constructor(bytes: Uint8Array, filter: CaptureFilter = {}) {
     const format = detectFormat(bytes);
@@ -236,9 +238,28 @@ export class CaptureReader {
     this.rewind();
   }
 
-  /** Reads a whole capture file into memory and opens it. */
+  /** Reads a whole capture file into the JS heap and opens it. */
   static open(path: string, filter?: CaptureFilter): CaptureReader {
     return new CaptureReader(readFileSync(path), filter);
+  }
+
+  /** Maps a capture file (no copy: see MappedFile) and opens it; `close()` unmaps it. */
+  static map(path: string, filter?: CaptureFilter): CaptureReader {
+    const file = MappedFile.open(path);
+    try {
+      const reader = new CaptureReader(file.bytes, filter);
+      reader.mappedFile = file;
+      return reader;
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+  }
+
+  /** Releases a mapped file; `bytes`, `view` and every offset handed out are invalid afterwards. */
+  close(): void {
+    this.mappedFile?.close();
+    this.mappedFile = undefined;
   }
 
   /** Starts over from the first packet (for replay loops); the skip counters keep counting. */

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MappedFile } from '../../src/io/mapped-file.js';
 import { countGarbageCollections } from '../support/gc-count.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, isCaptureFile } from '../../src/io/pcap.js';
 import {
@@ -431,6 +435,44 @@ describe('pcapng', () => {
     expect(() => new CaptureReader(bytes).next(new UdpDatagram())).toThrow(
       `packet block refers to interface 1 but the section describes 1 at byte offset ${offset}`,
     );
+  });
+});
+
+describe('mapped captures', () => {
+  it('hands out the same datagrams from a mapped file as from one read into the heap', () => {
+    // given
+    const path = peer('v1.9-MdIncrementalRefreshVolume.pcap');
+
+    // when
+    const mapped = CaptureReader.map(path);
+    const fromMapping = readAll(mapped);
+    mapped.close();
+    mapped.close(); // idempotent
+
+    // then
+    expect(fromMapping).toEqual(readAll(CaptureReader.open(path)));
+    expect(fromMapping.length).toBeGreaterThan(0);
+  });
+
+  it('maps a whole file as its bytes, an empty file as none, and names a missing file', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'zerotick-mapped-'));
+    try {
+      const empty = join(directory, 'empty');
+      writeFileSync(empty, '');
+      const mappedEmpty = MappedFile.open(empty);
+      expect(mappedEmpty.bytes.byteLength).toBe(0);
+      mappedEmpty.close();
+
+      const path = peer('v1.9-MdIncrementalRefreshBook.pcap');
+      const mapped = MappedFile.open(path);
+      expect(Buffer.from(mapped.bytes).equals(readFileSync(path))).toBe(true);
+      mapped.close();
+
+      const missing = join(directory, 'missing.pcap');
+      expect(() => MappedFile.open(missing)).toThrow(`open ${missing}: ENOENT (No such file or directory)`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 
