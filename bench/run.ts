@@ -72,9 +72,10 @@ async function main(): Promise<void> {
       continue;
     }
     const started = Date.now();
+    const machineAtStart = describeMachine();
     process.stderr.write(`bench ${suite.name}${quick ? ' (quick)' : ''}\n`);
     const result = await suite.run(quick);
-    const suiteRun: SuiteRun<unknown> = { suite: suite.name, quick, machine: { ...machine, date: new Date(started).toISOString() }, result };
+    const suiteRun: SuiteRun<unknown> = { suite: suite.name, quick, machine: machineAtStart, result };
     writeFileSync(savedRunPath(suite.name), JSON.stringify(suiteRun, null, 2));
     process.stderr.write(`bench ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }

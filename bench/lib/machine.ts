@@ -7,6 +7,8 @@ export interface MachineInfo {
   kernel: string;
   node: string;
   date: string;
+  /** 1-minute load average when the run started: other work on the machine shows here. */
+  loadAverage?: number;
 }
 
 export function describeMachine(): MachineInfo {
@@ -17,5 +19,6 @@ export function describeMachine(): MachineInfo {
     kernel: os.release(),
     node: process.version,
     date: new Date().toISOString(),
+    loadAverage: os.loadavg()[0]!,
   };
 }

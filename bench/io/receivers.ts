@@ -1,0 +1,46 @@
+/**
+ * The receivers under test, how to start each, and what feeds it. The harness interleaves its
+ * trials in this order; the C loop comes first because every other rate is read against it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { benchDirectory, repoDirectory } from '../lib/child.js';
+
+export type LoadKind = 'udp' | 'ring';
+
+export interface ReceiverSpec {
+  name: string;
+  load: LoadKind;
+  /** The zerotick module the receiver exercises: when it is not in the tree, the receiver is not available in this build. */
+  requires?: string;
+  /** Program and arguments; `ringPath` only matters to the ring's receiver. */
+  command(ringPath: string): [string, string[]];
+}
+
+export const C_RECEIVER = 'C recvmmsg (limit)';
+export const ZEROTICK_RECVMMSG = 'zerotick recvmmsg';
+export const NODE_DGRAM = 'node:dgram';
+
+export function cProgram(name: string): string {
+  return path.join(benchDirectory, 'build', name);
+}
+
+function typeScriptReceiver(script: string, extraArgs: (ringPath: string) => string[] = () => []): (ringPath: string) => [string, string[]] {
+  return (ringPath) => [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'io', 'receivers', script), ...extraArgs(ringPath)]];
+}
+
+export const receivers: readonly ReceiverSpec[] = [
+  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), []] },
+  { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
+  { name: 'zerotick TPACKET ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts') },
+  { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (ringPath) => ['--ring', ringPath]) },
+  { name: NODE_DGRAM, load: 'udp', command: typeScriptReceiver('node-dgram.ts') },
+];
+
+/** Why a receiver cannot run in this build, or undefined when it can. */
+export function unavailableReason(spec: ReceiverSpec): string | undefined {
+  if (spec.requires !== undefined && !existsSync(path.join(repoDirectory, spec.requires))) {
+    return `${spec.requires} is not in this build`;
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * Receiver under test: zerotick's SPSC shared-memory ring (src/io/shm-ring.ts), consumer side,
+ * busy-polling batches of RECEIVE_BATCH records. It creates the ring at --ring; the producer
+ * (bench/io/shm-ring-producer.ts) opens it. A record is this suite's "packet".
+ */
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { ShmRing } from '../../../src/io/shm-ring.js';
+import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
+import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
+import { parseReceiverOptions, RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './options.js';
+
+const { ringPath } = parseReceiverOptions();
+const ring = ShmRing.create(ringPath, RECEIVE_BUFFER_BYTES);
+const tally = new TrialTally();
+
+/** Made once: read() calls it per record with the ring's own view. */
+function countRecord(view: DataView, offset: number): void {
+  tally.record(view.getUint32(offset + TRIAL_OFFSET, true), view.getUint32(offset + SEQUENCE_OFFSET, true));
+}
+
+function runTrial(trial: number, count: number): TrialCount {
+  tally.begin(trial, count, performance.now());
+  while (!tally.isComplete()) {
+    if (ring.read(countRecord, RECEIVE_BATCH) === 0) {
+      if (tally.isIdle(performance.now())) break;
+      continue;
+    }
+    tally.sawTraffic(performance.now());
+  }
+  return tally.result(performance.now());
+}
+
+await serveTrials(0, runTrial);
+ring.close();
+rmSync(ringPath, { force: true });
