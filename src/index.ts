@@ -2,3 +2,7 @@
 export * from './sbe/ir.js';
 export * from './sbe/diagnostics.js';
 export * from './sbe/parser.js';
+export * from './io/pool.js';
+export * from './io/udp.js';
+export * from './io/tcp-sender.js';
+export { decodeMessage, decodeMessageHeader, OtfDecodeError, type DecodedMessage, type MessageHeaderValues } from './sbe/otf.js';

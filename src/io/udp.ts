@@ -120,19 +120,30 @@ export class UdpReceiver {
     const bindAddress = options.bindAddress ?? options.multicast?.group ?? '0.0.0.0';
     const description = `udp ${bindAddress}:${options.port}`;
     const fd = checkResult(ztUdpSocket(), 'socket', description);
+    let scratchSlot = EMPTY;
     try {
       const receiveBufferBytes = configureSocket(fd, options, description);
       bindSocket(fd, bindAddress, options.port);
       if (options.multicast !== undefined) joinMulticast(fd, options.multicast);
       const port = localPort(fd, description);
-      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`);
+      if (pool.exhaustionPolicy === 'drop') scratchSlot = acquireScratchSlot(pool);
+      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`, scratchSlot);
     } catch (error) {
+      if (scratchSlot !== EMPTY) pool.release(scratchSlot);
       closeSocket(fd, description);
       throw error;
     }
   }
 
-  private constructor(pool: BufferPool, fd: number, batchSize: number, port: number, receiveBufferBytes: number | undefined, description: string) {
+  private constructor(
+    pool: BufferPool,
+    fd: number,
+    batchSize: number,
+    port: number,
+    receiveBufferBytes: number | undefined,
+    description: string,
+    scratchSlot: number,
+  ) {
     this.pool = pool;
     this.fd = fd;
     this.batchSize = batchSize;
@@ -144,7 +155,7 @@ export class UdpReceiver {
     this.context = out[0]!;
     this.view = new DataView(koffi.view(this.context, sharedLength(batchSize)));
     this.firstMessageOffset = messagesOffset(batchSize);
-    this.scratchSlot = pool.exhaustionPolicy === 'drop' ? this.acquireScratchSlot() : EMPTY;
+    this.scratchSlot = scratchSlot;
   }
 
   /**
@@ -295,15 +306,17 @@ export class UdpReceiver {
     this.needsRefill = position < this.batchSize;
   }
 
-  private acquireScratchSlot(): number {
-    const slot = this.pool.acquire();
-    if (slot === NO_SLOT) throw new RangeError(`the 'drop' policy needs one free slot for discarded datagrams: pool has none (slotCount=${this.pool.slotCount})`);
-    return slot;
-  }
-
   private messageField(position: number, fieldOffset: number): number {
     return messageOffset(this.firstMessageOffset, position) + fieldOffset;
   }
+}
+
+function acquireScratchSlot(pool: BufferPool): number {
+  const slot = pool.acquire();
+  if (slot === NO_SLOT) {
+    throw new RangeError(`the 'drop' policy needs one free slot for discarded datagrams: the pool has none (slotCount=${pool.slotCount})`);
+  }
+  return slot;
 }
 
 function configureSocket(fd: number, options: UdpReceiverOptions, description: string): number | undefined {
