@@ -5,4 +5,5 @@ export * from './sbe/parser.js';
 export * from './io/pool.js';
 export * from './io/udp.js';
 export * from './io/tcp-sender.js';
-export { decodeMessage, decodeMessageHeader, OtfDecodeError, type DecodedMessage, type MessageHeaderValues } from './sbe/otf.js';
+export * from './sbe/otf.js';
+export * from './io/pcap.js';

@@ -56,6 +56,7 @@ export function registerDecodeCommand(program: Command): void {
 Output: one JSON object per message on stdout:
   {"packet":{"seq":…,"sendingTime":…},"templateId":…,"name":…,"schemaId":…,"version":…,"blockLength":…,"fields":{…}}
   "packet" appears for framings with a packet header (mdp3, b3); 64-bit values beyond 2^53 are strings.
+  A file that is not a pcap/pcapng capture is taken as one datagram.
 
 Errors: a bad packet or message (truncated, a size running past its datagram, unknown template,
 wrong schema id) is reported on stderr with its file byte offset, and decoding goes on.
@@ -104,7 +105,7 @@ function decodeCapture(bytes: Uint8Array, options: DecodeOptions, decoder: Datag
     }
   } catch (error) {
     if (!(error instanceof CaptureFormatError)) throw error;
-    output.problem(`zerotick decode: ${file}: corrupt capture: ${error.message}`);
+    output.problem(`zerotick decode: ${file}: cannot read capture: ${error.message}`);
     failed = true;
   }
   return failed || decoder.failures > 0 ? EXIT_FAILED : EXIT_OK;

@@ -225,7 +225,7 @@ describe('zerotick decode framings', () => {
     expect(status).toBe(1);
     expect(messages).toHaveLength(1);
     expect(problems).toEqual([
-      `zerotick decode: ${file}: corrupt capture: pcap record claims ${udpFrameOverhead(false) + real.byteLength} captured bytes but only 4 remain in the file at byte offset ${cutAt}`,
+      `zerotick decode: ${file}: cannot read capture: pcap record claims ${udpFrameOverhead(false) + real.byteLength} captured bytes but only 4 remain in the file at byte offset ${cutAt}`,
     ]);
   });
 });

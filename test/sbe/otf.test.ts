@@ -324,6 +324,37 @@ describe('OTF decoding of the real MDP3 v1.9 captures', () => {
     expect([...names].every((messageName) => messageName.startsWith('MDIncrementalRefresh'))).toBe(true);
   });
 
+  it('reads RptSeq rising by one per instrument through every capture, as CME sends it', () => {
+    for (const name of captures) {
+      // given
+      const reader = CaptureReader.open(peer(`mdp3/${name}`));
+      const datagram = new UdpDatagram();
+      const cursor = createMdp3Cursor();
+      const lastRptSeq = new Map<number, number>();
+      let checked = 0;
+
+      while (reader.next(datagram)) {
+        cursor.wrap(reader.view, datagram.payloadOffset, datagram.payloadLength);
+        while (cursor.next() === FRAME_MESSAGE) {
+          // when
+          const { fields } = decodeMessage(mdp3Schema, reader.view, cursor.messageOffset, cursor.messageLength);
+
+          // then
+          for (const entry of (fields.NoMDEntries ?? []) as Array<{ SecurityID: number; RptSeq?: number }>) {
+            if (entry.RptSeq === undefined) continue;
+            const previous = lastRptSeq.get(entry.SecurityID);
+            if (previous !== undefined) {
+              expect(entry.RptSeq, `${name} SecurityID ${entry.SecurityID}`).toBe(previous + 1);
+              checked++;
+            }
+            lastRptSeq.set(entry.SecurityID, entry.RptSeq);
+          }
+        }
+      }
+      if (name !== 'v1.9-MdIncrementalRefreshOrderBook.pcap') expect(checked, name).toBeGreaterThan(0);
+    }
+  });
+
   it('reads the first book update of the Book capture', () => {
     const reader = CaptureReader.open(peer('mdp3/v1.9-MdIncrementalRefreshBook.pcap'));
     const datagram = new UdpDatagram();
