@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic } from '../../src/sbe/diagnostics.js';
 import { loadSchema, parseSchemaText } from '../../src/sbe/parser.js';
@@ -168,5 +170,40 @@ describe('schemas from text', () => {
       `warn.xml:4:7: warning: 'blockLength' of message header type 'messageHeader' should be uint16`,
     ]);
     expect(schema?.headerType.encodedLength).toBe(7);
+  });
+});
+
+describe('bad input never crashes the parser', () => {
+  const peer = (relative: string): string => fileURLToPath(new URL(`../../../shared/peer/${relative}`, import.meta.url));
+  const originals = [
+    'sbe-golden/example-schema.xml',
+    'mdp3/Cme.Futures.Mdp3.Sbe.v1.9.xml',
+    'sbe-schemas/group-with-constant-fields.xml',
+    'sbe-schemas/value-ref-schema.xml',
+    'sbe-schemas/composite-elements-schema.xml',
+  ].map((relative) => ({ file: peer(relative), text: readFileSync(peer(relative), 'utf8') }));
+  const replacements = ['', '0', '-1', '99999999999999999999999', 'x', 'uint64', 'char', 'constant', 'optional', 'Model.Z', 'NaN', 'messageHeader', 'Engine', '<', '"'];
+
+  /** Replaces an attribute value (even `kind`) or a slice of text (odd `kind`) at `at`. */
+  function mutate(text: string, at: number, kind: number, replacement: string): string {
+    const start = at % text.length;
+    const quote = text.indexOf('"', start);
+    if (kind % 2 === 0 && quote >= 0) {
+      const end = text.indexOf('"', quote + 1);
+      return text.slice(0, quote + 1) + replacement + (end < 0 ? '' : text.slice(end));
+    }
+    return text.slice(0, start) + replacement + text.slice(start + kind);
+  }
+
+  test('mutated peer schemas give a schema or an error diagnostic, never an exception', () => {
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 41 }), fc.constantFrom(...replacements));
+    fc.assert(
+      fc.property(fc.constantFrom(...originals), fc.array(edit, { minLength: 1, maxLength: 4 }), (original, edits) => {
+        const text = edits.reduce((current, [at, kind, replacement]) => mutate(current, at, kind, replacement), original.text);
+        const { schema, diagnostics } = parseSchemaText(text, original.file);
+        expect(schema !== undefined || diagnostics.some((diagnostic) => diagnostic.severity === 'error')).toBe(true);
+      }),
+      { numRuns: 800, seed: 20261125 },
+    );
   });
 });
