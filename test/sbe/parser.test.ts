@@ -288,3 +288,33 @@ test('loadSchemaOrThrow throws a SchemaError carrying every diagnostic', () => {
   expect(() => loadSchemaOrThrow(missing)).toThrow(SchemaError);
   expect(() => loadSchemaOrThrow(missing)).toThrow(`${missing}:1:1: error: cannot read ${missing}: ENOENT`);
 });
+
+test('optional enums: presence from the field, null value from the named encoding type', () => {
+  const schema = loadSchemaOrThrow(peer('sbe-schemas/optional_enum_nullify.xml'));
+  const nullify = message(schema, 'optionalEnumNullify');
+  expect(field(nullify, 'optionalEnum')).toMatchObject({ presence: 'optional', type: { kind: 'enum', nullValue: 255 } });
+  expect(typeOf(schema, 'OptionalEncodingEnumType', 'enum')).toMatchObject({ encodingType: 'uint8', nullValue: 255 });
+  const counter = member(typeOf(schema, 'OptionalComposite', 'composite'), 'optionalCounter');
+  expect(counter.type).toMatchObject({ presence: 'optional', nullValue: 0 });
+});
+
+test('a set encoded as uint64', () => {
+  const flags = typeOf(loadSchemaOrThrow(peer('sbe-schemas/issue827.xml')), 'FlagsSet', 'set');
+  expect(flags).toMatchObject({ encodingType: 'uint64', encodedLength: 8 });
+  expect(flags.choices.map((c) => [c.name, c.bit])).toEqual([['Bit0', 0], ['Bit35', 35]]);
+});
+
+test('sinceVersion and deprecated on fields', () => {
+  const schema = loadSchemaOrThrow(peer('sbe-schemas/since-deprecated-test-schema.xml'));
+  const sinceDeprecated = message(schema, 'SinceDeprecated');
+  expect(field(sinceDeprecated, 'v2')).toMatchObject({ sinceVersion: 2 });
+  expect(field(sinceDeprecated, 'v3')).toMatchObject({ sinceVersion: 3, deprecated: 4 });
+  expect(field(sinceDeprecated, 'v1').deprecated).toBeUndefined();
+});
+
+test('a message sinceVersion is inherited by its fields and groups (MDP3 in a rewritten namespace)', () => {
+  const book = message(loadSchemaOrThrow(peer('sbe-schemas/issue835.xml')), 'MDIncrementalRefreshOrderBook47');
+  expect(book.sinceVersion).toBe(9);
+  expect(book.fields.every((f) => f.sinceVersion === 9)).toBe(true);
+  expect(book.groups[0]!.fields.every((f) => f.sinceVersion === 9)).toBe(true);
+});
