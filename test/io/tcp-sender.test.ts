@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -7,6 +8,7 @@ import { BufferPool, NO_SLOT } from '../../src/io/pool.js';
 import { bindSocket, closeSocket, localPort } from '../../src/io/socket.js';
 import { TcpSender } from '../../src/io/tcp-sender.js';
 import { openTcpListener } from '../../src/io/tcp-listener.js';
+import { gcRunsDuring } from './fixtures/gc-runs.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -74,7 +76,7 @@ interface Collector {
 }
 
 /** A node:net server that keeps everything it reads; `configure` sees each accepted socket. */
-async function collectingServer(listen: net.ListenOptions, configure?: (socket: net.Socket) => void): Promise<Collector> {
+async function collectingServer(listen: net.ListenOptions | { fd: number }, configure?: (socket: net.Socket) => void): Promise<Collector> {
   const chunks: Buffer[] = [];
   let total = 0;
   const sockets: net.Socket[] = [];
@@ -256,5 +258,72 @@ describe('TcpSender connection errors', () => {
     expect(pool.inUseCount).toBe(0);
     expect(() => sender.flush()).toThrow('ECONNRESET');
     expect(() => sender.enqueue(pool.acquire(), 0, 10)).toThrow('ECONNRESET');
+  });
+});
+
+describe('TcpSender hot path', () => {
+  const ORDER_LENGTH = 64;
+  const ORDERS_PER_FLUSH = 16;
+
+  /** Encodes `count` fixed-size orders and sends them in batches; blocks only when the socket is full. */
+  function sendOrders(sender: TcpSender, firstSequence: number, count: number): void {
+    const pool = sender.pool;
+    const view = pool.view;
+    for (let sequence = firstSequence; sequence < firstSequence + count; sequence++) {
+      let slot = pool.acquire();
+      while (slot === NO_SLOT) {
+        if (sender.flush() === 0) sender.waitWritable(1000);
+        slot = pool.acquire();
+      }
+      const offset = pool.slotOffset(slot);
+      view.setUint32(offset, sequence, true);
+      view.setUint32(offset + 4, ORDER_LENGTH, true);
+      sender.enqueue(slot, 0, ORDER_LENGTH);
+      if (sender.pendingSegments >= ORDERS_PER_FLUSH) sender.flush();
+    }
+    while (sender.pendingSegments > 0) {
+      if (sender.flush() === 0) sender.waitWritable(1000);
+    }
+  }
+
+  it('encodes and sends a million orders with no GC run', { timeout: 120_000 }, async () => {
+    // given a reader in another process that counts what it gets
+    const reader = spawn(
+      process.execPath,
+      ['-e', `const s = require('node:net').createServer((c) => { let n = 0; c.on('data', (d) => { n += d.length; }); c.on('end', () => { console.log(n); s.close(); }); });
+              s.listen(0, '127.0.0.1', () => console.log(s.address().port));`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => reader.kill());
+    const lines = (async function* () {
+      let buffered = '';
+      for await (const chunk of reader.stdout!) {
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          yield buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+        }
+      }
+    })();
+    const port = Number((await lines.next()).value);
+    const pool = createPool(256, ORDER_LENGTH);
+    const sender = await TcpSender.connect(pool, { host: '127.0.0.1', port });
+    sendOrders(sender, 0, 100_000); // lets V8 optimise the loop before it is measured
+
+    // when
+    const { gcRuns, elapsedMs, newSpaceGrowthBytes } = await gcRunsDuring(() => sendOrders(sender, 100_000, 1_000_000));
+    sender.close();
+    const receivedBytes = Number((await lines.next()).value);
+
+    // then
+    console.log(
+      `zero-alloc send: 1000000 orders in ${elapsedMs.toFixed(0)} ms, ${sender.writevCalls} writev calls, ` +
+        `${sender.partialWrites} partial, ${sender.wouldBlockCount} EAGAIN, GC runs ${gcRuns}, new-space growth ${newSpaceGrowthBytes} bytes`,
+    );
+    expect(gcRuns).toBe(0);
+    expect(sender.bytesSent).toBe(1_100_000 * ORDER_LENGTH);
+    expect(receivedBytes).toBe(sender.bytesSent);
+    expect(pool.inUseCount).toBe(0);
   });
 });

@@ -4,18 +4,15 @@
  * and printed, not asserted: this is a correctness test, bench/io measures rates.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterEach, expect, it } from 'vitest';
 import { BufferPool } from '../../src/io/pool.js';
 import { BUSY_POLL, UdpReceiver } from '../../src/io/udp.js';
+import { gcRunsDuring } from './fixtures/gc-runs.js';
 
 const MEASURED_DATAGRAMS = 1_000_000;
 const WARM_UP_DATAGRAMS = 100_000;
@@ -67,11 +64,6 @@ function drain(receiver: UdpReceiver, count: number): void {
   drained[OUT_OF_ORDER] = outOfOrder;
 }
 
-function exposeGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
 /** Builds the C sender (sendmmsg, so the receiver, not the sender, is the bottleneck). */
 function buildBlaster(): string {
   const directory = mkdtempSync(join(tmpdir(), 'zt-blaster-'));
@@ -88,10 +80,6 @@ async function startBlaster(port: number, payloadLength: number): Promise<ChildP
   return blaster;
 }
 
-function newSpaceUsed(): number {
-  return v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_used_size;
-}
-
 it('receives a million datagrams through recvmmsg into the pool with no GC run', { timeout: 120_000 }, async () => {
   // given a receiver on one core and a node:dgram sender in another process
   const pool = BufferPool.create({ slotSize: 2048, slotCount: 1024 });
@@ -100,35 +88,23 @@ it('receives a million datagrams through recvmmsg into the pool with no GC run',
   cleanups.push(() => receiver.close());
   await startBlaster(receiver.localPort, 64);
   drain(receiver, WARM_UP_DATAGRAMS); // lets V8 optimise the loop before it is measured
-  const gc = exposeGc();
-  gc();
-  const gcRuns: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => gcRuns.push(...list.getEntries()));
-  observer.observe({ entryTypes: ['gc'] });
   const dropsBefore = receiver.kernelDropCount;
-  const newSpaceBefore = newSpaceUsed();
 
   // when
-  const loopStart = performance.now();
-  drain(receiver, MEASURED_DATAGRAMS);
-  const loopEnd = performance.now();
-  const newSpaceAfter = newSpaceUsed();
-  await sleep(100); // gc entries are delivered asynchronously
-  observer.disconnect();
+  const { gcRuns, elapsedMs, newSpaceGrowthBytes } = await gcRunsDuring(() => drain(receiver, MEASURED_DATAGRAMS));
 
   // then
-  const gcRunsInLoop = gcRuns.filter((entry) => entry.startTime >= loopStart && entry.startTime <= loopEnd);
   const sequenceSpan = drained[LAST_SEQUENCE]! - drained[FIRST_SEQUENCE]! + 1;
   const lost = sequenceSpan - drained[DATAGRAMS]!;
   console.log(
-    `zero-alloc recv: ${drained[DATAGRAMS]} datagrams in ${(loopEnd - loopStart).toFixed(0)} ms ` +
-      `(${((drained[DATAGRAMS]! / (loopEnd - loopStart)) * 1000).toFixed(0)}/s), lost ${lost} ` +
-      `(kernel drop counter +${receiver.kernelDropCount - dropsBefore}), GC runs ${gcRunsInLoop.length}, ` +
-      `new-space growth ${newSpaceAfter - newSpaceBefore} bytes`,
+    `zero-alloc recv: ${drained[DATAGRAMS]} datagrams in ${elapsedMs.toFixed(0)} ms ` +
+      `(${((drained[DATAGRAMS]! / elapsedMs) * 1000).toFixed(0)}/s), lost ${lost} ` +
+      `(kernel drop counter +${receiver.kernelDropCount - dropsBefore}), GC runs ${gcRuns}, ` +
+      `new-space growth ${newSpaceGrowthBytes} bytes`,
   );
+  expect(gcRuns).toBe(0);
   expect(drained[DATAGRAMS]).toBeGreaterThanOrEqual(MEASURED_DATAGRAMS);
   expect(drained[BYTES]).toBe(drained[DATAGRAMS]! * 64);
   expect(drained[OUT_OF_ORDER]).toBe(0);
   expect(lost).toBeGreaterThanOrEqual(0);
-  expect(gcRunsInLoop).toEqual([]);
 });
