@@ -151,7 +151,9 @@ export class UdpReceiver {
     this.receiveBufferBytes = receiveBufferBytes;
     this.description = description;
     const out: [bigint | null] = [null];
-    checkResult(ztUdpRxCreate(fd, batchSize, pool.address, pool.slotSize, pool.slotStride, pool.slotCount, out), 'zt_udp_rx_create', description);
+    // Arguments were checked above and by the pool, so mmap is the one call that can fail here.
+    const created = ztUdpRxCreate(fd, batchSize, pool.address, pool.slotSize, pool.slotStride, pool.slotCount, out);
+    checkResult(created, 'mmap', `receive context for ${description}`);
     this.context = out[0]!;
     this.view = new DataView(koffi.view(this.context, sharedLength(batchSize)));
     this.firstMessageOffset = messagesOffset(batchSize);
