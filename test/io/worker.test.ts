@@ -1,9 +1,12 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, expect, it } from 'vitest';
 import { BufferPool } from '../../src/io/pool.js';
 import { openSender, patternedPayload } from './fixtures/datagrams.js';
 import { startTsWorker } from './fixtures/ts-worker.js';
+import type { SendWorkerData, SendWorkerResult } from './fixtures/tcp-send-worker.js';
 import type { ReceiveWorkerData, ReceiveWorkerMessage } from './fixtures/udp-receive-worker.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -52,4 +55,31 @@ it('receives by recvmmsg inside a pinned worker_thread into a pool shared with t
   const last = payloads[499]!;
   const offset = pool.slotOffset(result.lastSlot);
   expect(pool.bytes.slice(offset, offset + last.length)).toEqual(last);
+});
+
+it('connects and sends orders by writev from a worker_thread', async () => {
+  // given a reader on the main thread
+  const chunks: Buffer[] = [];
+  const server = net.createServer((socket) => socket.on('data', (chunk) => chunks.push(chunk)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  const port = (server.address() as net.AddressInfo).port;
+
+  // when
+  const workerData: SendWorkerData = { port, orders: 1000 };
+  const worker = startTsWorker(new URL('./fixtures/tcp-send-worker.ts', import.meta.url), { workerData });
+  cleanups.push(() => worker.terminate());
+  const [result] = (await once(worker, 'message')) as [SendWorkerResult];
+  await once(worker, 'exit');
+  while (chunks.reduce((sum, chunk) => sum + chunk.length, 0) < result.bytesSent) await new Promise((resolve) => setTimeout(resolve, 5));
+
+  // then: 1000 orders of 32 bytes, numbered in order
+  const stream = Buffer.concat(chunks);
+  expect(result.bytesSent).toBe(1000 * 32);
+  expect(stream.length).toBe(result.bytesSent);
+  for (let sequence = 0; sequence < 1000; sequence++) {
+    expect(stream.readUInt32LE(sequence * 32)).toBe(sequence);
+    expect(stream[sequence * 32 + 31]).toBe(sequence & 0xff);
+  }
 });
