@@ -206,7 +206,7 @@ export class CaptureReader {
     unsupportedLinkType: 0,
     filtered: 0,
   };
-  /** Captured packets seen so far, handed out or skipped. */
+  /** Captured packets seen so far in this pass, handed out or skipped. */
   packetCount = 0;
 
   private readonly filterPort: number;
@@ -262,9 +262,10 @@ export class CaptureReader {
     this.mappedFile = undefined;
   }
 
-  /** Starts over from the first packet (for replay loops); the skip counters keep counting. */
+  /** Starts over from the first packet (for replay loops); `skipped` keeps counting across passes. */
   rewind(): void {
     this.interfaces = [];
+    this.packetCount = 0;
     if (this.format === 'pcap') {
       this.readClassicFileHeader();
     } else {
