@@ -12,6 +12,7 @@
 #ifndef ZT_UDP_H
 #define ZT_UDP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define ZT_UDP_HEADER_LENGTH 64u
@@ -44,7 +45,14 @@ typedef struct zt_udp_message {
   uint16_t reserved;
 } zt_udp_message;
 
+/* The offsets src/io/udp-batch-layout.ts reads: change both sides together. */
 _Static_assert(sizeof(zt_udp_header) == ZT_UDP_HEADER_LENGTH, "zt_udp_header is one cache line");
+_Static_assert(offsetof(zt_udp_header, pool_base) == 16 && offsetof(zt_udp_header, fd) == 24 &&
+               offsetof(zt_udp_header, kernel_drop_count) == 28, "header offsets match udp-batch-layout.ts");
 _Static_assert(sizeof(zt_udp_message) == 32, "zt_udp_message is 32 bytes");
+_Static_assert(offsetof(zt_udp_message, slot_index) == 8 && offsetof(zt_udp_message, length) == 12 &&
+               offsetof(zt_udp_message, datagram_length) == 16 && offsetof(zt_udp_message, flags) == 20 &&
+               offsetof(zt_udp_message, source_address) == 24 && offsetof(zt_udp_message, source_port) == 28,
+               "message offsets match udp-batch-layout.ts");
 
 #endif

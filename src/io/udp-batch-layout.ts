@@ -10,21 +10,21 @@
  *   |                   | each recvmmsg         | datagram received          |                        |
  *   +-------------------+-----------------------+----------------------------+------------------------+
  *
- * Header:
- *    0               4               8               12              16
- *   +---------------+---------------+---------------+---------------+
- *   | capacity N    | slotSize      | slotStride    | slotCount     |
- *   +---------------+---------------+---------------+---------------+
- *   | poolBase (uint64 address of slot 0)           | fd            | kernelDropCount (SO_RXQ_OVFL)
- *   +-----------------------------------------------+---------------+---------------+ 32..63 reserved
+ * Header (uint32 unless noted):
+ *    0          4          8          12         16                    24         28         32
+ *   +----------+----------+----------+----------+---------------------+----------+----------+
+ *   | capacity | slotSize | slot     | slot     | poolBase (uint64,   | fd       | kernel   |
+ *   | N        |          | Stride   | Count    | address of slot 0)  | (int32)  | DropCount|
+ *   +----------+----------+----------+----------+---------------------+----------+----------+
+ *   32..63 reserved
  *
- * Message (all little-endian):
- *    0                               8               12              16              20
- *   +-------------------------------+---------------+---------------+---------------+
- *   | timestampNanos (float64)      | slotIndex     | length        | datagramLength|
- *   +---------------+---------------+-------+-------+---------------+---------------+
- *   | flags         | sourceAddress | port  | (pad) |
- *   +---------------+---------------+-------+-------+   20          24      28     32
+ * Message (32 bytes, little-endian):
+ *    0                     8          12         16          20         24         28       30     32
+ *   +---------------------+----------+----------+-----------+----------+----------+--------+------+
+ *   | timestampNanos      | slot     | length   | datagram  | flags    | source   | source | pad  |
+ *   | (float64)           | Index    | (int32)  | Length    | (uint32) | Address  | Port   |      |
+ *   |                     | (int32)  |          | (int32)   |          | (uint32) | (u16)  |      |
+ *   +---------------------+----------+----------+-----------+----------+----------+--------+------+
  *
  * timestampNanos is the kernel receive time (SO_TIMESTAMPNS, CLOCK_REALTIME) in ns since the
  * epoch as a double: exact to ~0.25 us, comparable with realtimeNanos(), and no BigInt.
