@@ -20,6 +20,7 @@
  * (`fuelFigures[2].usageDescription`).
  */
 import type {
+  CompositeMember,
   CompositeType,
   EncodedType,
   EnumType,
@@ -97,20 +98,19 @@ function messagesById(schema: Schema): Map<number, Message> {
 
 /** Reads the message header at `offset`; throws OtfDecodeError if it does not fit in `length`. */
 export function decodeMessageHeader(schema: Schema, view: DataView, offset: number, length: number): MessageHeaderValues {
-  const reader = new OtfReader(schema, view, offset + length, 0);
   const header = schema.headerType;
-  const headerName = header.name;
-  reader.need(offset, header.encodedLength, headerName);
+  const reader: OtfReader = new OtfReader(schema, view, offset + length, 0);
+  reader.enter(header.name);
+  reader.need(offset, header.encodedLength);
   const values = { blockLength: 0, templateId: 0, schemaId: 0, version: 0, headerLength: header.encodedLength };
   for (const name of HEADER_MEMBER_NAMES) {
     const member = header.members.find((candidate) => candidate.name === name);
-    if (member === undefined || member.type.kind !== 'encoded') {
-      throw new OtfDecodeError(`header type ${headerName} has no ${name} integer`, offset, headerName);
-    }
-    const value = member.type.presence === 'constant'
-      ? member.type.constValue
-      : reader.primitive(member.type.primitiveType, offset + member.offset, `${headerName}.${name}`);
-    values[name] = Number(value);
+    if (member === undefined || member.type.kind !== 'encoded') reader.fail(`header type has no ${name} integer`, offset);
+    reader.enter(name);
+    values[name] = member.type.presence === 'constant'
+      ? Number(member.type.constValue)
+      : Number(reader.primitive(member.type.primitiveType, offset + member.offset));
+    reader.leave();
   }
   return values;
 }
@@ -131,9 +131,8 @@ export function decodeMessage(schema: Schema, view: DataView, offset: number, le
     throw new OtfDecodeError(`unknown template id ${header.templateId}`, offset, `${headerName}.templateId`);
   }
   const reader = new OtfReader(schema, view, offset + length, header.version);
-  const bodyOffset = offset + header.headerLength;
   const fields: JsonObject = {};
-  const end = reader.body(message, bodyOffset, header.blockLength, '', fields);
+  const end = reader.body(message, offset + header.headerLength, header.blockLength, fields);
   return {
     templateId: header.templateId,
     name: message.name,
@@ -145,9 +144,14 @@ export function decodeMessage(schema: Schema, view: DataView, offset: number, le
   };
 }
 
-/** One decode: the view, the end it must not pass, and the acting version. */
+/**
+ * One decode: the view, the end it must not pass, the acting version, and where in the message
+ * it is. The position is a stack of names and group indexes, joined into `a.b[2].c` only when
+ * an error needs it, so a successful decode builds no path strings.
+ */
 class OtfReader {
   private readonly littleEndian: boolean;
+  private readonly path: Array<string | number> = [];
 
   constructor(
     schema: Schema,
@@ -158,10 +162,22 @@ class OtfReader {
     this.littleEndian = schema.byteOrder === 'littleEndian';
   }
 
+  enter(segment: string | number): void {
+    this.path.push(segment);
+  }
+
+  leave(): void {
+    this.path.pop();
+  }
+
+  fail(reason: string, offset: number): never {
+    throw new OtfDecodeError(reason, offset, this.pathText());
+  }
+
   /** Throws unless `size` bytes at `offset` lie before the limit. */
-  need(offset: number, size: number, path: string): void {
+  need(offset: number, size: number): void {
     if (offset + size > this.limit) {
-      throw new OtfDecodeError(`needs ${size} bytes, only ${Math.max(0, this.limit - offset)} left before the message ends at ${this.limit}`, offset, path);
+      this.fail(`needs ${size} bytes, only ${Math.max(0, this.limit - offset)} left before the message ends at ${this.limit}`, offset);
     }
   }
 
@@ -169,20 +185,23 @@ class OtfReader {
    * Decodes a block of fields, then its groups, then its var data, into `out`; returns the
    * offset just past the last byte consumed.
    */
-  body(body: MessageBody, blockOffset: number, blockLength: number, path: string, out: JsonObject): number {
-    this.need(blockOffset, blockLength, path === '' ? 'block' : path);
+  body(body: MessageBody, blockOffset: number, blockLength: number, out: JsonObject): number {
+    this.need(blockOffset, blockLength);
     for (const field of body.fields) {
-      out[field.name] = this.field(field, blockOffset, blockLength, join(path, field.name));
+      this.enter(field.name);
+      out[field.name] = this.field(field, blockOffset, blockLength);
+      this.leave();
     }
     let position = blockOffset + blockLength;
     for (const group of body.groups) {
-      const groupPath = join(path, group.name);
       if (group.sinceVersion > this.actingVersion) {
         out[group.name] = null;
         continue;
       }
       const entries: JsonObject[] = [];
-      position = this.group(group, position, groupPath, entries);
+      this.enter(group.name);
+      position = this.group(group, position, entries);
+      this.leave();
       out[group.name] = entries;
     }
     for (const data of body.data) {
@@ -190,51 +209,41 @@ class OtfReader {
         out[data.name] = null;
         continue;
       }
-      position = this.varData(data, position, join(path, data.name), out);
+      this.enter(data.name);
+      position = this.varData(data, position, out);
+      this.leave();
     }
     return position;
   }
 
-  private field(field: Field, blockOffset: number, blockLength: number, path: string): JsonValue {
+  private field(field: Field, blockOffset: number, blockLength: number): JsonValue {
     if (field.sinceVersion > this.actingVersion) return null;
-    if (field.presence === 'constant') return this.fieldConstant(field);
+    if (field.presence === 'constant') return fieldConstant(field);
     const size = field.type.encodedLength;
     if (field.offset + size > blockLength) {
-      throw new OtfDecodeError(
-        `field at block offset ${field.offset} needs ${size} bytes but the block is ${blockLength} bytes`,
-        blockOffset + field.offset,
-        path,
-      );
+      this.fail(`field at block offset ${field.offset} needs ${size} bytes but the block is ${blockLength} bytes`, blockOffset + field.offset);
     }
-    return this.value(field.type, field.presence, blockOffset + field.offset, path);
+    return this.value(field.type, field.presence, blockOffset + field.offset);
   }
 
-  private fieldConstant(field: Field): JsonValue {
-    if (field.constValue !== undefined) return constantJson(field.constValue);
-    const type = field.type;
-    if (type.kind === 'encoded' && type.constValue !== undefined) return constantJson(type.constValue);
-    if (type.kind === 'enum' && type.constValueName !== undefined) return type.constValueName;
-    return null;
-  }
-
-  private value(type: Type, presence: Presence, offset: number, path: string): JsonValue {
+  private value(type: Type, presence: Presence, offset: number): JsonValue {
     switch (type.kind) {
       case 'encoded':
-        return this.encoded(type, presence, offset, path);
+        return this.encoded(type, presence, offset);
       case 'enum':
-        return this.enumValue(type, offset, path);
+        return this.enumValue(type, offset);
       case 'set':
-        return this.setValue(type, offset, path);
+        return this.setValue(type, offset);
       case 'composite':
-        return this.composite(type, offset, path);
+        return this.composite(type, offset);
     }
   }
 
-  private encoded(type: EncodedType, presence: Presence, offset: number, path: string): JsonValue {
+  private encoded(type: EncodedType, presence: Presence, offset: number): JsonValue {
     if (presence === 'constant' || type.presence === 'constant') {
       return type.constValue === undefined ? null : constantJson(type.constValue);
     }
-    this.need(offset, type.encodedLength, path);
+    this.need(offset, type.encodedLength);
     if (type.primitiveType === 'char') {
       if (type.length !== 1) return decodeCharArray(this.view, offset, type.length, type.characterEncoding ?? 'US-ASCII');
       const code = this.view.getUint8(offset);
@@ -244,57 +253,61 @@ class OtfReader {
     if (type.length !== 1) {
       const size = primitiveSize[type.primitiveType];
       const elements: JsonValue[] = [];
-      for (let i = 0; i < type.length; i++) elements.push(numberJson(this.primitive(type.primitiveType, offset + i * size, path)));
+      for (let i = 0; i < type.length; i++) elements.push(numberJson(this.primitive(type.primitiveType, offset + i * size)));
       return elements;
     }
-    const raw = this.primitive(type.primitiveType, offset, path);
+    const raw = this.primitive(type.primitiveType, offset);
     if (presence === 'optional' && isNullValue(raw, type.nullValue)) return null;
     return numberJson(raw);
   }
 
-  private enumValue(type: EnumType, offset: number, path: string): JsonValue {
+  private enumValue(type: EnumType, offset: number): JsonValue {
     if (type.presence === 'constant') return type.constValueName ?? null;
-    const raw = Number(this.primitive(type.encodingType, offset, path));
+    const raw = Number(this.primitive(type.encodingType, offset));
     const match = type.values.find((candidate) => candidate.value === raw);
     if (match !== undefined) return match.name;
     return raw === type.nullValue ? null : raw;
   }
 
-  private setValue(type: SetType, offset: number, path: string): JsonValue {
-    const raw = BigInt(this.primitive(type.encodingType, offset, path));
-    return type.choices.filter((choice) => ((raw >> BigInt(choice.bit)) & 1n) === 1n).map((choice) => choice.name);
+  private setValue(type: SetType, offset: number): JsonValue {
+    const raw = this.primitive(type.encodingType, offset);
+    const names: string[] = [];
+    for (const choice of type.choices) if (bitIsSet(raw, choice.bit)) names.push(choice.name);
+    return names;
   }
 
-  private composite(type: CompositeType, offset: number, path: string): JsonValue {
+  private composite(type: CompositeType, offset: number): JsonValue {
     const out: JsonObject = {};
     for (const member of type.members) {
-      const memberPath = `${path}.${member.name}`;
+      this.enter(member.name);
       out[member.name] = member.sinceVersion > this.actingVersion
         ? null
-        : this.value(member.type, memberPresence(member.type), offset + member.offset, memberPath);
+        : this.value(member.type, memberPresence(member.type), offset + member.offset);
+      this.leave();
     }
     return out;
   }
 
   /** Decodes a group's dimension header and entries into `entries`; returns the offset after them. */
-  private group(group: Group, offset: number, path: string, entries: JsonObject[]): number {
+  private group(group: Group, offset: number, entries: JsonObject[]): number {
     const dimension = group.dimensionType;
-    this.need(offset, dimension.encodedLength, path);
-    const entryBlockLength = this.dimensionValue(group.blockLengthMember.type, offset + group.blockLengthMember.offset, `${path}.blockLength`);
-    const count = this.dimensionValue(group.numInGroupMember.type, offset + group.numInGroupMember.offset, `${path}.numInGroup`);
+    this.need(offset, dimension.encodedLength);
+    const entryBlockLength = this.dimensionValue(group.blockLengthMember, offset);
+    const count = this.dimensionValue(group.numInGroupMember, offset);
     let position = offset + dimension.encodedLength;
     // A corrupt count must fail here, not after building millions of entries.
     const smallestEntry = Math.max(1, entryBlockLength + this.smallestTail(group));
     if (count * smallestEntry > this.limit - position) {
-      throw new OtfDecodeError(
+      this.fail(
         `numInGroup ${count} needs at least ${count * smallestEntry} bytes, only ${this.limit - position} left before the message ends at ${this.limit}`,
         offset,
-        path,
       );
     }
     for (let index = 0; index < count; index++) {
       const entry: JsonObject = {};
-      position = this.body(group, position, entryBlockLength, `${path}[${index}]`, entry);
+      this.enter(index);
+      position = this.body(group, position, entryBlockLength, entry);
+      this.leave();
       entries.push(entry);
     }
     return position;
@@ -308,17 +321,22 @@ class OtfReader {
     return bytes;
   }
 
-  private dimensionValue(type: Type, offset: number, path: string): number {
-    if (type.kind !== 'encoded') throw new OtfDecodeError('group dimension member is not an integer', offset, path);
-    if (type.presence === 'constant') return Number(type.constValue ?? 0);
-    return Number(this.primitive(type.primitiveType, offset, path));
+  private dimensionValue(member: CompositeMember, dimensionOffset: number): number {
+    const type = member.type;
+    this.enter(member.name);
+    if (type.kind !== 'encoded') this.fail('group dimension member is not an integer', dimensionOffset + member.offset);
+    const value = type.presence === 'constant'
+      ? Number(type.constValue ?? 0)
+      : Number(this.primitive(type.primitiveType, dimensionOffset + member.offset));
+    this.leave();
+    return value;
   }
 
-  private varData(data: VarData, offset: number, path: string, out: JsonObject): number {
-    this.need(offset, data.headerLength, path);
-    const dataLength = Number(this.primitive(data.lengthType, offset + data.lengthOffset, `${path}.length`));
+  private varData(data: VarData, offset: number, out: JsonObject): number {
+    this.need(offset, data.headerLength);
+    const dataLength = Number(this.primitive(data.lengthType, offset + data.lengthOffset));
     const dataOffset = offset + data.headerLength;
-    this.need(dataOffset, dataLength, path);
+    this.need(dataOffset, dataLength);
     out[data.name] = data.characterEncoding !== undefined || data.dataType === 'char'
       ? decodeString(this.view, dataOffset, dataLength, data.characterEncoding ?? 'UTF-8')
       : hex(this.view, dataOffset, dataLength);
@@ -326,8 +344,8 @@ class OtfReader {
   }
 
   /** One primitive at `offset`, bounds-checked: 64-bit integers as bigint, the rest as number. */
-  primitive(type: PrimitiveType, offset: number, path: string): number | bigint {
-    this.need(offset, primitiveSize[type], path);
+  primitive(type: PrimitiveType, offset: number): number | bigint {
+    this.need(offset, primitiveSize[type]);
     const view = this.view;
     const littleEndian = this.littleEndian;
     switch (type) {
@@ -354,10 +372,27 @@ class OtfReader {
         return view.getFloat64(offset, littleEndian);
     }
   }
+
+  /** `fuelFigures[2].usageDescription`; `block` before the first field. */
+  private pathText(): string {
+    let text = '';
+    for (const segment of this.path) text += typeof segment === 'number' ? `[${segment}]` : text === '' ? segment : `.${segment}`;
+    return text === '' ? 'block' : text;
+  }
 }
 
-function join(path: string, name: string): string {
-  return path === '' ? name : `${path}.${name}`;
+function fieldConstant(field: Field): JsonValue {
+  if (field.constValue !== undefined) return constantJson(field.constValue);
+  const type = field.type;
+  if (type.kind === 'encoded' && type.constValue !== undefined) return constantJson(type.constValue);
+  if (type.kind === 'enum' && type.constValueName !== undefined) return type.constValueName;
+  return null;
+}
+
+/** Bit `bit` (0 = least significant) of a set's raw value; uint64 sets come as bigint. */
+function bitIsSet(raw: number | bigint, bit: number): boolean {
+  if (typeof raw === 'bigint') return ((raw >> BigInt(bit)) & 1n) === 1n;
+  return Math.floor(raw / 2 ** bit) % 2 === 1;
 }
 
 function memberPresence(type: Type): Presence {
