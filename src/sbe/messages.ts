@@ -27,7 +27,7 @@ import type {
   Type,
   VarData,
 } from './ir.js';
-import { isInteger, isUnsignedInteger } from './primitive.js';
+import { isInteger, isUnsignedInteger, toBigInt } from './primitive.js';
 import type { TypeResolver } from './types.js';
 import type { XmlElement } from './xml.js';
 
@@ -194,12 +194,20 @@ export class MessageBuilder {
     return this.dimensions.get(composite);
   }
 
+  /** The reference tool's rules: unsigned counts, ideally uint8/uint16; a signed numInGroup needs a minValue >= 0. */
   private checkGroupDimension(composite: CompositeType): GroupDimension | undefined {
     const what = `group dimension type '${composite.name}'`;
     const blockLengthMember = this.encodedMember(composite, 'blockLength', what, isUnsignedInteger, 'an unsigned integer');
     const numInGroupMember = this.encodedMember(composite, 'numInGroup', what, isInteger, 'an integer');
-    if (numInGroupMember !== undefined && !isUnsignedInteger(numInGroupMember.type.primitiveType)) {
-      this.reporter.warning(numInGroupMember.location, `numInGroup of ${what} should be an unsigned integer`);
+    for (const member of [blockLengthMember, numInGroupMember]) {
+      if (member === undefined) continue;
+      const { primitiveType, minValue } = member.type;
+      if (!isUnsignedInteger(primitiveType)) {
+        this.reporter.warning(member.location, `'${member.name}' of ${what} should be an unsigned integer`);
+        if (toBigInt(minValue) < 0n) this.reporter.error(member.location, `'${member.name}' of ${what} is signed: it needs a minValue of 0 or more`);
+      } else if (primitiveType !== 'uint8' && primitiveType !== 'uint16') {
+        this.reporter.warning(member.location, `'${member.name}' of ${what} should be uint8 or uint16`);
+      }
     }
     if (blockLengthMember === undefined || numInGroupMember === undefined) return undefined;
     return { blockLengthMember, numInGroupMember };

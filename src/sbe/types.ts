@@ -244,7 +244,8 @@ export class TypeResolver {
       return;
     }
     if (type.primitiveType !== 'char') {
-      type.constValue = this.checked(parsePrimitiveValue(text, type.primitiveType), element.location, `constant of type '${type.name}'`);
+      const value = this.checked(parsePrimitiveValue(text, type.primitiveType), element.location, `constant of type '${type.name}'`);
+      if (value !== undefined) type.constValue = value;
       return;
     }
     if (declaredLength === undefined) type.length = text.length;
