@@ -75,7 +75,8 @@ class XmlLoader {
       this.error(requestedAt, `cannot read ${file}: ${reason}`);
       return undefined;
     }
-    return this.parse(text, file, [...includeChain, file]);
+    // Editors on Windows save a byte order mark, which xmldom would take for content before the root.
+    return this.parse(text.replace(/^\uFEFF/, ''), file, [...includeChain, file]);
   }
 
   parse(text: string, file: string, includeChain: readonly string[]): XmlElement | undefined {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -317,4 +318,21 @@ test('a message sinceVersion is inherited by its fields and groups (MDP3 in a re
   expect(book.sinceVersion).toBe(9);
   expect(book.fields.every((f) => f.sinceVersion === 9)).toBe(true);
   expect(book.groups[0]!.fields.every((f) => f.sinceVersion === 9)).toBe(true);
+});
+
+test('a schema saved with a byte order mark and CRLF line ends loads the same', () => {
+  // given: the Car schema as a Windows editor saves it, beside its XIncluded types
+  const directory = mkdtempSync(join(tmpdir(), 'zerotick-sbe-'));
+  const schemaPath = join(directory, 'example-schema.xml');
+  const text = readFileSync(peer('sbe-golden/example-schema.xml'), 'utf8').replace(/\n/g, '\r\n');
+  writeFileSync(schemaPath, `\uFEFF${text}`);
+  copyFileSync(peer('sbe-golden/common-types.xml'), join(directory, 'common-types.xml'));
+
+  // when
+  const { schema, diagnostics } = loadSchema(schemaPath);
+
+  // then
+  expect(diagnostics).toEqual([]);
+  expect(message(schema!, 'Car').blockLength).toBe(45);
+  expect(message(schema!, 'Car').location.line).toBe(message(loadSchemaOrThrow(peer('sbe-golden/example-schema.xml')), 'Car').location.line);
 });
