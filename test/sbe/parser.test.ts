@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -330,6 +330,7 @@ test('a schema saved with a byte order mark and CRLF line ends loads the same', 
 
   // when
   const { schema, diagnostics } = loadSchema(schemaPath);
+  rmSync(directory, { recursive: true, force: true });
 
   // then
   expect(diagnostics).toEqual([]);
