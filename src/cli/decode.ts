@@ -101,7 +101,7 @@ function decodeCapture(bytes: Uint8Array, options: DecodeOptions, decoder: Datag
       }
     } finally {
       const skipped = describeSkipped(reader.skipped);
-      if (skipped !== '') output.problem(`zerotick decode: ${file}: skipped ${skipped}`);
+      if (skipped !== '') output.problem(`zerotick decode: ${file}: ${skipped}`);
     }
   } catch (error) {
     if (!(error instanceof CaptureFormatError)) throw error;
@@ -219,7 +219,7 @@ function describeSkipped(skipped: SkippedPackets): string {
   const parts = Object.entries(skipped)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${count} ${reason}`);
-  return parts.length === 0 ? '' : `captured packets not decoded: ${parts.join(', ')}`;
+  return parts.length === 0 ? '' : `captured packets skipped: ${parts.join(', ')}`;
 }
 
 function parsePort(text: string): number {

@@ -180,7 +180,7 @@ describe('zerotick decode framings', () => {
     expect(all.status).toBe(0);
     expect(all.messages.map((message) => [message.packet, message.name])).toEqual([[undefined, 'Car'], [undefined, 'Car']]);
     expect(onePort.messages).toHaveLength(1);
-    expect(onePort.problems).toEqual([`zerotick decode: ${join(workDirectory, 'sofh.pcap')}: skipped captured packets not decoded: 1 filtered`]);
+    expect(onePort.problems).toEqual([`zerotick decode: ${join(workDirectory, 'sofh.pcap')}: captured packets skipped: 1 filtered`]);
   });
 
   it('b3: prints the packet header with each message, and reports a bad messageLength with its offset', () => {
