@@ -52,7 +52,7 @@ export function createFlatbuffersBook46Codec(): Codec {
       sum += Number(entry.mdEntryPx()) + entry.mdEntrySize() + entry.securityId() + entry.rptSeq();
       sum += entry.numberOfOrders() + entry.mdPriceLevel() + entry.mdUpdateAction() + entry.mdEntryType();
     }
-    return sum;
+    return (sum * 1024) | 0; // the checksum fold: see content.ts
   };
   return codecOverEncodedValue('flatbuffers', () => encodeBook46(builder), decode);
 }
@@ -166,7 +166,7 @@ function decodeCar(bytes: Uint8Array, readers: CarReaders): number {
     }
   }
   sum += stringChecksum(message.manufacturer()) + stringChecksum(message.model()) + stringChecksum(message.activationCode());
-  return sum;
+  return (sum * 1024) | 0; // the checksum fold: see content.ts
 }
 
 export function createFlatbuffersCarCodec(): Codec {

@@ -78,7 +78,7 @@ function renderGoal(rows: readonly CodecMeasurement[]): string {
 
 function renderSteadyState(steadyState: SteadyStateSuiteResult): string {
   if (steadyState.unavailable !== undefined) {
-    return `Steady state (10,000,000 zerotick decode+encode, GC count): not available in this build: ${steadyState.unavailable}.`;
+    return `Steady state (zerotick decode+encode loop, GC count): not available in this build: ${steadyState.unavailable}.`;
   }
   const rows = steadyState.loops.map((loop) => [
     messageTitles[loop.message].split(' (')[0]!,
