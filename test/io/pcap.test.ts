@@ -27,7 +27,7 @@ import {
   parseIpv4,
   pcapngPadded,
 } from '../../src/io/pcap-format.js';
-import { PcapWriter, type UdpAddressing, udpFrameOverhead, writeUdpFrameHeaders } from '../../src/io/pcap-writer.js';
+import { PcapWriter, type UdpAddressing, ipv4HeaderChecksum, udpFrameOverhead, writeUdpFrameHeaders } from '../../src/io/pcap-writer.js';
 
 const peer = (name: string) => new URL(`../../../shared/peer/mdp3/${name}`, import.meta.url).pathname;
 
@@ -187,6 +187,17 @@ describe('classic pcap', () => {
       { payload: [...payloadOf(1)], seconds: 1_700_000_000, nanos: Math.floor(123_456_789 / unit) * unit, interfaceId: 0, to: '224.0.31.1:14310', from: '10.0.0.1:40000' },
       { payload: [...payloadOf(2)], seconds: 1_700_000_001, nanos: Math.floor(999_999_999 / unit) * unit, interfaceId: 0, to: '224.0.31.1:14311', from: '10.0.0.1:40000' },
     ]);
+  });
+
+  it('synthesizes headers other tools accept: valid IPv4 checksum, multicast MAC from the group address', () => {
+    // given
+    const frame = ethernetFrame(payloadOf(1), { ...feed, destinationAddress: parseIpv4('239.129.2.3') });
+    const view = new DataView(frame.buffer);
+
+    // then the ones' complement sum over the header, checksum included, is 0xffff (RFC 1071)
+    expect(ipv4HeaderChecksum(view, ETHERNET_HEADER_LENGTH, 20)).toBe(0);
+    // and 239.129.2.3 maps to 01:00:5e:01:02:03 (the low 23 bits of the group)
+    expect([...frame.subarray(0, 6)]).toEqual([0x01, 0x00, 0x5e, 0x01, 0x02, 0x03]);
   });
 
   it('looks through 802.1Q and stacked 802.1ad VLAN tags', () => {

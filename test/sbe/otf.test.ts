@@ -138,6 +138,33 @@ describe('OTF decoding of the Car golden file', () => {
     expect([asV0.version, asV0.blockLength, asV0.encodedLength]).toEqual([1, 62, 224]);
   });
 
+  it('steps through group entries by their wire blockLength, skipping entry bytes the schema does not know', () => {
+    // given the fuel figures re-encoded by a newer writer whose entries carry 2 more block bytes
+    const fuelFiguresOffset = 8 + 45;
+    const entries = [
+      [30, 35.9, 'Urban Cycle'],
+      [55, 49, 'Combined Cycle'],
+      [75, 40, 'Highway Cycle'],
+    ] as const;
+    const rest = baseline.subarray(fuelFiguresOffset + 4 + entries.reduce((sum, [, , text]) => sum + 6 + 4 + text.length, 0));
+    const bytes: number[] = [...baseline.subarray(0, fuelFiguresOffset), 8, 0, entries.length, 0];
+    for (const [speed, mpg, text] of entries) {
+      const block = new DataView(new ArrayBuffer(8));
+      block.setUint16(0, speed, true);
+      block.setFloat32(2, mpg, true);
+      block.setUint16(6, 0xbeef, true); // unknown to this schema
+      bytes.push(...new Uint8Array(block.buffer), text.length, 0, 0, 0, ...Buffer.from(text, 'ascii'));
+    }
+    bytes.push(...rest);
+
+    // when
+    const message = decodeBytes(carSchema, Uint8Array.from(bytes));
+
+    // then
+    expect(message.fields).toEqual(carFields);
+    expect(message.encodedLength).toBe(baseline.byteLength + 3 * 2);
+  });
+
   it('names the field and byte offset where a truncated message ends', () => {
     // given the message cut inside the third fuel figure's description ("Highway Cycle" starts at 112)
     const cut = baseline.subarray(0, 120);
