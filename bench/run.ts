@@ -1,5 +1,5 @@
 /**
- * The benchmark harness: `npm run bench [-- --quick] [-- --only codec|io]`.
+ * The benchmark harness: `npm run bench [-- --quick] [-- --only codec|io] [-- --render-only]`.
  *
  * Each suite runs in its own child process(es), is saved to bench/build/results/<suite>.json,
  * and bench/RESULTS.md is rewritten from the latest saved run of every suite, under the machine
@@ -18,13 +18,22 @@ const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioS
 const resultsDirectory = path.join(benchDirectory, 'build', 'results');
 const resultsMarkdownPath = path.join(benchDirectory, 'RESULTS.md');
 
-function parseCommandLine(): { quick: boolean; only: SuiteName | undefined } {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+interface CommandLine {
+  quick: boolean;
+  only: SuiteName | undefined;
+  /** Rewrite RESULTS.md from the saved runs without running anything (after a change to a report). */
+  renderOnly: boolean;
+}
+
+function parseCommandLine(): CommandLine {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'render-only': { type: 'boolean', default: false } },
+  });
   const only = values.only;
   if (only !== undefined && !suites.some((suite) => suite.name === only)) {
     throw new Error(`--only ${only}: no such suite (choose one of ${suites.map((suite) => suite.name).join(', ')})`);
   }
-  return { quick: values.quick ?? false, only: only as SuiteName | undefined };
+  return { quick: values.quick ?? false, only: only as SuiteName | undefined, renderOnly: values['render-only'] ?? false };
 }
 
 function savedRunPath(name: SuiteName): string {
@@ -64,11 +73,11 @@ function renderResults(machine: MachineInfo): string {
 }
 
 async function main(): Promise<void> {
-  const { quick, only } = parseCommandLine();
+  const { quick, only, renderOnly } = parseCommandLine();
   const machine = describeMachine();
   mkdirSync(resultsDirectory, { recursive: true });
   for (const suite of suites) {
-    if (only !== undefined && suite.name !== only) {
+    if (renderOnly || (only !== undefined && suite.name !== only)) {
       continue;
     }
     const started = Date.now();
