@@ -1,0 +1,276 @@
+import { spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { realtimeNanos } from '../../src/io/native.js';
+import {
+  INCOMPLETE_DATAGRAM,
+  MissingCapabilityError,
+  NOT_UDP_DATAGRAM,
+  PacketRing,
+  type PacketRingOptions,
+  type TpacketVersion,
+  udpPayloadLength,
+  udpPayloadOffset,
+} from '../../src/io/packet-ring.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const packetRingModule = fileURLToPath(new URL('../../src/io/packet-ring.ts', import.meta.url));
+
+/** Why the ring tests cannot run here, or undefined when this process may open AF_PACKET sockets. */
+function missingCapability(): string | undefined {
+  try {
+    PacketRing.open({ interfaceName: 'lo', udpPort: 9 }).close();
+    return undefined;
+  } catch (error) {
+    if (error instanceof MissingCapabilityError) return error.message;
+    throw error;
+  }
+}
+const skipReason = missingCapability();
+if (skipReason !== undefined) console.warn(`packet ring tests on lo skipped: ${skipReason}`);
+
+/** A UDP socket on 127.0.0.1 that receives (and ignores) what is sent to it, so sends get no ICMP errors. */
+async function boundSocket(): Promise<dgram.Socket> {
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', () => {});
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+function send(socket: dgram.Socket, payload: Uint8Array, port: number): Promise<void> {
+  return new Promise((resolve, reject) => socket.send(payload, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+}
+
+/** Payload i: `length` bytes that say which datagram they are. */
+function payload(index: number, length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = (index * 31 + i) & 0xff;
+  return bytes;
+}
+
+interface Received {
+  payloads: Buffer[];
+  timestampsNanos: number[];
+}
+
+/** A handler that copies what it gets (a test may allocate; the ring must not). */
+function collector(): { received: Received; handler: (view: DataView, offset: number, length: number, seconds: number, nanoseconds: number) => void } {
+  const received: Received = { payloads: [], timestampsNanos: [] };
+  return {
+    received,
+    handler: (view, offset, length, seconds, nanoseconds) => {
+      received.payloads.push(Buffer.from(new Uint8Array(view.buffer, offset, length)));
+      received.timestampsNanos.push(seconds * 1e9 + nanoseconds);
+    },
+  };
+}
+
+/** Polls (waiting up to 50 ms at a time) until `count` datagrams arrived, then once more, so a duplicate would show. */
+function pollUntil(ring: PacketRing, handler: Parameters<PacketRing['poll']>[0], received: Received, count: number, maxPerPoll = 64): void {
+  const deadline = Date.now() + 5_000;
+  while (received.payloads.length < count && Date.now() < deadline) {
+    ring.wait(50);
+    ring.poll(handler, maxPerPoll);
+  }
+  ring.wait(20);
+  ring.poll(handler, maxPerPoll);
+}
+
+const versions: TpacketVersion[] = [2, 3];
+
+describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i on lo', (version) => {
+  let filtered: dgram.Socket;
+  let other: dgram.Socket;
+  let sender: dgram.Socket;
+  const rings: PacketRing[] = [];
+  function openRing(options: Partial<PacketRingOptions> = {}): PacketRing {
+    const ring = PacketRing.open({ interfaceName: 'lo', udpPort: filtered.address().port, version, ...options });
+    rings.push(ring);
+    return ring;
+  }
+  beforeAll(async () => {
+    [filtered, other, sender] = await Promise.all([boundSocket(), boundSocket(), boundSocket()]);
+  });
+  afterEach(() => {
+    for (const ring of rings.splice(0)) ring.close();
+  });
+  afterAll(() => {
+    for (const socket of [filtered, other, sender]) socket.close();
+  });
+
+  it('sees each datagram to the filtered port exactly once, none to another port, with exact bytes and kernel timestamps', async () => {
+    // given
+    const ring = openRing();
+    const lengths = [0, 1, 7, 64, 100, 512, 1000, 1472];
+    const { received, handler } = collector();
+    const before = realtimeNanos();
+
+    // when datagrams go to the filtered port and, between them, to another port
+    for (let i = 0; i < lengths.length; i++) {
+      await send(sender, payload(i, lengths[i]!), filtered.address().port);
+      await send(sender, payload(100 + i, 50), other.address().port);
+    }
+    const after = realtimeNanos();
+    pollUntil(ring, handler, received, lengths.length);
+
+    // then
+    expect(received.payloads.map((bytes) => bytes.length)).toEqual(lengths);
+    received.payloads.forEach((bytes, i) => expect(bytes.equals(payload(i, lengths[i]!))).toBe(true));
+    for (const timestamp of received.timestampsNanos) {
+      // within the sending window (the clock reads are rounded to ~0.25 us as doubles)
+      expect(timestamp).toBeGreaterThanOrEqual(before - 1_000);
+      expect(timestamp).toBeLessThanOrEqual(after + 1_000);
+    }
+    expect([...received.timestampsNanos].sort((a, b) => a - b)).toEqual(received.timestampsNanos);
+    expect(ring.statistics()).toEqual({ packets: lengths.length, drops: 0, freezeQueueCount: 0 });
+    expect([ring.malformedCount, ring.truncatedCount]).toEqual([0, 0]);
+  });
+
+  it('gives frames back to the kernel: far more datagrams than the ring holds all arrive, over many small polls', async () => {
+    // given a ring of two 4 KiB blocks (4 frames of 2 KiB for V2; V3 packs small packets into 2 blocks)
+    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 2048 });
+    const { received, handler } = collector();
+    const rounds = 25;
+    const perRound = 3;
+
+    // when each round sends 3 datagrams and polls them one at a time
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < perRound; i++) await send(sender, payload(round * perRound + i, 200), filtered.address().port);
+      pollUntil(ring, handler, received, (round + 1) * perRound, 1);
+    }
+
+    // then
+    expect(received.payloads.length).toBe(rounds * perRound);
+    received.payloads.forEach((bytes, i) => expect(bytes.equals(payload(i, 200))).toBe(true));
+    expect(ring.statistics()).toEqual({ packets: rounds * perRound, drops: 0, freezeQueueCount: 0 });
+  });
+
+  it('counts what a full ring drops (PACKET_STATISTICS), and the counters add up across reads', async () => {
+    // given a V2 ring of 4 frames, or a V3 ring of 2 blocks that hold 2 of these datagrams each
+    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 2048 });
+    const { received, handler } = collector();
+    const sent = 10;
+    const firstRead = ring.statistics();
+
+    // when 10 large datagrams arrive while nobody polls
+    for (let i = 0; i < sent; i++) await send(sender, payload(i, 1400), filtered.address().port);
+    pollUntil(ring, handler, received, 4);
+
+    // then the ring kept the first 4 and the kernel counted the 6 others as dropped
+    expect(firstRead).toEqual({ packets: 0, drops: 0, freezeQueueCount: 0 });
+    expect(received.payloads.map((bytes) => bytes[0])).toEqual([0, 1, 2, 3].map((i) => payload(i, 1)[0]));
+    const statistics = ring.statistics();
+    expect(statistics.packets).toBe(sent);
+    expect(statistics.drops).toBe(sent - 4);
+    if (version === 3) expect(statistics.freezeQueueCount).toBeGreaterThan(0);
+  });
+
+  it('counts a datagram larger than a frame as truncated instead of delivering part of it', async () => {
+    // given 256-byte frames (V3: packets larger than a block's frame limit are cut the same way)
+    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 256 });
+    const { received, handler } = collector();
+
+    // when
+    await send(sender, payload(0, 1000), filtered.address().port);
+    await send(sender, payload(1, 100), filtered.address().port);
+    pollUntil(ring, handler, received, 1);
+
+    // then
+    expect(received.payloads.map((bytes) => bytes.length)).toEqual(version === 2 ? [100] : [1000, 100]);
+    expect(ring.truncatedCount).toBe(version === 2 ? 1 : 0);
+  });
+
+  it('throws a RangeError, not a crash, when polled after close()', () => {
+    const ring = openRing();
+    ring.close();
+    expect(() => ring.poll(() => {}, 1)).toThrow(RangeError);
+  });
+});
+
+describe('PacketRing without CAP_NET_RAW', () => {
+  function shellQuote(arg: string): string {
+    return `'${arg.replaceAll("'", "'\\''")}'`;
+  }
+
+  /** Runs `script` in a node process without CAP_NET_RAW; undefined when no tool here can drop it. */
+  function runWithoutNetRaw(script: string): { stdout: string; stderr: string } | undefined {
+    const node = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+    const candidates: string[][] = [];
+    if (skipReason !== undefined) candidates.push(node); // this process lacks it already
+    if (existsSync('/usr/sbin/capsh') || existsSync('/sbin/capsh')) {
+      candidates.push(['capsh', '--drop=cap_net_raw', '--', '-c', node.map(shellQuote).join(' ')]);
+    }
+    candidates.push(['setpriv', '--inh-caps=-net_raw', '--bounding-set=-net_raw', ...node]);
+    for (const [command, ...args] of candidates) {
+      const result = spawnSync(command!, args, { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+      if (result.status === 0 && result.stdout.includes('RESULT')) return { stdout: result.stdout, stderr: result.stderr };
+    }
+    return undefined;
+  }
+
+  it('fails with a message that names CAP_NET_RAW and how to grant it', (context) => {
+    // given a process without the capability
+    const script =
+      `import { PacketRing } from ${JSON.stringify(packetRingModule)};` +
+      `try { PacketRing.open({ interfaceName: 'lo', udpPort: 9 }); console.log('RESULT opened'); }` +
+      `catch (error) { console.log('RESULT ' + error.name + ': ' + error.message); }`;
+
+    // when it opens a ring
+    const result = runWithoutNetRaw(script);
+    if (result === undefined) {
+      console.warn('skipped: neither capsh nor setpriv could drop CAP_NET_RAW here');
+      context.skip();
+      return;
+    }
+
+    // then
+    expect(result.stdout).toContain(
+      'RESULT MissingCapabilityError: AF_PACKET needs CAP_NET_RAW: run as root or `setcap cap_net_raw+ep $(which node)` ' +
+        '(socket AF_PACKET lo, UDP port 9, TPACKET_V2: EPERM (Operation not permitted))',
+    );
+  });
+});
+
+describe('udpPayloadOffset', () => {
+  /** An Ethernet frame with the given tags and IPv4 header length around a UDP datagram. */
+  function frame(options: { vlan?: boolean; ipHeaderLength?: number; protocol?: number; flagsFragment?: number; payloadLength: number }): DataView {
+    const ipHeaderLength = options.ipHeaderLength ?? 20;
+    const ipOffset = options.vlan === true ? 18 : 14;
+    const udpOffset = ipOffset + ipHeaderLength;
+    const view = new DataView(new ArrayBuffer(udpOffset + 8 + options.payloadLength));
+    if (options.vlan === true) {
+      view.setUint16(12, 0x8100);
+      view.setUint16(14, 42); // VLAN id
+      view.setUint16(16, 0x0800);
+    } else {
+      view.setUint16(12, 0x0800);
+    }
+    view.setUint8(ipOffset, 0x40 | (ipHeaderLength / 4));
+    view.setUint16(ipOffset + 6, options.flagsFragment ?? 0);
+    view.setUint8(ipOffset + 9, options.protocol ?? 17);
+    view.setUint16(udpOffset + 4, 8 + options.payloadLength);
+    return view;
+  }
+
+  it('finds the payload behind an untagged header, an 802.1Q tag, and IPv4 options', () => {
+    const untagged = frame({ payloadLength: 10 });
+    const tagged = frame({ vlan: true, payloadLength: 10 });
+    const withOptions = frame({ ipHeaderLength: 28, payloadLength: 10 });
+    expect(udpPayloadOffset(untagged, 0, untagged.byteLength)).toBe(42);
+    expect(udpPayloadOffset(tagged, 0, tagged.byteLength)).toBe(46);
+    expect(udpPayloadOffset(withOptions, 0, withOptions.byteLength)).toBe(50);
+    expect(udpPayloadLength(tagged, 46)).toBe(10);
+  });
+
+  it('refuses what is not a whole IPv4 UDP datagram, without reading past the captured bytes', () => {
+    const tcp = frame({ protocol: 6, payloadLength: 10 });
+    const firstFragment = frame({ flagsFragment: 0x2000, payloadLength: 10 });
+    const whole = frame({ payloadLength: 100 });
+    expect(udpPayloadOffset(tcp, 0, tcp.byteLength)).toBe(NOT_UDP_DATAGRAM);
+    expect(udpPayloadOffset(firstFragment, 0, firstFragment.byteLength)).toBe(INCOMPLETE_DATAGRAM);
+    expect(udpPayloadOffset(whole, 0, whole.byteLength - 1)).toBe(INCOMPLETE_DATAGRAM);
+    expect(udpPayloadOffset(whole, 0, 41)).toBe(INCOMPLETE_DATAGRAM);
+  });
+});
