@@ -1,0 +1,31 @@
+/**
+ * What every feed source hands the feed handler: one datagram, in place. The source owns the
+ * memory (a pool slot, a ring frame, a mapped capture file); the bytes are valid only during the
+ * call. Sources call a handler object rather than a closure so the call site stays monomorphic
+ * and nothing is allocated per datagram.
+ */
+export interface DatagramHandler {
+  /**
+   * @param view the region the datagram lives in (one view per region, created once)
+   * @param offset byte offset of the UDP payload in `view`
+   * @param length payload bytes
+   * @param receiveTimeNanos kernel receive timestamp (CLOCK_REALTIME ns; the capture time for a file)
+   * @param line feed line: 0 for A, 1 for B
+   */
+  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void;
+}
+
+/** A source of datagrams: a UDP socket, an AF_PACKET ring, an SPSC ring, a capture file. */
+export interface FeedSource {
+  /** The URL it was opened from, for status and errors. */
+  readonly url: string;
+  /**
+   * Delivers up to `maxDatagrams` ready datagrams to `handler`, waiting at most `timeoutMs`
+   * (0: busy-poll) when none is ready. Returns how many were delivered; -1 when a finite source
+   * (a capture file) is exhausted.
+   */
+  poll(handler: DatagramHandler, maxDatagrams: number, timeoutMs: number): number;
+  /** Datagrams the kernel or the source dropped before we saw them (SO_RXQ_OVFL, ring drops). */
+  readonly droppedCount: number;
+  close(): void;
+}
