@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchDirectory, repoDirectory } from '../lib/child.js';
+import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
 
 export type LoadKind = 'udp' | 'ring';
 
@@ -30,9 +31,10 @@ function typeScriptReceiver(script: string, extraArgs: (ringPath: string) => str
 }
 
 export const receivers: readonly ReceiverSpec[] = [
-  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), []] },
+  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', String(RECEIVE_BATCH)]] },
   { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
-  { name: 'zerotick TPACKET ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts') },
+  { name: 'zerotick TPACKET_V2 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
+  { name: 'zerotick TPACKET_V3 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },
   { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (ringPath) => ['--ring', ringPath]) },
   { name: NODE_DGRAM, load: 'udp', command: typeScriptReceiver('node-dgram.ts') },
 ];
