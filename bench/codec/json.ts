@@ -1,14 +1,12 @@
 /** JSON: JSON.stringify/JSON.parse of a string, and the same through a UTF-8 Buffer (what a socket carries). */
-import { book46, book46Checksum, car, carChecksum, type Book46, type Car } from './content.js';
+import { contentChecksums, contents, type Book46, type Car } from './content.js';
 import { codecOverEncodedValue, type Codec, type MessageKind } from './codec.js';
 import { monomorphicCopy } from '../lib/monomorphic-copy.js';
 
-const messages = { book46, car } as const;
-const checksums = { book46: book46Checksum, car: carChecksum } as const;
 
 export function createJsonStringCodec(kind: MessageKind): Codec {
-  const message: Book46 | Car = messages[kind];
-  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `json string ${kind}`);
+  const message: Book46 | Car = contents[kind];
+  const checksum = monomorphicCopy(contentChecksums[kind] as (value: unknown) => number, `json string ${kind}`);
   return codecOverEncodedValue(
     'JSON (string)',
     () => JSON.stringify(message),
@@ -17,8 +15,8 @@ export function createJsonStringCodec(kind: MessageKind): Codec {
 }
 
 export function createJsonBufferCodec(kind: MessageKind): Codec {
-  const message: Book46 | Car = messages[kind];
-  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `json buffer ${kind}`);
+  const message: Book46 | Car = contents[kind];
+  const checksum = monomorphicCopy(contentChecksums[kind] as (value: unknown) => number, `json buffer ${kind}`);
   return codecOverEncodedValue(
     'JSON (Buffer)',
     () => Buffer.from(JSON.stringify(message)),

@@ -4,16 +4,14 @@
  * out of band) and each message carries only a record id and the values.
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { book46, book46Checksum, car, carChecksum } from './content.js';
+import { contentChecksums, contents } from './content.js';
 import { codecOverEncodedValue, type Codec, type MessageKind } from './codec.js';
 import { monomorphicCopy } from '../lib/monomorphic-copy.js';
 
-const messages = { book46, car } as const;
-const checksums = { book46: book46Checksum, car: carChecksum } as const;
 
 export function createMsgpackrCodec(kind: MessageKind): Codec {
-  const message = messages[kind];
-  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `msgpackr maps ${kind}`);
+  const message = contents[kind];
+  const checksum = monomorphicCopy(contentChecksums[kind] as (value: unknown) => number, `msgpackr maps ${kind}`);
   const packr = new Packr({ useRecords: false });
   return codecOverEncodedValue(
     'msgpackr',
@@ -23,8 +21,8 @@ export function createMsgpackrCodec(kind: MessageKind): Codec {
 }
 
 export function createMsgpackrRecordsCodec(kind: MessageKind): Codec {
-  const message = messages[kind];
-  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `msgpackr records ${kind}`);
+  const message = contents[kind];
+  const checksum = monomorphicCopy(contentChecksums[kind] as (value: unknown) => number, `msgpackr records ${kind}`);
   const structures: object[] = [];
   const packr = new Packr({ structures });
   const unpackr = new Unpackr({ structures });

@@ -6,7 +6,7 @@
  * setting protobufjs offers; all values here are exact as doubles). Enums and chars are uint32.
  */
 import protobuf from 'protobufjs';
-import { book46, book46Checksum, car, carChecksum } from './content.js';
+import { contentChecksums, contents } from './content.js';
 import { codecOverEncodedValue, type Codec, type MessageKind } from './codec.js';
 import { monomorphicCopy } from '../lib/monomorphic-copy.js';
 
@@ -83,15 +83,13 @@ function decodeLongsAsNumbers(): void {
   protobuf.configure();
 }
 
-const messages = { book46, car } as const;
-const checksums = { book46: book46Checksum, car: carChecksum } as const;
 const typeNames = { book46: 'zerotick.bench.MDIncrementalRefreshBook46', car: 'zerotick.bench.Car' } as const;
 
 export function createProtobufCodec(kind: MessageKind): Codec {
   decodeLongsAsNumbers();
   const type = protobuf.parse(PROTO_SOURCE, { keepCase: true }).root.lookupType(typeNames[kind]);
-  const message = type.fromObject(messages[kind]);
-  const checksum = monomorphicCopy(checksums[kind] as (value: unknown) => number, `protobufjs ${kind}`);
+  const message = type.fromObject(contents[kind]);
+  const checksum = monomorphicCopy(contentChecksums[kind] as (value: unknown) => number, `protobufjs ${kind}`);
   return codecOverEncodedValue(
     'protobufjs',
     () => type.encode(message).finish(),

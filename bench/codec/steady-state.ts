@@ -1,9 +1,8 @@
 /**
  * The zero-allocation proof: 10,000,000 zerotick decode+encode of each message in one loop
- * (--quick: Car 2,000,000),
- * after warm-up and a full collection, counting the garbage collections that start during the
- * loop (PerformanceObserver 'gc'). Zero means the hot path allocated nothing the young
- * generation had to reclaim. Prints one SteadyStateSuiteResult.
+ * (--quick: Car 2,000,000), after warm-up and a full collection, counting the garbage
+ * collections that start during the loop (PerformanceObserver 'gc'). Zero means the hot path
+ * allocated nothing the young generation had to reclaim. Prints one SteadyStateSuiteResult.
  *
  *   node --expose-gc --import tsx bench/codec/steady-state.ts [--quick]
  */

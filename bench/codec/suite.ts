@@ -103,7 +103,8 @@ function render(suiteRun: SuiteRun<CodecSuiteRun>): string {
     '## Codec: ns per message, decode and encode (bench/codec)',
     '',
     `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start; one process${pinnedCpu === null ? ' (not pinned)' : ` pinned to CPU ${pinnedCpu}`}; all formats interleaved in rounds (A B C A B C ...), median of ${codec.measurements[0]?.rounds ?? 0} rounds. Ratios are against zerotick in the same run (>1x: slower than zerotick).`,
-    'Decode = read every field into a checksum (checked equal across formats before timing); encode = write the whole message from its plain object. Enums and chars travel as small integers in every format; protobufjs decodes 64-bit fields to numbers (no Long); flatbuffers code is hand-written to match flatc output (flatc is not installed).',
+    'Decode = read every field into a checksum (checked equal across formats before timing); encode = write the whole message from its plain object (protobufjs: from the message fromObject made once). Enums and chars travel as small integers in every format; protobufjs decodes 64-bit fields to numbers (no Long); flatbuffers code is hand-written to match flatc output (flatc is not installed) and reuses its Builder and accessor objects.',
+    'Car has two zerotick rows: "zerotick" reads text in place (length and first byte) and writes it from bytes prepared once, allocating nothing; "zerotick (strings)" goes through JS strings like the other formats. zerotick\'s code is generated from the schemas at bench start into bench/build/generated.',
   ];
   if (codec.zerotickUnavailable !== undefined) {
     lines.push('', `zerotick: not available in this build: ${codec.zerotickUnavailable}.`);

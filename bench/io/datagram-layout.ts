@@ -6,8 +6,7 @@ export const SEQUENCE_OFFSET = 0;
 export const TRIAL_OFFSET = 8;
 export const HEADER_LENGTH = 16;
 
-/** Trials send far fewer than 2^32 datagrams: receivers read the sequence's low 32-bit word only. */
-export const MAX_TRIAL_DATAGRAMS = 2 ** 32;
+// Trials send far fewer than 2^32 datagrams: receivers read only the sequence's low 32-bit word.
 
 /** Type id of the SPSC ring records the bench writes (ring type ids start at 1). */
 export const RING_RECORD_TYPE = 1;

@@ -8,11 +8,3 @@ export function median(values: readonly number[]): number {
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
-
-export function minimum(values: readonly number[]): number {
-  return Math.min(...values);
-}
-
-export function maximum(values: readonly number[]): number {
-  return Math.max(...values);
-}
