@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countGarbageCollections } from '../support/gc-count.js';
+import { gcRunsDuring } from '../support/gc-runs.js';
 import {
   B3_PACKET_HEADER_LENGTH,
   b3ChannelNumber,
@@ -154,7 +154,7 @@ describe('mdp3 framing', () => {
     frameAll();
 
     // when / then
-    expect(await countGarbageCollections(frameAll)).toBe(0);
+    expect((await gcRunsDuring(frameAll)).gcRuns).toBe(0);
   });
 });
 

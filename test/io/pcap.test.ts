@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MappedFile } from '../../src/io/mapped-file.js';
-import { countGarbageCollections } from '../support/gc-count.js';
+import { gcRunsDuring } from '../support/gc-runs.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, isCaptureFile } from '../../src/io/pcap.js';
 import {
   ETHERNET_HEADER_LENGTH,
@@ -350,7 +350,7 @@ describe('classic pcap', () => {
     readEverything(); // warm up: let the JIT settle before counting
 
     // when
-    const collections = await countGarbageCollections(readEverything);
+    const { gcRuns: collections } = await gcRunsDuring(readEverything);
 
     // then
     expect(collections).toBe(0);

@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyscallError } from '../../src/io/errors.js';
 import { INSUFFICIENT_CAPACITY, ShmRing, ShmRingFormatError, shmRingPath } from '../../src/io/shm-ring.js';
@@ -19,18 +20,17 @@ import {
   positionWordIndex,
   storePosition,
 } from '../../src/io/shm-ring-layout.js';
-import {
-  BODY_OFFSET,
-  CHECKSUM_OFFSET,
-  SEQUENCE_OFFSET,
-  checksumOf,
-  encodeMessage,
-  messageLengthOf,
-  readInt32,
-  typeIdOf,
-} from './fixtures/shm-ring-records.js';
+import type { ConsumerVerdict } from './fixtures/shm-ring-consumer.js';
+import { StreamChecker, consumeStream, encodeMessage, messageLengthOf, produceStream, typeIdOf } from './fixtures/shm-ring-records.js';
 
 const producerFixture = fileURLToPath(new URL('./fixtures/shm-ring-producer.ts', import.meta.url));
+const consumerFixture = new URL('./fixtures/shm-ring-consumer.ts', import.meta.url);
+
+/** Starts a TypeScript worker: vitest does not load TypeScript in workers, so tsx's loader is registered in it first. */
+function startTypeScriptWorker(file: URL, workerData: unknown): Worker {
+  const bootstrap = `(async () => { (await import('tsx/esm/api')).register(); await import(${JSON.stringify(file.href)}); })()`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
 
 const paths: string[] = [];
 const rings: ShmRing[] = [];
@@ -49,33 +49,6 @@ afterEach(() => {
 });
 
 /**
- * Checks every record against the stream in fixtures/shm-ring-records.ts. `handle` is made
- * once; it counts mismatches instead of throwing so that the hot loop stays a plain loop.
- */
-class StreamChecker {
-  expectedSequence = 0;
-  mismatches = 0;
-  firstMismatch = '';
-
-  constructor(private readonly bytes: () => Uint8Array, private readonly maxMessageLength: number) {}
-
-  readonly handle = (view: DataView, offset: number, length: number, typeId: number): void => {
-    const bytes = this.bytes();
-    const sequence = readInt32(bytes, offset + SEQUENCE_OFFSET);
-    const expected = this.expectedSequence++;
-    if (
-      sequence !== expected ||
-      length !== messageLengthOf(expected, this.maxMessageLength) ||
-      typeId !== typeIdOf(expected) ||
-      readInt32(bytes, offset + CHECKSUM_OFFSET) !== checksumOf(bytes, offset + BODY_OFFSET, length - BODY_OFFSET)
-    ) {
-      this.mismatches++;
-      if (this.firstMismatch === '') this.firstMismatch = `record ${expected}: sequence=${sequence} length=${length} typeId=${typeId} at offset ${offset} of ${view.byteLength}`;
-    }
-  };
-}
-
-/**
  * A full GC on demand without starting vitest with --expose-gc: the flag set at run time exposes
  * `gc` to contexts created afterwards. Used to start a measured loop with an empty young
  * generation, so that a GC is counted only if the loop itself allocates.
@@ -91,38 +64,13 @@ async function gcRunsBetween(startMark: number, endMark: number, observed: Perfo
   return observed.filter((entry) => entry.startTime >= startMark && entry.startTime <= endMark).length;
 }
 
-/**
- * The consumer's loop: reads until `recordCount` records have arrived or none has for 20 s.
- * After `warmUpRecords` (the JIT has settled) it collects garbage once and returns the time that
- * the steady state began. A function of its own, so that V8 optimises this loop by itself.
- */
-function busyPoll(consumer: ShmRing, checker: StreamChecker, recordCount: number, warmUpRecords: number): number {
-  const handler = checker.handle;
-  let steadyStateStart = Number.NaN;
-  let idlePolls = 0;
-  let idleSince = 0;
-  while (checker.expectedSequence < recordCount) {
-    if (consumer.read(handler, 64) !== 0) {
-      idlePolls = 0;
-      if (checker.expectedSequence >= warmUpRecords && Number.isNaN(steadyStateStart)) {
-        collectGarbage();
-        steadyStateStart = performance.now();
-      }
-    } else if (++idlePolls % 1_000_000 === 1) {
-      if (idlePolls === 1) idleSince = Date.now();
-      else if (Date.now() - idleSince > 20_000) break;
-    }
-  }
-  return steadyStateStart;
-}
-
 describe('ShmRing records', () => {
   it('hands records to the consumer in order with their type and exact bytes', () => {
     // given
     const path = freshPath('order');
     const producer = track(ShmRing.create(path, 4096));
     const consumer = track(ShmRing.open(path));
-    const checker = new StreamChecker(() => consumer.bytes, producer.maxMessageLength);
+    const checker = new StreamChecker(consumer);
     const scratch = new Uint8Array(producer.maxMessageLength);
 
     // when
@@ -234,7 +182,7 @@ describe('ShmRing records', () => {
     }
     const producer = track(ShmRing.open(path));
     const consumer = track(ShmRing.open(path));
-    const checker = new StreamChecker(() => consumer.bytes, producer.maxMessageLength);
+    const checker = new StreamChecker(consumer);
     const scratch = new Uint8Array(producer.maxMessageLength);
 
     // when 1000 records go through
@@ -269,7 +217,7 @@ describe('ShmRing across processes', () => {
     const recordCount = 1_000_000;
     const path = freshPath('processes');
     const consumer = track(ShmRing.create(path, 64 * 1024));
-    const checker = new StreamChecker(() => consumer.bytes, consumer.maxMessageLength);
+    const checker = new StreamChecker(consumer);
     const gcEntries: PerformanceEntry[] = [];
     const gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
     gcObserver.observe({ entryTypes: ['gc'] });
@@ -282,7 +230,11 @@ describe('ShmRing across processes', () => {
     const producerExit = new Promise<number | null>((resolve) => producer.on('exit', (code) => resolve(code)));
 
     // when this process busy-polls until all have arrived (or nothing arrives for 20 s)
-    const steadyStateStart = busyPoll(consumer, checker, recordCount, 100_000);
+    let steadyStateStart = Number.NaN;
+    consumeStream(consumer, checker, recordCount, 100_000, () => {
+      collectGarbage(); // the JIT has settled: start the steady state with an empty young generation
+      steadyStateStart = performance.now();
+    });
     const steadyStateEnd = performance.now();
     const exitCode = await producerExit;
     const gcRuns = await gcRunsBetween(steadyStateStart, steadyStateEnd, gcEntries);
@@ -299,6 +251,27 @@ describe('ShmRing across processes', () => {
     expect(consumer.consumerPosition() / consumer.capacity).toBeGreaterThan(1000); // laps of the ring
     expect(gcRuns).toBe(0);
   }, 120_000); // two busy-polling processes on a shared, loaded machine
+
+  it('carries records to a consumer in a worker thread that maps the file itself', async () => {
+    // given a 16 KiB ring and a consumer thread that has opened it
+    const recordCount = 200_000;
+    const path = freshPath('worker');
+    const producer = track(ShmRing.create(path, 16 * 1024));
+    const worker = startTypeScriptWorker(consumerFixture, { path, recordCount });
+    const failed = new Promise<never>((_, reject) => worker.on('error', reject));
+    const nextMessage = (): Promise<unknown> =>
+      Promise.race([failed, new Promise((resolve) => worker.once('message', resolve))]);
+    expect(await nextMessage()).toBe('ready');
+
+    // when this thread produces the stream
+    const verdictMessage = nextMessage();
+    produceStream(producer, recordCount);
+    const verdict = (await verdictMessage) as ConsumerVerdict;
+    await worker.terminate();
+
+    // then
+    expect(verdict).toEqual({ received: recordCount, mismatches: 0, firstMismatch: '' });
+  }, 120_000);
 
   it('sees GC runs through the same measurement when the loop does allocate (the zero above is not vacuous)', async () => {
     const gcEntries: PerformanceEntry[] = [];

@@ -8,7 +8,7 @@ import { BufferPool, NO_SLOT } from '../../src/io/pool.js';
 import { bindSocket, closeSocket, localPort } from '../../src/io/socket.js';
 import { TcpSender } from '../../src/io/tcp-sender.js';
 import { openTcpListener } from '../../src/io/tcp-listener.js';
-import { gcRunsDuring } from './fixtures/gc-runs.js';
+import { gcRunsDuring } from '../support/gc-runs.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { BufferPool } from '../../src/io/pool.js';
 import { BUSY_POLL, UdpReceiver } from '../../src/io/udp.js';
-import { gcRunsDuring } from './fixtures/gc-runs.js';
+import { gcRunsDuring } from '../support/gc-runs.js';
 
 const MEASURED_DATAGRAMS = 1_000_000;
 const WARM_UP_DATAGRAMS = 100_000;

@@ -162,7 +162,8 @@ describe('Car golden file (reference Java encoder output)', () => {
     expect(extension.CarDecoder.BLOCK_LENGTH).toBeGreaterThan(45);
     expect(car.cupHolderCount()).toBe(extension.CarDecoder.cupHolderCountNullValue);
     expect(car.cupHolderCount()).toBe(255);
-    expect(car.uuidBigInt(0)).toBe(extension.CarDecoder.uuidNullValue);
+    expect(car.uuidBigInt(0)).toBe(extension.CarDecoder.uuidNullValueBigInt);
+    expect(car.uuid(0)).toBe(extension.CarDecoder.uuidNullValue);
     expect(car.uuidBigInt(1)).toBe(-(2n ** 63n));
     expect(car.uuid(0)).toBe(-(2 ** 63));
     expectCarValues(car, extension, [0, 1, 2, 3]);
