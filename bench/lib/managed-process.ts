@@ -1,6 +1,6 @@
 /**
  * A long-lived child process spoken to in lines: commands on its stdin, one JSON document per
- * line on its stdout, stderr passed through. Used by the I/O suite for receivers and producers
+ * line on its stdout, stderr passed through (and its last lines quoted if the process fails). Used by the I/O suite for receivers and producers
  * that serve many trials, so process start-up never lands inside a measurement.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -9,6 +9,9 @@ import { repoDirectory } from './child.js';
 import { withCpuPinning } from './pinning.js';
 
 const STOP_GRACE_MS = 5_000;
+/** Lines of stderr kept to find an uncaught exception's message (Node prints it above its stack). */
+const STDERR_LINES_KEPT = 40;
+const EXCEPTION_LINE = /^[A-Za-z]*Error\b/;
 
 export class ManagedProcess {
   readonly label: string;
@@ -21,11 +24,18 @@ export class ManagedProcess {
   constructor(label: string, command: string, args: readonly string[], cpu: number | undefined) {
     this.label = label;
     const [pinnedCommand, pinnedArgs] = withCpuPinning(command, args, cpu);
-    this.child = spawn(pinnedCommand, pinnedArgs, { cwd: repoDirectory, stdio: ['pipe', 'pipe', 'inherit'] }) as unknown as ChildProcessWithoutNullStreams;
+    this.child = spawn(pinnedCommand, pinnedArgs, { cwd: repoDirectory, stdio: ['pipe', 'pipe', 'pipe'] });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.deliver(line));
+    const stderrTail: string[] = [];
+    createInterface({ input: this.child.stderr }).on('line', (line) => {
+      process.stderr.write(`${line}\n`);
+      if (line.trim() !== '') stderrTail.push(line.trim());
+      if (stderrTail.length > STDERR_LINES_KEPT) stderrTail.shift();
+    });
     this.exited = new Promise((resolve) => {
       const fail = (reason: string): void => {
-        this.exitError = new Error(`${label}: ${reason}`);
+        const said = stderrTail.find((line) => EXCEPTION_LINE.test(line)) ?? stderrTail.at(-1);
+        this.exitError = new Error(`${label}: ${reason}${said === undefined ? '' : `: ${said}`}`);
         this.waiter?.reject(this.exitError);
         this.waiter = undefined;
         resolve();
