@@ -7,3 +7,4 @@ export * from './io/udp.js';
 export * from './io/tcp-sender.js';
 export * from './sbe/otf.js';
 export * from './io/pcap.js';
+export * from './io/ipv4.js';

@@ -231,17 +231,3 @@ export const UDP_DESTINATION_PORT_OFFSET = 2;
 export const UDP_LENGTH_OFFSET = 4;
 export const UDP_CHECKSUM_OFFSET = 6;
 export const UDP_HEADER_LENGTH = 8;
-
-/** Dotted-quad text of an IPv4 address held as an unsigned 32-bit number (cold path only). */
-export function formatIpv4(address: number): string {
-  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
-}
-
-/** The unsigned 32-bit number of a dotted-quad address; throws on anything else. */
-export function parseIpv4(text: string): number {
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((part) => !/^\d{1,3}$/.test(part) || Number(part) > 255)) {
-    throw new Error(`not an IPv4 address: ${JSON.stringify(text)}`);
-  }
-  return parts.reduce((address, part) => address * 256 + Number(part), 0);
-}

@@ -48,8 +48,3 @@ export function setSendBuffer(fd: number, bytes: number, target: string): number
 export function interfaceIndex(name: string): number {
   return checkResult(ztInterfaceIndex(name), 'if_nametoindex', name);
 }
-
-/** Dotted quad of an IPv4 address held as a host-order uint32 (cold path: allocates a string). */
-export function formatIpv4(address: number): string {
-  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
-}

@@ -9,12 +9,12 @@
  * acquires a replacement before the next batch.
  */
 import { checkResult } from './errors.js';
+import { formatIpv4 } from './ipv4.js';
 import { koffi, nativeLibrary } from './native.js';
 import { BufferPool, NO_SLOT } from './pool.js';
 import {
   bindSocket,
   closeSocket,
-  formatIpv4,
   interfaceIndex,
   localPort,
   setReceiveBuffer,
@@ -341,4 +341,3 @@ function joinMulticast(fd: number, membership: MulticastMembership): void {
   }
 }
 
-export { formatIpv4 };

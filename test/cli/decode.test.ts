@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFile, type DecodeOptions } from '../../src/cli/decode.js';
 import { CaptureReader, UdpDatagram } from '../../src/io/pcap.js';
-import { PCAP_RECORD_HEADER_LENGTH, parseIpv4 } from '../../src/io/pcap-format.js';
+import { PCAP_RECORD_HEADER_LENGTH } from '../../src/io/pcap-format.js';
+import { parseIpv4 } from '../../src/io/ipv4.js';
 import { PcapWriter, udpFrameOverhead } from '../../src/io/pcap-writer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -23,10 +23,9 @@ import {
   PCAP_FILE_HEADER_LENGTH,
   PCAP_RECORD_HEADER_LENGTH,
   UDP_LENGTH_OFFSET,
-  formatIpv4,
-  parseIpv4,
   pcapngPadded,
 } from '../../src/io/pcap-format.js';
+import { formatIpv4, parseIpv4 } from '../../src/io/ipv4.js';
 import { PcapWriter, type UdpAddressing, ipv4HeaderChecksum, udpFrameOverhead, writeUdpFrameHeaders } from '../../src/io/pcap-writer.js';
 
 const peer = (name: string) => new URL(`../../../shared/peer/mdp3/${name}`, import.meta.url).pathname;

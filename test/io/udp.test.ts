@@ -2,7 +2,8 @@ import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nativeLibrary, realtimeNanos } from '../../src/io/native.js';
 import { BufferPool, type BufferPoolOptions } from '../../src/io/pool.js';
-import { formatIpv4, UdpReceiver, type UdpReceiverOptions } from '../../src/io/udp.js';
+import { formatIpv4 } from '../../src/io/ipv4.js';
+import { UdpReceiver, type UdpReceiverOptions } from '../../src/io/udp.js';
 import { messagesOffset, sharedLength } from '../../src/io/udp-batch-layout.js';
 import { openSender, patternedPayload, type Sender } from './fixtures/datagrams.js';
 
