@@ -9,6 +9,8 @@ export interface Codec {
   readonly name: string;
   /** Bytes of one encoded message. */
   readonly encodedLength: number;
+  /** The encoded message `decode` reads (a copy made at setup). */
+  readonly encoded: string | Uint8Array;
   readonly encode: () => number;
   readonly decode: () => number;
 }
@@ -30,6 +32,7 @@ export function codecOverEncodedValue<T extends string | Uint8Array>(
   return {
     name,
     encodedLength: typeof encoded === 'string' ? Buffer.byteLength(encoded) : encoded.length,
+    encoded,
     encode: () => encodeValue().length,
     decode: () => decodeValue(encoded),
   };

@@ -11,10 +11,15 @@ import { loadZerotickCodecs } from './zerotick.js';
 import type { CodecMeasurement, CodecSuiteResult } from './results.js';
 import { GcCounter } from '../lib/gc-counter.js';
 import { runInterleavedRounds, type RoundsOptions, type TimedCase } from '../lib/rounds.js';
-import { isQuick, writeResult } from '../lib/child.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isQuick, repoDirectory, writeResult } from '../lib/child.js';
 
 const FULL: RoundsOptions = { targetRoundMs: 40, rounds: 15, warmupRounds: 3 };
 const QUICK: RoundsOptions = { targetRoundMs: 15, rounds: 7, warmupRounds: 2 };
+
+/** The reference Java encoder's Car, with the values content.ts holds. */
+const GOLDEN_CAR_PATH = path.resolve(repoDirectory, '..', 'shared', 'peer', 'sbe-golden', 'car_example_baseline_data.sbe');
 
 const expectedChecksums: Record<MessageKind, number> = { book46: book46Checksum(book46), car: carChecksum(car) };
 
@@ -68,6 +73,8 @@ async function main(): Promise<void> {
   const result: CodecSuiteResult = { measurements };
   if ('unavailable' in zerotick) {
     result.zerotickUnavailable = zerotick.unavailable;
+  } else {
+    result.carMatchesGolden = Buffer.from(zerotick.steadyState.car.encoded).equals(readFileSync(GOLDEN_CAR_PATH));
   }
   writeResult(result);
 }

@@ -16,6 +16,8 @@ export interface CodecSuiteResult {
   measurements: CodecMeasurement[];
   /** Why zerotick's own codecs are missing from the table, when they are. */
   zerotickUnavailable?: string;
+  /** Whether zerotick's Car encoding equals the reference encoder's golden file, byte for byte. */
+  carMatchesGolden?: boolean;
 }
 
 export interface SteadyStateResult {

@@ -109,6 +109,9 @@ function render(suiteRun: SuiteRun<CodecSuiteRun>): string {
   if (codec.zerotickUnavailable !== undefined) {
     lines.push('', `zerotick: not available in this build: ${codec.zerotickUnavailable}.`);
   }
+  if (codec.carMatchesGolden !== undefined) {
+    lines.push('', `zerotick's Car encoding ${codec.carMatchesGolden ? 'equals' : 'DIFFERS FROM'} the reference encoder's car_example_baseline_data.sbe byte for byte.`);
+  }
   for (const message of ['book46', 'car'] as const) {
     const rows = codec.measurements.filter((row) => row.message === message);
     lines.push('', `### ${messageTitles[message]}`, '', renderMessageTable(rows), '', renderGoal(rows));

@@ -59,5 +59,5 @@ export function createZerotickBook46Codec(): Codec {
     return (sum * 1024) | 0; // the checksum fold: see content.ts
   };
 
-  return { name: 'zerotick', encodedLength, encode, decode };
+  return { name: 'zerotick', encodedLength, encoded: new Uint8Array(bytes.buffer), encode, decode };
 }

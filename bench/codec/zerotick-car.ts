@@ -149,7 +149,7 @@ function createCarCodec(name: string, inPlace: boolean): Codec {
   const encode = (): number => encodeCar(view, headerEncoder, encoder, text);
   const encodedLength = encode();
   const bytes = new DataView(view.buffer.slice(0, encodedLength));
-  return { name, encodedLength, encode, decode: () => decodeCar(bytes, headerDecoder, decoder, inPlace) };
+  return { name, encodedLength, encoded: new Uint8Array(bytes.buffer), encode, decode: () => decodeCar(bytes, headerDecoder, decoder, inPlace) };
 }
 
 export function createZerotickCarCodec(): Codec {

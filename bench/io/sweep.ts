@@ -46,7 +46,7 @@ export interface SweepPlan {
 export type TrialFunction = (receiver: string, offeredRate: number) => Promise<TrialOutcome>;
 
 /** A sender that delivers less than this share of the offered rate could not keep up. */
-export const SENDER_KEEPS_UP = 0.97;
+export const SENDER_KEEPS_UP = 0.9;
 
 /** Loss-free trials in a row where the sender fell short after which offering more is pointless. */
 const SENDER_BOUND_STREAK_TO_STOP = 2;
