@@ -18,7 +18,7 @@ import type { Schema } from './ir.js';
 import { TypeCatalog } from './generator/catalog.js';
 import type { EmitContext } from './generator/context.js';
 import { messageCode } from './generator/message-codecs.js';
-import { BYTE_ORDER_CONSTANT, stringLiteral } from './generator/primitives.js';
+import { stringLiteral } from './generator/primitives.js';
 import { compositeCode, enumCode, setCode } from './generator/type-codecs.js';
 
 export interface GenerateOptions {
@@ -33,6 +33,9 @@ const RUNTIME_EXPORTS = [
   'SbeBoundsError',
   'SbeHeaderError',
   'SbeRangeError',
+  'blockError',
+  'headerError',
+  'nextError',
   'EMPTY_VIEW',
   'copyFromBytes',
   'copyToBytes',
@@ -41,8 +44,6 @@ const RUNTIME_EXPORTS = [
   'decodeString',
   'encodeCharArray',
   'encodeString',
-  'setInt64FromNumber',
-  'setUint64FromNumber',
 ];
 
 const BANNER = '/* Generated SBE (Simple Binary Encoding) message codec. Do not edit: regenerate from the schema. */';
@@ -75,9 +76,7 @@ export function generateTypeScript(schema: Schema, options: GenerateOptions = {}
     BANNER,
     `// Schema: package ${schema.package}, id ${schema.id}, version ${schema.version}${schema.semanticVersion !== undefined ? ` (${schema.semanticVersion})` : ''}, ${schema.byteOrder}.`,
     `import { ${runtime.join(', ')} } from ${stringLiteral(options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT)};`,
-    '',
-    `/** Passed to every DataView access: the schema's byte order. */`,
-    `const ${BYTE_ORDER_CONSTANT} = ${schema.byteOrder === 'littleEndian'};`,
+    `// Byte order: the \`${schema.byteOrder === 'littleEndian'}\` passed to every multi-byte DataView access (littleEndian flag).`,
     '',
     `export const SCHEMA_ID = ${schema.id};`,
     `export const SCHEMA_VERSION = ${schema.version};`,

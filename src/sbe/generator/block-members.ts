@@ -17,13 +17,12 @@ import { memberName } from './names.js';
 import {
   bigintLiteral,
   is64Bit,
-  metadataLiteral,
   numberLiteral,
+  plus,
   readBigInt,
   readNumber,
   stringLiteral,
   writeBigInt,
-  writeHelpers,
   writeNumber,
 } from './primitives.js';
 
@@ -36,6 +35,12 @@ export interface BlockMember {
   type: Type;
   presence: Presence;
   sinceVersion: number;
+  /**
+   * The acting version below which the member reads as null: its sinceVersion when that is newer
+   * than its enclosing message, group or composite, else 0 (no check: the member exists whenever
+   * its container does, as in MDP3, where whole messages are sinceVersion 9).
+   */
+  presentSince: number;
   deprecated?: number;
   description?: string;
   /** For presence="constant": the value (an enum constant resolved to its number). */
@@ -72,7 +77,12 @@ function enumConstant(type: EnumType, valueName: string | undefined, where: stri
   return value.value;
 }
 
-export function memberFromField(field: Field): BlockMember {
+/** The version check an element needs inside a container that itself exists since `containerSince`. */
+export function presentSince(sinceVersion: number, containerSince: number): number {
+  return sinceVersion > containerSince ? sinceVersion : 0;
+}
+
+export function memberFromField(field: Field, containerSince: number): BlockMember {
   const member: BlockMember = {
     name: field.name,
     accessor: memberName(field.name),
@@ -81,6 +91,7 @@ export function memberFromField(field: Field): BlockMember {
     type: field.type,
     presence: field.presence,
     sinceVersion: field.sinceVersion,
+    presentSince: presentSince(field.sinceVersion, containerSince),
   };
   if (field.deprecated !== undefined) member.deprecated = field.deprecated;
   if (field.description !== undefined) member.description = field.description;
@@ -97,7 +108,7 @@ export function memberFromField(field: Field): BlockMember {
   return member;
 }
 
-export function memberFromComposite(member: CompositeMember): BlockMember {
+export function memberFromComposite(member: CompositeMember, containerSince: number): BlockMember {
   const type = member.type;
   const presence: Presence = type.kind === 'encoded' || type.kind === 'enum' ? type.presence : 'required';
   const result: BlockMember = {
@@ -107,6 +118,7 @@ export function memberFromComposite(member: CompositeMember): BlockMember {
     type,
     presence,
     sinceVersion: member.sinceVersion,
+    presentSince: presentSince(member.sinceVersion, containerSince),
   };
   if (member.deprecated !== undefined) result.deprecated = member.deprecated;
   if (member.description !== undefined) result.description = member.description;
@@ -123,18 +135,23 @@ export function memberWireLength(member: BlockMember): number {
 }
 
 function at(member: BlockMember, extra = ''): string {
-  return `this.offset + ${member.offset}${extra}`;
+  return plus('this.offset', member.offset) + extra;
+}
+
+/** Statements of a setter body, indented. */
+function indented(statements: string[]): string[] {
+  return statements.map((statement) => `    ${statement}`);
 }
 
 function versionGuard(member: BlockMember, nullExpression: string): string[] {
-  return member.sinceVersion > 0 ? [`    if (this.actingVersion < ${member.sinceVersion}) return ${nullExpression};`] : [];
+  return member.presentSince > 0 ? [`    if (this.actingVersion < ${member.presentSince}) return ${nullExpression};`] : [];
 }
 
 function memberDoc(member: BlockMember, extra: ReadonlyArray<string | undefined> = []): string[] {
   return docComment([
     member.description,
     ...extra,
-    member.sinceVersion > 0 ? `Since version ${member.sinceVersion}: older data reads as the null value.` : undefined,
+    member.presentSince > 0 ? `Since version ${member.presentSince}: older data reads as the null value.` : undefined,
     member.deprecated !== undefined ? `@deprecated since version ${member.deprecated}` : undefined,
   ]);
 }
@@ -159,10 +176,18 @@ export function memberStatics(member: BlockMember): string[] {
     }
     if (type.primitiveType !== 'char' || type.length === 1) {
       lines.push(
-        `  static readonly ${name}NullValue = ${metadataLiteral(type.nullValue, type.primitiveType)};`,
-        `  static readonly ${name}MinValue = ${metadataLiteral(type.minValue, type.primitiveType)};`,
-        `  static readonly ${name}MaxValue = ${metadataLiteral(type.maxValue, type.primitiveType)};`,
+        `  static readonly ${name}NullValue = ${numberLiteral(type.nullValue)};`,
+        `  static readonly ${name}MinValue = ${numberLiteral(type.minValue)};`,
+        `  static readonly ${name}MaxValue = ${numberLiteral(type.maxValue)};`,
       );
+      if (is64Bit(type.primitiveType)) {
+        // The number constants above compare equal to the number accessors; these are exact.
+        lines.push(
+          `  static readonly ${name}NullValueBigInt = ${bigintLiteral(type.nullValue)};`,
+          `  static readonly ${name}MinValueBigInt = ${bigintLiteral(type.minValue)};`,
+          `  static readonly ${name}MaxValueBigInt = ${bigintLiteral(type.maxValue)};`,
+        );
+      }
     }
   } else if (type.kind === 'enum') {
     lines.push(`  static readonly ${name}NullValue = ${numberLiteral(type.nullValue)};`);
@@ -215,7 +240,7 @@ function scalarDecoder(member: BlockMember, type: EncodedType, context: EmitCont
       `  /** Exact value as a bigint (allocates: cold path). */`,
       `  ${name}BigInt(): bigint {`,
       ...versionGuard(member, bigintLiteral(type.nullValue)),
-      `    return ${readBigInt('this.view', at(member), primitive)};`,
+      `    return ${readBigInt('this.view', at(member), primitive, context.littleEndian)};`,
       `  }`,
     );
   }
@@ -248,7 +273,7 @@ function arrayDecoder(member: BlockMember, type: EncodedType, context: EmitConte
       `  ${name}BigInt(index: number): bigint {`,
       indexCheck(what, type.length),
       ...versionGuard(member, bigintLiteral(type.nullValue)),
-      `    return ${readBigInt('this.view', elementOffset, primitive)};`,
+      `    return ${readBigInt('this.view', elementOffset, primitive, context.littleEndian)};`,
       `  }`,
     );
   }
@@ -337,14 +362,14 @@ function flyweightDecoder(member: BlockMember, context: EmitContext): ClassParts
   const type = member.type as Exclude<Type, EncodedType | EnumType>;
   const className = context.catalog.nameOf(type) + CODEC_SUFFIXES[0];
   const name = member.accessor;
-  const optional = member.sinceVersion > 0;
+  const optional = member.presentSince > 0;
   const versionArgument = type.kind === 'composite' ? ', this.actingVersion' : '';
   parts.fields.push(`  readonly #${name} = new ${className}();`);
   parts.methods.push(
     ...memberDoc(member, [optional ? 'null when the acting version predates the field.' : undefined]),
     `  ${name}(): ${className}${optional ? ' | null' : ''} {`,
     ...versionGuard(member, 'null'),
-    `    return this.#${name}.wrap(this.view, ${at(member)}${versionArgument});`,
+    `    return this.#${name}.sbeWrapInBlock(this.view, ${at(member)}${versionArgument});`,
     `  }`,
   );
   return parts;
@@ -371,21 +396,21 @@ export function encoderMember(member: BlockMember, context: EmitContext, scope: 
 function scalarEncoder(member: BlockMember, type: EncodedType, context: EmitContext): ClassParts {
   const parts = emptyParts();
   const primitive = type.primitiveType;
-  const name = member.accessor;
-  useRuntime(context, ...writeHelpers(primitive));
-  parts.methods.push(
+  const name = member.accessor;  parts.methods.push(
     ...memberDoc(member, [
-      is64Bit(primitive) ? 'From a number: exact up to 2^53; use the BigInt setter for every bit.' : undefined,
+      is64Bit(primitive)
+        ? 'From a number: exact up to 2^53, saturating at the top of the range (so the null value written as a number stays null); the BigInt setter writes every bit.'
+        : undefined,
     ]),
     `  ${name}(value: number): this {`,
-    `    ${writeNumber('this.view', at(member), primitive, 'value')}`,
+    ...indented(writeNumber('this.view', at(member), primitive, 'value', context.littleEndian, (max) => `this.${name}BigInt(${max})`)),
     `    return this;`,
     `  }`,
   );
   if (is64Bit(primitive)) {
     parts.methods.push(
       `  ${name}BigInt(value: bigint): this {`,
-      `    ${writeBigInt('this.view', at(member), primitive, 'value')}`,
+      `    ${writeBigInt('this.view', at(member), primitive, 'value', context.littleEndian)}`,
       `    return this;`,
       `  }`,
     );
@@ -401,12 +426,12 @@ function arrayEncoder(member: BlockMember, type: EncodedType, context: EmitConte
   const size = primitiveSize[primitive];
   const elementOffset = at(member, size === 1 ? ' + index' : ` + index * ${size}`);
   const what = `${scope.what}.${member.name}`;
-  useRuntime(context, 'SbeRangeError', ...writeHelpers(primitive));
+  useRuntime(context, 'SbeRangeError');
   parts.methods.push(
     ...memberDoc(member, [`Sets element \`index\` of ${type.length}.`]),
     `  ${name}(index: number, value: number): this {`,
     indexCheck(what, type.length),
-    `    ${writeNumber('this.view', elementOffset, primitive, 'value')}`,
+    ...indented(writeNumber('this.view', elementOffset, primitive, 'value', context.littleEndian, (max) => `this.${name}BigInt(index, ${max})`)),
     `    return this;`,
     `  }`,
   );
@@ -414,7 +439,7 @@ function arrayEncoder(member: BlockMember, type: EncodedType, context: EmitConte
     parts.methods.push(
       `  ${name}BigInt(index: number, value: bigint): this {`,
       indexCheck(what, type.length),
-      `    ${writeBigInt('this.view', elementOffset, primitive, 'value')}`,
+      `    ${writeBigInt('this.view', elementOffset, primitive, 'value', context.littleEndian)}`,
       `    return this;`,
       `  }`,
     );
@@ -450,7 +475,7 @@ function enumEncoder(member: BlockMember, type: EnumType, context: EmitContext):
   parts.methods.push(
     ...memberDoc(member, [`A ${enumName} value.`]),
     `  ${name}(value: number): this {`,
-    `    ${writeNumber('this.view', at(member), type.encodingType, 'value')}`,
+    ...indented(writeNumber('this.view', at(member), type.encodingType, 'value', context.littleEndian)),
     `    return this;`,
     `  }`,
   );
@@ -466,7 +491,7 @@ function flyweightEncoder(member: BlockMember, context: EmitContext): ClassParts
   parts.methods.push(
     ...memberDoc(member),
     `  ${name}(): ${className} {`,
-    `    return this.#${name}.wrap(this.view, ${at(member)});`,
+    `    return this.#${name}.sbeWrapInBlock(this.view, ${at(member)});`,
     `  }`,
   );
   return parts;

@@ -11,7 +11,7 @@
  * acting version read as null / empty. Every read past the fixed block is checked against
  * `bufferEnd` first and throws SbeBoundsError naming the element and the offset.
  */
-import type { CompositeType, EncodedType, Group, MessageBody, VarData } from '../ir.js';
+import type { CompositeType, EncodedType, Group, Message, VarData } from '../ir.js';
 import { primitiveSize } from '../ir.js';
 import { CODEC_SUFFIXES, type GroupEntry, type MessageEntry } from './catalog.js';
 import {
@@ -24,15 +24,16 @@ import {
   memberStatics,
   memberWireLength,
   mergeParts,
+  presentSince,
 } from './block-members.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { memberName } from './names.js';
-import { numberLiteral, readNumber, stringLiteral, writeNumber } from './primitives.js';
+import { numberLiteral, plus, readNumber, stringLiteral, writeNumber } from './primitives.js';
 import { renderClass } from './type-codecs.js';
 
 /** The message or group whose code is being emitted. */
 interface BodyScope {
-  body: MessageBody;
+  body: Message | Group;
   /** Dotted path for error messages: `Car`, `Car.fuelFigures`. */
   what: string;
   /** Class base name: `Car`, `CarFuelFigures`. */
@@ -60,7 +61,7 @@ function requiredBlockLengthExpression(members: readonly BlockMember[]): string 
   for (const member of members) {
     const end = member.offset + memberWireLength(member);
     if (memberWireLength(member) === 0) continue;
-    endByVersion.set(member.sinceVersion, Math.max(endByVersion.get(member.sinceVersion) ?? 0, end));
+    endByVersion.set(member.presentSince, Math.max(endByVersion.get(member.presentSince) ?? 0, end));
   }
   const versions = [...endByVersion.keys()].sort((a, b) => a - b);
   let runningMax = 0;
@@ -121,15 +122,16 @@ function groupAccessorDecoder(group: Group, scope: BodyScope): ClassParts {
   const entry = scope.groupEntries.get(group)!;
   const name = memberName(group.name);
   const className = entry.className + DECODER;
+  const since = presentSince(group.sinceVersion, scope.body.sinceVersion);
   parts.fields.push(`  readonly #${name}: ${className};`);
   parts.methods.push(
     ...docComment([
       group.description,
       'Reads the group header at the current position and returns the reused group flyweight: iterate with `hasNext()`/`next()`.',
-      group.sinceVersion > 0 ? `Since version ${group.sinceVersion}: empty for older data.` : undefined,
+      since > 0 ? `Since version ${since}: empty for older data.` : undefined,
     ]),
     `  ${name}(): ${className} {`,
-    ...(group.sinceVersion > 0 ? [`    if (this.actingVersion < ${group.sinceVersion}) return this.#${name}.wrapEmpty(this.view);`] : []),
+    ...(since > 0 ? [`    if (this.actingVersion < ${since}) return this.#${name}.wrapEmpty(this.view);`] : []),
     `    return this.#${name}.wrap(this.view);`,
     `  }`,
   );
@@ -151,8 +153,8 @@ function varDataDecoder(data: VarData, scope: BodyScope, context: EmitContext): 
   const what = stringLiteral(`${scope.what}.${data.name}`);
   const holder = scope.limitHolder;
   const header = data.headerLength;
-  const guard = (nullValue: string): string[] =>
-    data.sinceVersion > 0 ? [`    if (this.actingVersion < ${data.sinceVersion}) return ${nullValue};`] : [];
+  const since = presentSince(data.sinceVersion, scope.body.sinceVersion);
+  const guard = (nullValue: string): string[] => (since > 0 ? [`    if (this.actingVersion < ${since}) return ${nullValue};`] : []);
   useRuntime(context, 'SbeBoundsError', 'copyToBytes', 'decodeString');
   parts.methods.push(
     ...docComment([data.description, `Length in bytes of ${data.name} at the current position (does not move it).`]),
@@ -160,7 +162,7 @@ function varDataDecoder(data: VarData, scope: BodyScope, context: EmitContext): 
     ...guard('0'),
     `    const limit = ${holder}.limit;`,
     `    if (limit + ${header} > this.bufferEnd) throw new SbeBoundsError(${what}, limit, ${header}, this.bufferEnd);`,
-    `    return ${readNumber('this.view', `limit + ${data.lengthOffset}`, data.lengthType, context.littleEndian)};`,
+    `    return ${readNumber('this.view', plus('limit', data.lengthOffset), data.lengthType, context.littleEndian)};`,
     `  }`,
     `  /** Offset in the view of ${data.name}'s bytes, for reading them in place (does not move the position). */`,
     `  ${name}Offset(): number {`,
@@ -250,7 +252,7 @@ function varDataEncoder(data: VarData, scope: BodyScope, context: EmitContext): 
     `    const end = limit + ${header} + length;`,
     `    if (end > this.bufferEnd) throw new SbeBoundsError(${stringLiteral(what)}, limit, ${header} + length, this.bufferEnd);`,
     ...clearHeader,
-    `    ${writeNumber('this.view', `limit + ${data.lengthOffset}`, data.lengthType, 'length')}`,
+    ...writeNumber('this.view', plus('limit', data.lengthOffset), data.lengthType, 'length', context.littleEndian).map((line) => `    ${line}`),
     `    copyFromBytes(this.view, limit + ${header}, src, srcOffset, length);`,
     `    ${holder}.limit = end;`,
     `    return this;`,
@@ -278,7 +280,7 @@ export function messageCode(entry: MessageEntry, context: EmitContext, headerTyp
     limitHolder: 'this',
     groupEntries,
   };
-  const members = message.fields.map(memberFromField);
+  const members = message.fields.map((field) => memberFromField(field, message.sinceVersion));
   const statics = [
     `  static readonly BLOCK_LENGTH = ${message.blockLength};`,
     `  static readonly TEMPLATE_ID = ${message.id};`,
@@ -312,15 +314,29 @@ export function messageCode(entry: MessageEntry, context: EmitContext, headerTyp
   return lines;
 }
 
-function headerMember(headerType: CompositeType, name: string): string | undefined {
-  const member = headerType.members.find((candidate) => candidate.name === name);
-  return member === undefined ? undefined : memberName(member.name);
+/**
+ * How wrapAndApplyHeader reads or writes one header member (blockLength, templateId, schemaId,
+ * version): straight through the view at its offset rather than through the header flyweight's
+ * accessors, which keeps the per-message path small enough for V8 to inline. A member that is
+ * not on the wire (constant or missing) is neither checked nor written: it reads as the message's
+ * own value, as the reference decoders do.
+ */
+interface HeaderField {
+  read(fallback: string): string;
+  write(value: string): string[];
 }
 
-function isConstantHeaderMember(headerType: CompositeType, name: string): boolean {
+function headerField(headerType: CompositeType, name: string, context: EmitContext): HeaderField {
   const member = headerType.members.find((candidate) => candidate.name === name);
   const type = member?.type;
-  return type !== undefined && (type.kind === 'encoded' || type.kind === 'enum') && type.presence === 'constant';
+  if (member === undefined || type === undefined || type.kind !== 'encoded' || type.presence === 'constant') {
+    return { read: (fallback) => fallback, write: () => [] };
+  }
+  const offset = plus('offset', member.offset);
+  return {
+    read: () => readNumber('view', offset, type.primitiveType, context.littleEndian),
+    write: (value) => writeNumber('view', offset, type.primitiveType, value, context.littleEndian),
+  };
 }
 
 function messageDecoderParts(
@@ -331,13 +347,13 @@ function messageDecoderParts(
   context: EmitContext,
   headerType: CompositeType,
 ): ClassParts {
-  const message = scope.body;
+  const message = scope.body as Message;
   const what = stringLiteral(scope.what);
   const headerClass = context.catalog.nameOf(headerType) + DECODER;
   const headerLength = headerType.encodedLength;
   const body = bodyDecoderParts(scope, members, context);
   const parts = emptyParts();
-  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'SbeHeaderError');
+  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError');
   parts.statics.push(...statics);
   parts.fields.push(
     `  view: DataView = EMPTY_VIEW;`,
@@ -350,23 +366,8 @@ function messageDecoderParts(
     `  bufferEnd = 0;`,
     ...body.fields,
   );
-  const checks: string[] = [];
-  const templateId = headerMember(headerType, 'templateId');
-  if (templateId !== undefined) {
-    checks.push(
-      `    const templateId = header.${templateId}();`,
-      `    if (templateId !== ${(message as { id?: number }).id}) throw new SbeHeaderError(\`${scope.what}: templateId \${templateId} at offset \${offset}, expected ${(message as { id?: number }).id}\`);`,
-    );
-  }
-  const schemaId = headerMember(headerType, 'schemaId');
-  if (schemaId !== undefined) {
-    checks.push(
-      `    const schemaId = header.${schemaId}();`,
-      `    if (schemaId !== ${context.schemaId}) throw new SbeHeaderError(\`${scope.what}: schemaId \${schemaId} at offset \${offset}, expected ${context.schemaId}\`);`,
-    );
-  }
-  const blockLength = headerMember(headerType, 'blockLength');
-  const version = headerMember(headerType, 'version');
+  const field = (name: string): HeaderField => headerField(headerType, name, context);
+  useRuntime(context, 'headerError', 'blockError');
   parts.methods.push(
     ...(scope.body.groups.length > 0 ? [`  constructor() {`, ...groupConstruction(scope, DECODER, 'this'), `  }`] : []),
     `  /**`,
@@ -375,11 +376,9 @@ function messageDecoderParts(
     `   * Throws SbeBoundsError when the block does not fit or is shorter than the fields of its version.`,
     `   */`,
     `  wrap(view: DataView, offset: number, actingBlockLength: number, actingVersion: number, bufferEnd: number = view.byteLength): this {`,
-    `    if (bufferEnd > view.byteLength) throw new SbeBoundsError(${what}, 0, bufferEnd, view.byteLength);`,
-    `    if (offset < 0 || offset + actingBlockLength > bufferEnd) throw new SbeBoundsError(${what}, offset, actingBlockLength, bufferEnd);`,
     `    const requiredBlockLength = ${requiredBlockLengthExpression(members)};`,
-    `    if (actingBlockLength < requiredBlockLength) {`,
-    `      throw new SbeBoundsError(${stringLiteral(`${scope.what} fields`)}, offset, requiredBlockLength, offset + actingBlockLength);`,
+    `    if (offset < 0 || offset + actingBlockLength > bufferEnd || bufferEnd > view.byteLength || actingBlockLength < requiredBlockLength) {`,
+    `      throw blockError(${what}, offset, actingBlockLength, requiredBlockLength, bufferEnd, view.byteLength);`,
     `    }`,
     `    this.view = view;`,
     `    this.offset = offset;`,
@@ -397,8 +396,13 @@ function messageDecoderParts(
     `  wrapAndApplyHeader(view: DataView, offset: number, header: ${headerClass}, bufferEnd: number = view.byteLength): this {`,
     `    if (offset < 0 || offset + ${headerLength} > bufferEnd) throw new SbeBoundsError(${stringLiteral(`${scope.what} header`)}, offset, ${headerLength}, bufferEnd);`,
     `    header.wrap(view, offset);`,
-    ...checks,
-    `    return this.wrap(view, offset + ${headerLength}, ${blockLength !== undefined ? `header.${blockLength}()` : message.blockLength}, ${version !== undefined ? `header.${version}()` : context.schemaVersion}, bufferEnd);`,
+    `    const templateId: number = ${field('templateId').read(String(message.id))};`,
+    `    const schemaId: number = ${field('schemaId').read(String(context.schemaId))};`,
+    `    if (templateId !== ${message.id} || schemaId !== ${context.schemaId}) {`,
+    `      throw headerError(${what}, offset, templateId, ${message.id}, schemaId, ${context.schemaId});`,
+    `    }`,
+    `    const blockLength = ${field('blockLength').read(String(message.blockLength))};`,
+    `    return this.wrap(view, offset + ${headerLength}, blockLength, ${field('version').read(String(context.schemaVersion))}, bufferEnd);`,
     `  }`,
     ...metadataGetters,
     ...body.methods,
@@ -414,13 +418,13 @@ function messageEncoderParts(
   context: EmitContext,
   headerType: CompositeType,
 ): ClassParts {
-  const message = scope.body as MessageBody & { id: number };
+  const message = scope.body as Message;
   const what = stringLiteral(scope.what);
   const headerClass = context.catalog.nameOf(headerType) + ENCODER;
   const headerLength = headerType.encodedLength;
   const body = bodyEncoderParts(scope, members, context);
   const parts = emptyParts();
-  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError');
+  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'blockError');
   parts.statics.push(...statics);
   parts.fields.push(
     `  view: DataView = EMPTY_VIEW;`,
@@ -431,21 +435,19 @@ function messageEncoderParts(
     `  bufferEnd = 0;`,
     ...body.fields,
   );
-  const headerValues: Array<[string, string]> = [
-    ['blockLength', String(message.blockLength)],
-    ['templateId', String(message.id)],
-    ['schemaId', String(context.schemaId)],
-    ['version', String(context.schemaVersion)],
-  ];
-  const headerWrites = headerValues
-    .filter(([name]) => headerMember(headerType, name) !== undefined && !isConstantHeaderMember(headerType, name))
-    .map(([name, value]) => `    header.${headerMember(headerType, name)!}(${value});`);
+  const headerWrites = [
+    ...headerField(headerType, 'blockLength', context).write(String(message.blockLength)),
+    ...headerField(headerType, 'templateId', context).write(String(message.id)),
+    ...headerField(headerType, 'schemaId', context).write(String(context.schemaId)),
+    ...headerField(headerType, 'version', context).write(String(context.schemaVersion)),
+  ].map((line) => `    ${line}`);
   parts.methods.push(
     ...(scope.body.groups.length > 0 ? [`  constructor() {`, ...groupConstruction(scope, ENCODER, 'this'), `  }`] : []),
     `  /** Wraps the block at \`offset\`; the message must end before \`bufferEnd\` (default: the end of the view). */`,
     `  wrap(view: DataView, offset: number, bufferEnd: number = view.byteLength): this {`,
-    `    if (bufferEnd > view.byteLength) throw new SbeBoundsError(${what}, 0, bufferEnd, view.byteLength);`,
-    `    if (offset < 0 || offset + ${message.blockLength} > bufferEnd) throw new SbeBoundsError(${what}, offset, ${message.blockLength}, bufferEnd);`,
+    `    if (offset < 0 || offset + ${message.blockLength} > bufferEnd || bufferEnd > view.byteLength) {`,
+    `      throw blockError(${what}, offset, ${message.blockLength}, 0, bufferEnd, view.byteLength);`,
+    `    }`,
     `    this.view = view;`,
     `    this.offset = offset;`,
     `    this.bufferEnd = bufferEnd;`,
@@ -478,7 +480,7 @@ function groupCode(entry: GroupEntry, message: MessageEntry, groupEntries: Reado
     limitHolder: 'this.parent',
     groupEntries,
   };
-  const members = group.fields.map(memberFromField);
+  const members = group.fields.map((field) => memberFromField(field, group.sinceVersion));
   const statics = [
     `  /** Bytes of the group header (${group.dimensionType.name}). */`,
     `  static readonly HEADER_SIZE = ${group.dimensionType.encodedLength};`,
@@ -510,7 +512,7 @@ function groupDecoderParts(scope: BodyScope, members: readonly BlockMember[], st
   const numInGroupType = primitiveOf(group.numInGroupMember.type, `${scope.what} numInGroup`);
   const body = bodyDecoderParts(scope, members, context);
   const parts = emptyParts();
-  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'SbeRangeError');
+  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'blockError', 'nextError');
   parts.statics.push(...statics);
   parts.fields.push(
     `  readonly parent: ${messageClass};`,
@@ -537,16 +539,16 @@ function groupDecoderParts(scope: BodyScope, members: readonly BlockMember[], st
     `    const bufferEnd = parent.bufferEnd;`,
     `    const actingVersion = parent.actingVersion;`,
     `    if (limit + ${headerSize} > bufferEnd) throw new SbeBoundsError(${what}, limit, ${headerSize}, bufferEnd);`,
-    `    const blockLength = ${readNumber('view', `limit + ${blockLengthOffset}`, blockLengthType, context.littleEndian)};`,
+    `    const blockLength = ${readNumber('view', plus('limit', blockLengthOffset), blockLengthType, context.littleEndian)};`,
     `    const requiredBlockLength = ${requiredBlockLengthExpression(members)};`,
     `    if (blockLength < requiredBlockLength) {`,
-    `      throw new SbeBoundsError(${stringLiteral(`${scope.what} entry fields`)}, limit + ${headerSize}, requiredBlockLength, limit + ${headerSize} + blockLength);`,
+    `      throw blockError(${stringLiteral(`${scope.what} entry`)}, limit + ${headerSize}, blockLength, requiredBlockLength, bufferEnd, view.byteLength);`,
     `    }`,
     `    this.view = view;`,
     `    this.actingBlockLength = blockLength;`,
     `    this.actingVersion = actingVersion;`,
     `    this.bufferEnd = bufferEnd;`,
-    `    this.#count = ${readNumber('view', `limit + ${numInGroupOffset}`, numInGroupType, context.littleEndian)};`,
+    `    this.#count = ${readNumber('view', plus('limit', numInGroupOffset), numInGroupType, context.littleEndian)};`,
     `    this.#index = 0;`,
     `    parent.limit = limit + ${headerSize};`,
     `    return this;`,
@@ -569,15 +571,18 @@ function groupDecoderParts(scope: BodyScope, members: readonly BlockMember[], st
     `  }`,
     `  /** Moves to the next entry (its block starts at the message's position). */`,
     `  next(): this {`,
-    `    if (this.#index >= this.#count) throw new SbeRangeError(${stringLiteral(`${scope.what} next()`)}, this.#index, \`count \${this.#count}\`);`,
     `    const parent = this.parent;`,
     `    const offset = parent.limit;`,
     `    const blockEnd = offset + this.actingBlockLength;`,
-    `    if (blockEnd > this.bufferEnd) throw new SbeBoundsError(${what}, offset, this.actingBlockLength, this.bufferEnd);`,
+    `    if (this.#index >= this.#count || blockEnd > this.bufferEnd) this.#nextFailed(offset);`,
     `    this.offset = offset;`,
     `    parent.limit = blockEnd;`,
     `    this.#index++;`,
     `    return this;`,
+    `  }`,
+    `  /** Out of line, so next() stays small enough to inline. */`,
+    `  #nextFailed(offset: number): never {`,
+    `    throw nextError(${what}, this.#index, this.#count, offset, this.actingBlockLength, this.bufferEnd);`,
     `  }`,
     ...body.methods,
   );
@@ -599,7 +604,7 @@ function groupEncoderParts(scope: BodyScope, members: readonly BlockMember[], st
   if (clearHeader.length > 0) useRuntime(context, 'fillZero');
   const body = bodyEncoderParts(scope, members, context);
   const parts = emptyParts();
-  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'SbeRangeError');
+  useRuntime(context, 'EMPTY_VIEW', 'SbeBoundsError', 'SbeRangeError', 'nextError');
   parts.statics.push(...statics);
   parts.fields.push(
     `  readonly parent: ${messageClass};`,
@@ -617,20 +622,23 @@ function groupEncoderParts(scope: BodyScope, members: readonly BlockMember[], st
     `  }`,
     `  /** Writes the group header for \`count\` entries at the message's position. */`,
     `  wrap(view: DataView, count: number): this {`,
-    `    if (count >>> 0 !== count || count < ${minCount} || count > ${maxCount}) throw new SbeRangeError(${stringLiteral(`${scope.what} count`)}, count, '[${minCount}, ${maxCount}]');`,
     `    const parent = this.parent;`,
     `    const limit = parent.limit;`,
     `    const bufferEnd = parent.bufferEnd;`,
-    `    if (limit + ${headerSize} > bufferEnd) throw new SbeBoundsError(${what}, limit, ${headerSize}, bufferEnd);`,
+    `    if (count >>> 0 !== count || count < ${minCount} || count > ${maxCount} || limit + ${headerSize} > bufferEnd) this.#wrapFailed(count, limit);`,
     ...clearHeader,
-    `    ${writeNumber('view', `limit + ${blockLengthOffset}`, blockLengthType, String(group.blockLength))}`,
-    `    ${writeNumber('view', `limit + ${numInGroupOffset}`, numInGroupType.primitiveType, 'count')}`,
+    ...writeNumber('view', plus('limit', blockLengthOffset), blockLengthType, String(group.blockLength), context.littleEndian).map((line) => `    ${line}`),
+    ...writeNumber('view', plus('limit', numInGroupOffset), numInGroupType.primitiveType, 'count', context.littleEndian).map((line) => `    ${line}`),
     `    this.view = view;`,
     `    this.bufferEnd = bufferEnd;`,
     `    this.#count = count;`,
     `    this.#index = 0;`,
     `    parent.limit = limit + ${headerSize};`,
     `    return this;`,
+    `  }`,
+    `  #wrapFailed(count: number, limit: number): never {`,
+    `    if (count >>> 0 !== count || count < ${minCount} || count > ${maxCount}) throw new SbeRangeError(${stringLiteral(`${scope.what} count`)}, count, '[${minCount}, ${maxCount}]');`,
+    `    throw new SbeBoundsError(${what}, limit, ${headerSize}, this.parent.bufferEnd);`,
     `  }`,
     `  count(): number {`,
     `    return this.#count;`,
@@ -640,14 +648,17 @@ function groupEncoderParts(scope: BodyScope, members: readonly BlockMember[], st
     `  }`,
     `  /** Starts the next entry at the message's position. */`,
     `  next(): this {`,
-    `    if (this.#index >= this.#count) throw new SbeRangeError(${stringLiteral(`${scope.what} next()`)}, this.#index, \`count \${this.#count}\`);`,
     `    const parent = this.parent;`,
     `    const offset = parent.limit;`,
-    `    if (offset + ${group.blockLength} > this.bufferEnd) throw new SbeBoundsError(${what}, offset, ${group.blockLength}, this.bufferEnd);`,
+    `    if (this.#index >= this.#count || offset + ${group.blockLength} > this.bufferEnd) this.#nextFailed(offset);`,
     `    this.offset = offset;`,
     `    parent.limit = offset + ${group.blockLength};`,
     `    this.#index++;`,
     `    return this;`,
+    `  }`,
+    `  /** Out of line, so next() stays small enough to inline. */`,
+    `  #nextFailed(offset: number): never {`,
+    `    throw nextError(${what}, this.#index, this.#count, offset, ${group.blockLength}, this.bufferEnd);`,
     `  }`,
     ...body.methods,
   );

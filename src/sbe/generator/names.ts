@@ -16,7 +16,6 @@ const RESERVED_TOP_LEVEL = new Set([
   'string', 'symbol', 'bigint', 'object', 'never', 'unknown', 'undefined', 'type', 'as',
   'arguments', 'eval', 'NaN', 'Infinity', 'DataView', 'Uint8Array', 'Math', 'Number', 'BigInt',
   'Object', 'Error', 'RangeError', 'String', 'Symbol', 'Array', 'Readonly', 'Record',
-  'LITTLE_ENDIAN',
 ]);
 
 /**
@@ -27,7 +26,7 @@ const RESERVED_MEMBERS = new Set([
   'constructor', 'prototype', '__proto__', 'toString', 'toJSON', 'valueOf', 'hasOwnProperty',
   'wrap', 'wrapAndApplyHeader', 'wrapEmpty', 'view', 'offset', 'limit', 'actingBlockLength',
   'actingVersion', 'bufferEnd', 'parent', 'count', 'index', 'hasNext', 'next', 'encodedLength',
-  'sbeSkip', 'sbeBlockLength', 'sbeTemplateId', 'sbeSchemaId', 'sbeSchemaVersion',
+  'sbeSkip', 'sbeWrapInBlock', 'sbeBlockLength', 'sbeTemplateId', 'sbeSchemaId', 'sbeSchemaVersion',
   'sbeSemanticVersion', 'clear', 'rawValue', 'rawValueBigInt', 'isEmpty',
 ]);
 

@@ -27,11 +27,25 @@ export function isFloatingPoint(type: PrimitiveType): boolean {
   return type === 'float' || type === 'double';
 }
 
-/** Where the generated module keeps its byte order: `const LITTLE_ENDIAN = true|false`. */
-export const BYTE_ORDER_CONSTANT = 'LITTLE_ENDIAN';
+/** `offset + delta` without a `+ 0`: every bytecode counts for V8's small-function inlining. */
+export function plus(offset: string, delta: number): string {
+  const folded = /^(.*) \+ (\d+)$/.exec(offset);
+  if (folded !== null) return plus(folded[1]!, Number(folded[2]) + delta);
+  return delta === 0 ? offset : `${offset} + ${delta}`;
+}
 
-function endianArgument(type: PrimitiveType): string {
-  return primitiveSize[type] === 1 ? '' : `, ${BYTE_ORDER_CONSTANT}`;
+/**
+ * The byte order is passed to DataView as a literal `true`/`false`, not a module constant: a
+ * 32-bit getter then compiles to 27 bytes of bytecode, the size V8 always inlines
+ * (--max-inlined-bytecode-size-small), so a double it returns is never boxed into a HeapNumber.
+ */
+function endianArgument(type: PrimitiveType, littleEndian: boolean): string {
+  return primitiveSize[type] === 1 ? '' : `, ${littleEndian}`;
+}
+
+/** Offsets of the low and high 32-bit words of a 64-bit integer at `offset`. */
+function wordOffsets(offset: string, littleEndian: boolean): { low: string; high: string } {
+  return littleEndian ? { low: offset, high: plus(offset, 4) } : { low: plus(offset, 4), high: offset };
 }
 
 /**
@@ -40,37 +54,64 @@ function endianArgument(type: PrimitiveType): string {
  */
 export function readNumber(view: string, offset: string, type: PrimitiveType, littleEndian: boolean): string {
   if (is64Bit(type)) {
-    const [lowOffset, highOffset] = littleEndian ? [offset, `${offset} + 4`] : [`${offset} + 4`, offset];
+    const { low, high } = wordOffsets(offset, littleEndian);
     const highGetter = type === 'int64' ? 'getInt32' : 'getUint32';
-    return (
-      `${view}.${highGetter}(${highOffset}, ${BYTE_ORDER_CONSTANT}) * 4294967296 + ` +
-      `${view}.getUint32(${lowOffset}, ${BYTE_ORDER_CONSTANT})`
-    );
+    return `${view}.${highGetter}(${high}, ${littleEndian}) * 4294967296 + ${view}.getUint32(${low}, ${littleEndian})`;
   }
-  return `${view}.get${DATA_VIEW_SUFFIX[type]}(${offset}${endianArgument(type)})`;
+  return `${view}.get${DATA_VIEW_SUFFIX[type]}(${offset}${endianArgument(type, littleEndian)})`;
 }
 
 /** An expression reading a 64-bit integer exactly, as a bigint (allocates: the cold path). */
-export function readBigInt(view: string, offset: string, type: PrimitiveType): string {
-  return `${view}.get${DATA_VIEW_SUFFIX[type]}(${offset}, ${BYTE_ORDER_CONSTANT})`;
+export function readBigInt(view: string, offset: string, type: PrimitiveType, littleEndian: boolean): string {
+  return `${view}.get${DATA_VIEW_SUFFIX[type]}(${offset}, ${littleEndian})`;
 }
 
-/** A statement writing the number `value`; 64-bit goes through the runtime's saturating helper. */
-export function writeNumber(view: string, offset: string, type: PrimitiveType, value: string): string {
-  if (type === 'int64') return `setInt64FromNumber(${view}, ${offset}, ${value}, ${BYTE_ORDER_CONSTANT});`;
-  if (type === 'uint64') return `setUint64FromNumber(${view}, ${offset}, ${value}, ${BYTE_ORDER_CONSTANT});`;
-  return `${view}.set${DATA_VIEW_SUFFIX[type]}(${offset}, ${value}${endianArgument(type)});`;
+/** Where a 64-bit number setter saturates: 2^63 (where int64 max rounds to) and 2^64 (uint64 max). */
+const SATURATION: Readonly<Record<'int64' | 'uint64', { limit: string; max: string; high: string }>> = {
+  int64: { limit: '9223372036854775808', max: '9223372036854775807n', high: '2147483647' },
+  uint64: { limit: '18446744073709551616', max: '18446744073709551615n', high: '4294967295' },
+};
+
+/**
+ * Statements writing the number `value`. A 64-bit integer is split into two 32-bit words with
+ * arithmetic only (no BigInt): `value % 2^32` converted by setUint32 is the low word for negative
+ * values too. At or above 2^63 (int64) / 2^64 (uint64), where the nearest double of the max or
+ * null value lands, the write saturates to the maximum instead of wrapping around:
+ * `saturate(maxBigIntLiteral)` is the statement that writes it (a setter passes its BigInt
+ * sibling, which keeps the number setter small); without it both cases are written inline.
+ * Either way there is no `cond ? double : constant`: such a phi makes TurboFan box the double.
+ */
+export function writeNumber(
+  view: string,
+  offset: string,
+  type: PrimitiveType,
+  value: string,
+  littleEndian: boolean,
+  saturate?: (max: string) => string,
+): string[] {
+  if (type === 'int64' || type === 'uint64') {
+    const { low, high } = wordOffsets(offset, littleEndian);
+    const { limit, max, high: saturatedHigh } = SATURATION[type];
+    const highSetter = type === 'int64' ? 'setInt32' : 'setUint32';
+    const inRange = [
+      `${view}.${highSetter}(${high}, Math.floor(${value} / 4294967296), ${littleEndian});`,
+      `${view}.setUint32(${low}, ${value} % 4294967296, ${littleEndian});`,
+    ];
+    if (saturate !== undefined) return [`if (${value} >= ${limit}) return ${saturate(max)};`, ...inRange];
+    return [
+      `if (${value} < ${limit}) {`,
+      ...inRange.map((line) => `  ${line}`),
+      `} else {`,
+      `  ${view}.${highSetter}(${high}, ${saturatedHigh}, ${littleEndian});`,
+      `  ${view}.setUint32(${low}, 4294967295, ${littleEndian});`,
+      `}`,
+    ];
+  }
+  return [`${view}.set${DATA_VIEW_SUFFIX[type]}(${offset}, ${value}${endianArgument(type, littleEndian)});`];
 }
 
-export function writeBigInt(view: string, offset: string, type: PrimitiveType, value: string): string {
-  return `${view}.set${DATA_VIEW_SUFFIX[type]}(${offset}, ${value}, ${BYTE_ORDER_CONSTANT});`;
-}
-
-/** Runtime helpers a write of `type` needs. */
-export function writeHelpers(type: PrimitiveType): string[] {
-  if (type === 'int64') return ['setInt64FromNumber'];
-  if (type === 'uint64') return ['setUint64FromNumber'];
-  return [];
+export function writeBigInt(view: string, offset: string, type: PrimitiveType, value: string, littleEndian: boolean): string {
+  return `${view}.set${DATA_VIEW_SUFFIX[type]}(${offset}, ${value}, ${littleEndian});`;
 }
 
 /** A number literal; values beyond 2^53 in exponent form so the literal is the same double without a precision warning. */
@@ -87,10 +128,6 @@ export function bigintLiteral(value: PrimitiveValue): string {
   return `${BigInt(value)}n`;
 }
 
-/** The literal of a schema value in the type its static metadata uses: bigint for 64-bit integers. */
-export function metadataLiteral(value: PrimitiveValue, type: PrimitiveType): string {
-  return is64Bit(type) ? bigintLiteral(value) : numberLiteral(value);
-}
 
 /** A string literal (single-quoted, escaped) for generated code. */
 export function stringLiteral(value: string): string {

@@ -15,7 +15,7 @@ import {
 } from './block-members.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { enumKey, memberName } from './names.js';
-import { numberLiteral, readNumber, stringLiteral, writeNumber, BYTE_ORDER_CONSTANT } from './primitives.js';
+import { numberLiteral, plus, readNumber, stringLiteral, writeNumber } from './primitives.js';
 
 /** Assembles a class from its parts: doc, statics, state, constructor-free fields, methods. */
 export function renderClass(doc: string[], name: string, parts: ClassParts): string[] {
@@ -30,6 +30,13 @@ export function renderClass(doc: string[], name: string, parts: ClassParts): str
     `}`,
   ];
 }
+
+/**
+ * `sbeWrapInBlock` is `wrap` without the bounds check, for the accessor of the message or group
+ * holding the composite: that block was checked when it was wrapped, and the smaller method is
+ * one V8 inlines into the caller.
+ */
+const IN_BLOCK_DOC = [`  /** Wraps without a bounds check: for the enclosing block's accessor, which checked the block. */`];
 
 /** The bounds check every flyweight's `wrap` starts with: the encoded type must fit the view. */
 export function wrapBoundsCheck(context: EmitContext, what: string, length: string): string {
@@ -109,6 +116,10 @@ function setCommonParts(type: SetType, context: EmitContext): ClassParts {
   parts.methods.push(
     `  wrap(view: DataView, offset: number): this {`,
     wrapBoundsCheck(context, type.name, String(type.encodedLength)),
+    `    return this.sbeWrapInBlock(view, offset);`,
+    `  }`,
+    ...IN_BLOCK_DOC,
+    `  sbeWrapInBlock(view: DataView, offset: number): this {`,
     `    this.view = view;`,
     `    this.offset = offset;`,
     `    return this;`,
@@ -118,7 +129,7 @@ function setCommonParts(type: SetType, context: EmitContext): ClassParts {
 }
 
 function readWord(type: SetType, wordOffset: number, context: EmitContext): string {
-  return readNumber('this.view', `this.offset + ${wordOffset}`, setWordType(type), context.littleEndian);
+  return readNumber('this.view', plus('this.offset', wordOffset), setWordType(type), context.littleEndian);
 }
 
 function setDecoderParts(type: SetType, context: EmitContext): ClassParts {
@@ -128,7 +139,7 @@ function setDecoderParts(type: SetType, context: EmitContext): ClassParts {
     parts.methods.push(
       `  /** The raw bits exactly (allocates a bigint: cold path). */`,
       `  rawValueBigInt(): bigint {`,
-      `    return this.view.getBigUint64(this.offset, ${BYTE_ORDER_CONSTANT});`,
+      `    return this.view.getBigUint64(this.offset, ${context.littleEndian});`,
       `  }`,
     );
   } else {
@@ -155,7 +166,7 @@ function setEncoderParts(type: SetType, context: EmitContext): ClassParts {
   const parts = setCommonParts(type, context);
   const wordType = setWordType(type);
   const writeWord = (wordOffset: number, value: string): string =>
-    writeNumber('this.view', `this.offset + ${wordOffset}`, wordType, value);
+    writeNumber('this.view', plus('this.offset', wordOffset), wordType, value, context.littleEndian).join(' ');
   parts.methods.push(
     `  clear(): this {`,
     ...setWordOffsets(type).map((offset) => `    ${writeWord(offset, '0')}`),
@@ -163,7 +174,7 @@ function setEncoderParts(type: SetType, context: EmitContext): ClassParts {
     `  }`,
   );
   if (type.encodingType === 'uint64') {
-    parts.methods.push(`  rawValueBigInt(value: bigint): this {`, `    this.view.setBigUint64(this.offset, value, ${BYTE_ORDER_CONSTANT});`, `    return this;`, `  }`);
+    parts.methods.push(`  rawValueBigInt(value: bigint): this {`, `    this.view.setBigUint64(this.offset, value, ${context.littleEndian});`, `    return this;`, `  }`);
   } else {
     parts.methods.push(`  rawValue(value: number): this {`, `    ${writeWord(0, 'value')}`, `    return this;`, `  }`);
   }
@@ -188,7 +199,7 @@ export function compositeCode(type: CompositeType, context: EmitContext): string
   const base = context.catalog.nameOf(type);
   const decoder = base + CODEC_SUFFIXES[0];
   const encoder = base + CODEC_SUFFIXES[1];
-  const members = type.members.map(memberFromComposite);
+  const members = type.members.map((member) => memberFromComposite(member, type.sinceVersion));
   const scope = { what: type.name, className: decoder };
   const statics = [
     `  static readonly ENCODED_LENGTH = ${type.encodedLength};`,
@@ -208,6 +219,10 @@ export function compositeCode(type: CompositeType, context: EmitContext): string
     `  /** Wraps the composite at \`offset\`; members newer than \`actingVersion\` read as null. */`,
     `  wrap(view: DataView, offset: number, actingVersion: number = ${context.schemaVersion}): this {`,
     wrapBoundsCheck(context, type.name, String(type.encodedLength)),
+    `    return this.sbeWrapInBlock(view, offset, actingVersion);`,
+    `  }`,
+    ...IN_BLOCK_DOC,
+    `  sbeWrapInBlock(view: DataView, offset: number, actingVersion: number): this {`,
     `    this.view = view;`,
     `    this.offset = offset;`,
     `    this.actingVersion = actingVersion;`,
@@ -225,6 +240,10 @@ export function compositeCode(type: CompositeType, context: EmitContext): string
   encoderParts.methods.push(
     `  wrap(view: DataView, offset: number): this {`,
     wrapBoundsCheck(context, type.name, String(type.encodedLength)),
+    `    return this.sbeWrapInBlock(view, offset);`,
+    `  }`,
+    ...IN_BLOCK_DOC,
+    `  sbeWrapInBlock(view: DataView, offset: number): this {`,
     `    this.view = view;`,
     `    this.offset = offset;`,
     `    return this;`,

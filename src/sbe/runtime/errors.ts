@@ -39,3 +39,53 @@ export class SbeRangeError extends RangeError {
     this.name = 'SbeRangeError';
   }
 }
+
+/*
+ * Error factories for generated code. A generated check is one condition and one call to one of
+ * these; working out which limit was broken happens here, off the hot path, which keeps the
+ * generated methods small enough for V8 to inline.
+ */
+
+/** A message or group block that is past the region, past the view, or shorter than its fields. */
+export function blockError(
+  what: string,
+  offset: number,
+  blockLength: number,
+  requiredBlockLength: number,
+  bufferEnd: number,
+  viewLength: number,
+): SbeBoundsError {
+  if (bufferEnd > viewLength) return new SbeBoundsError(`${what} region`, 0, bufferEnd, viewLength);
+  if (blockLength < requiredBlockLength) {
+    return new SbeBoundsError(`${what} fields`, offset, requiredBlockLength, offset + blockLength);
+  }
+  return new SbeBoundsError(what, offset, blockLength, bufferEnd);
+}
+
+/** A header announcing another message than the one being decoded. */
+export function headerError(
+  what: string,
+  offset: number,
+  templateId: number,
+  expectedTemplateId: number,
+  schemaId: number,
+  expectedSchemaId: number,
+): SbeHeaderError {
+  return new SbeHeaderError(
+    `${what}: header at offset ${offset} has templateId ${templateId}, schemaId ${schemaId}; ` +
+      `expected templateId ${expectedTemplateId}, schemaId ${expectedSchemaId}`,
+  );
+}
+
+/** `next()` past the last entry, or an entry whose block runs past the region. */
+export function nextError(
+  what: string,
+  index: number,
+  count: number,
+  offset: number,
+  blockLength: number,
+  bufferEnd: number,
+): RangeError {
+  if (index >= count) return new SbeRangeError(`${what} next()`, index, `the ${count} entries`);
+  return new SbeBoundsError(what, offset, blockLength, bufferEnd);
+}

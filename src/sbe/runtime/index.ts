@@ -2,7 +2,7 @@
  * The runtime imported by generated SBE codecs (`zerotick/sbe`): errors, 64-bit helpers, byte
  * copies and the cold string conversions. Everything generated code needs beyond DataView.
  */
-export { SbeBoundsError, SbeHeaderError, SbeRangeError } from './errors.js';
+export { SbeBoundsError, SbeHeaderError, SbeRangeError, blockError, headerError, nextError } from './errors.js';
 export {
   TWO_POW_32,
   getInt64AsNumber,
