@@ -116,6 +116,8 @@ const GEOMETRY_DEFAULTS: Record<TpacketVersion, { blockSize: number; blockCount:
 };
 const DEFAULT_FRAME_SIZE = 2048;
 const DEFAULT_BLOCK_TIMEOUT_MS = 1;
+/** The kernel keeps the block timeout in 16 bits (struct tpacket_kbdq_core.retire_blk_tov). */
+const MAX_BLOCK_TIMEOUT_MS = 65_535;
 const PAGE_SIZE = 4096;
 /** Smallest frame that can hold an untagged Ethernet + IPv4 + UDP header. */
 const MIN_UDP_FRAME_LENGTH = ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + UDP_HEADER_LENGTH;
@@ -439,7 +441,9 @@ function resolveGeometry(options: PacketRingOptions): PacketRingGeometry {
   if (!Number.isInteger(blockCount) || blockCount < 1 || blockSize * blockCount > 0x7fffffff) {
     throw new RangeError(`blockCount must be at least 1 with blockSize * blockCount below 2 GiB: blockCount=${blockCount}`);
   }
-  if (!Number.isInteger(blockTimeoutMs) || blockTimeoutMs < 0) throw new RangeError(`blockTimeoutMs must be a non-negative integer: blockTimeoutMs=${blockTimeoutMs}`);
+  if (!Number.isInteger(blockTimeoutMs) || blockTimeoutMs < 0 || blockTimeoutMs > MAX_BLOCK_TIMEOUT_MS) {
+    throw new RangeError(`blockTimeoutMs must be an integer in 0..${MAX_BLOCK_TIMEOUT_MS}: blockTimeoutMs=${blockTimeoutMs}`);
+  }
   return geometry;
 }
 

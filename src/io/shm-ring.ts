@@ -329,8 +329,9 @@ export class ShmRing {
   /** Reads the consumer's head (its low word is enough) and caches it, in the file too for monitoring. */
   private refreshHeadCache(): number {
     const headLow = loadPositionLowWord(this.words, this.headWordIndex); // acquire: the space is zeroed
-    const previousLow = this.headCacheLow;
-    this.headCacheLow = advancePosition(this.words, this.headCacheWordIndex, previousLow, (headLow - previousLow) | 0);
+    const advance = (headLow - this.headCacheLow) | 0;
+    // A producer spinning on a full ring finds the head unchanged: no store, no barrier then.
+    if (advance !== 0) this.headCacheLow = advancePosition(this.words, this.headCacheWordIndex, this.headCacheLow, advance);
     return headLow;
   }
 

@@ -129,27 +129,29 @@ describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i
   });
 
   it('gives frames back to the kernel: far more datagrams than the ring holds all arrive, over many small polls', async () => {
-    // given a ring of two 4 KiB blocks (4 frames of 2 KiB for V2; V3 packs small packets into 2 blocks)
-    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 2048 });
+    // given a ring of 8 blocks of 4 KiB: 16 frames of 2 KiB (V2), or room for about 24 of these datagrams (V3)
+    const ring = openRing({ blockSize: 4096, blockCount: 8, frameSize: 2048 });
     const { received, handler } = collector();
     const rounds = 25;
     const perRound = 3;
 
-    // when each round sends 3 datagrams and polls them one at a time
+    // when each round sends 3 datagrams and polls them one at a time (a V3 block goes back
+    // only once all its packets are read, so at most two blocks are ever ours: none is dropped)
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < perRound; i++) await send(sender, payload(round * perRound + i, 200), filtered.address().port);
+      for (let i = 0; i < perRound; i++) await send(sender, payload(round * perRound + i, 1000), filtered.address().port);
       pollUntil(ring, handler, received, (round + 1) * perRound, 1);
     }
 
     // then
     expect(received.payloads.length).toBe(rounds * perRound);
-    received.payloads.forEach((bytes, i) => expect(bytes.equals(payload(i, 200))).toBe(true));
+    received.payloads.forEach((bytes, i) => expect(bytes.equals(payload(i, 1000))).toBe(true));
     expect(ring.statistics()).toEqual({ packets: rounds * perRound, drops: 0, freezeQueueCount: 0 });
   });
 
   it('counts what a full ring drops (PACKET_STATISTICS), and the counters add up across reads', async () => {
     // given a V2 ring of 4 frames, or a V3 ring of 2 blocks that hold 2 of these datagrams each
-    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 2048 });
+    // and are handed over only when full (a 60 s block timeout never fires during the test)
+    const ring = openRing({ blockSize: 4096, blockCount: 2, frameSize: 2048, blockTimeoutMs: 60_000 });
     const { received, handler } = collector();
     const sent = 10;
     const firstRead = ring.statistics();
