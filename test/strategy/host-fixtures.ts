@@ -1,0 +1,112 @@
+/**
+ * Stand-ins for the host's neighbours: an order entry that records requests and can refuse,
+ * a log that keeps its lines, a mutable packet, and MDP3 messages encoded into one buffer.
+ */
+import type { Book, PacketInfo } from '../../src/feed/market-data.js';
+import type { NewOrderRequest, OrderEntry, OrderReject } from '../../src/order/order-request.js';
+import { GatewayCounters } from '../../src/metrics/counters.js';
+import type { StrategyEnvironment } from '../../src/strategy/context.js';
+import { StrategyHost } from '../../src/strategy/host.js';
+import type { LoadedStrategy } from '../../src/strategy/loader.js';
+import type { StrategyDefinition } from '../../src/strategy/strategy.js';
+import * as mdp3 from '../../src/generated/mdp3/index.js';
+
+export class RecordingOrderEntry implements OrderEntry {
+  readonly requests: NewOrderRequest[] = [];
+  readonly cancels: number[] = [];
+  nextClOrdId = 1;
+  /** When set, newOrder refuses with this reject (delivered to `rejectTo`). */
+  refuseWith: OrderReject | undefined;
+  rejectTo: ((reject: OrderReject) => void) | undefined;
+  openOrderCount = 0;
+
+  newOrder(request: NewOrderRequest): number {
+    if (this.refuseWith !== undefined) {
+      this.rejectTo?.(this.refuseWith);
+      return 0;
+    }
+    this.requests.push({ ...request });
+    return this.nextClOrdId++;
+  }
+
+  cancel(clOrdId: number): number {
+    this.cancels.push(clOrdId);
+    return this.nextClOrdId++;
+  }
+
+  replace(): number {
+    return this.nextClOrdId++;
+  }
+
+  position(): number {
+    return 0;
+  }
+}
+
+export class RecordingLog {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(`info ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error ${message}`);
+  }
+}
+
+export function loaded(definition: StrategyDefinition<any>, overrides: Partial<LoadedStrategy> = {}): LoadedStrategy {
+  return {
+    name: definition.name ?? 'test',
+    path: `strategies/${definition.name ?? 'test'}.ts`,
+    definition: definition as StrategyDefinition,
+    params: { ...(definition.params as Record<string, unknown>) },
+    onError: 'stop',
+    maxRestarts: 3,
+    ...overrides,
+  };
+}
+
+export interface TestHost {
+  host: StrategyHost;
+  orders: RecordingOrderEntry;
+  log: RecordingLog;
+  counters: GatewayCounters;
+  packet: { -readonly [K in keyof PacketInfo]: PacketInfo[K] };
+  books: Map<number, Book>;
+  clock: { now: number };
+}
+
+export function createTestHost(strategies: LoadedStrategy[]): TestHost {
+  const orders = new RecordingOrderEntry();
+  const log = new RecordingLog();
+  const counters = new GatewayCounters();
+  const packet = { seqNum: 0, sendingTime: 0, receiveTimeNanos: 0, line: 0 };
+  const books = new Map<number, Book>();
+  const clock = { now: 1_000_000_000 };
+  const environment: StrategyEnvironment = {
+    packet,
+    books: { book: (securityId) => books.get(securityId) },
+    clock: () => clock.now,
+    log,
+  };
+  const host = new StrategyHost(strategies, { environment, orders, counters });
+  orders.rejectTo = (reject) => host.onReject(reject);
+  return { host, orders, log, counters, packet, books, clock };
+}
+
+const header = new mdp3.MessageHeaderEncoder();
+const book46 = new mdp3.MDIncrementalRefreshBook46Encoder();
+
+/** Encodes a Book46 with one bid entry at `offset` (header included); returns its length. */
+export function encodeBook46(view: DataView, offset: number, transactTime: number, securityId: number, priceMantissa: number): number {
+  book46.wrapAndApplyHeader(view, offset, header).transactTime(transactTime);
+  book46.matchEventIndicator().endOfEvent(true);
+  const entries = book46.noMDEntriesCount(1);
+  entries.next().mDEntryPx().mantissa(priceMantissa);
+  entries.mDEntrySize(10).securityID(securityId).rptSeq(1).numberOfOrders(1).mDPriceLevel(1);
+  entries.mDUpdateAction(mdp3.MDUpdateAction.New).mDEntryType(mdp3.MDEntryTypeBook.Bid);
+  book46.noOrderIDEntriesCount(0);
+  return mdp3.MessageHeaderEncoder.ENCODED_LENGTH + book46.encodedLength();
+}
