@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { codecSuite } from './codec/suite.js';
 import { ioSuite } from './io/suite.js';
-import { benchDirectory } from './lib/child.js';
+import { benchDirectory } from './lib/paths.js';
 import { describeMachine, type MachineInfo } from './lib/machine.js';
 import type { Suite, SuiteName, SuiteRun } from './lib/suite.js';
 

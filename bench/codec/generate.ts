@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadSchemaOrThrow } from '../../src/sbe/parser.js';
 import { writeGeneratedCode } from '../../src/sbe/generator.js';
-import { benchDirectory, repoDirectory } from '../lib/child.js';
+import { benchDirectory, repoDirectory } from '../lib/paths.js';
 
 export const generatedDirectory = path.join(benchDirectory, 'build', 'generated');
 

@@ -13,7 +13,8 @@ import { GcCounter } from '../lib/gc-counter.js';
 import { runInterleavedRounds, type RoundsOptions, type TimedCase } from '../lib/rounds.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isQuick, repoDirectory, writeResult } from '../lib/child.js';
+import { isQuick, writeResult } from '../lib/child.js';
+import { repoDirectory } from '../lib/paths.js';
 
 const FULL: RoundsOptions = { targetRoundMs: 40, rounds: 15, warmupRounds: 3 };
 const QUICK: RoundsOptions = { targetRoundMs: 15, rounds: 7, warmupRounds: 2 };

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Codec, MessageKind } from './codec.js';
-import { repoDirectory } from '../lib/child.js';
+import { repoDirectory } from '../lib/paths.js';
 
 export interface ZerotickCodecs {
   /** The variants timed against the other formats, per message. */

@@ -56,11 +56,12 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
   const running = new Map<string, RunningReceiver>();
   let producer: ManagedProcess | undefined;
   try {
-    for (const spec of receivers) {
+    // Started together: each is a tsx process that takes a second or two to come up.
+    await Promise.all(receivers.map(async (spec) => {
       const reason = unavailableReason(spec);
       if (reason !== undefined) {
         unavailable[spec.name] = reason;
-        continue;
+        return;
       }
       try {
         running.set(spec.name, await startReceiver(spec, ringPath));
@@ -68,7 +69,8 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
       } catch (error) {
         unavailable[spec.name] = `failed to start: ${(error as Error).message}`;
       }
-    }
+    }));
+    const names = receivers.map((spec) => spec.name).filter((name) => running.has(name));
 
     const trial = async (name: string, offeredRate: number): Promise<TrialOutcome> => {
       const receiver = running.get(name)!;
@@ -91,7 +93,7 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
       logProgress(`${payloadBytes} B ${name} @ ${formatRate(offeredRate)}: sent ${outcome.sent} at ${formatRate(outcome.achievedRate)}, lost ${outcome.lost}${outcome.senderBound ? ' (sender-bound)' : ''}`);
       return outcome;
     };
-    const sweeps = await sweepReceivers([...running.keys()], plan, trial);
+    const sweeps = await sweepReceivers(names, plan, trial);
     return { payloadBytes, sweeps, unavailable };
   } finally {
     await Promise.all([...running.values()].map((receiver) => receiver.process.stop()));

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { benchDirectory, repoDirectory } from '../lib/child.js';
+import { benchDirectory, repoDirectory } from '../lib/paths.js';
 import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
 
 export type LoadKind = 'udp' | 'ring';

@@ -3,7 +3,7 @@
  * with zero loss on loopback, and the loss of each at the same offered loads.
  */
 import { spawnSync } from 'node:child_process';
-import { benchDirectory } from '../lib/child.js';
+import { benchDirectory } from '../lib/paths.js';
 import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite, SuiteRun } from '../lib/suite.js';
@@ -25,7 +25,7 @@ interface Mode {
 }
 
 const FULL: Mode = { ladderSteps: 9, bisectionSteps: 4, trial: { trialDurationMs: 1000, minimumTrialDatagrams: 20_000 } };
-const QUICK: Mode = { ladderSteps: 8, bisectionSteps: 2, trial: { trialDurationMs: 200, minimumTrialDatagrams: 5_000 } };
+const QUICK: Mode = { ladderSteps: 8, bisectionSteps: 1, trial: { trialDurationMs: 200, minimumTrialDatagrams: 5_000 } };
 
 function buildCHelpers(): void {
   const make = spawnSync('make', ['-s', '-C', benchDirectory], { stdio: 'inherit' });

@@ -2,12 +2,9 @@
  * The two ends of a suite child process: the harness (run.ts) starts it with `--quick` when asked
  * and reads one JSON document from its stdout; progress goes to stderr.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { withCpuPinning } from './pinning.js';
+import path from 'node:path';
+import { runToCompletion } from './managed-process.js';
 
-export const benchDirectory = fileURLToPath(new URL('..', import.meta.url));
-export const repoDirectory = fileURLToPath(new URL('../..', import.meta.url));
 
 export function isQuick(argv: readonly string[] = process.argv): boolean {
   return argv.includes('--quick');
@@ -27,23 +24,8 @@ export interface ChildOptions {
   nodeFlags?: string[];
 }
 
-/** Runs a TypeScript entry point under tsx in its own process and parses the JSON it prints. */
+/** Runs a TypeScript entry point under tsx in its own process and parses the JSON it prints last. */
 export async function runTypeScriptChild<T>(scriptPath: string, args: string[], options: ChildOptions = {}): Promise<T> {
   const nodeArgs = [...(options.nodeFlags ?? []), '--import', 'tsx', scriptPath, ...args];
-  const [command, commandArgs] = withCpuPinning(process.execPath, nodeArgs, options.cpu);
-  const child = spawn(command, commandArgs, { cwd: repoDirectory, stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (exitCode !== 0) {
-    throw new Error(`${scriptPath} exited with code ${exitCode}`);
-  }
-  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(lastLine) as T;
+  return runToCompletion<T>(path.basename(scriptPath), process.execPath, nodeArgs, options.cpu);
 }

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { repoDirectory } from './child.js';
+import { repoDirectory } from './paths.js';
 import { withCpuPinning } from './pinning.js';
 
 const STOP_GRACE_MS = 5_000;
@@ -19,7 +19,7 @@ export class ManagedProcess {
   private readonly pendingLines: string[] = [];
   private waiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   private exitError: Error | undefined;
-  private readonly exited: Promise<void>;
+  private readonly exited: Promise<number | null>;
 
   constructor(label: string, command: string, args: readonly string[], cpu: number | undefined) {
     this.label = label;
@@ -33,16 +33,16 @@ export class ManagedProcess {
       if (stderrTail.length > STDERR_LINES_KEPT) stderrTail.shift();
     });
     this.exited = new Promise((resolve) => {
-      const fail = (reason: string): void => {
+      const fail = (reason: string, code: number | null): void => {
         const said = stderrTail.find((line) => EXCEPTION_LINE.test(line)) ?? stderrTail.at(-1);
         this.exitError = new Error(`${label}: ${reason}${said === undefined ? '' : `: ${said}`}`);
         this.waiter?.reject(this.exitError);
         this.waiter = undefined;
-        resolve();
+        resolve(code);
       };
-      this.child.on('error', (error) => fail(error.message));
+      this.child.on('error', (error) => fail(error.message, null));
       // 'close', not 'exit': it comes after stdout has ended, so every line printed has been delivered.
-      this.child.on('close', (code, signal) => fail(`exited (code ${code}, signal ${signal})`));
+      this.child.on('close', (code, signal) => fail(`exited (code ${code}, signal ${signal})`, code));
     });
   }
 
@@ -68,6 +68,11 @@ export class ManagedProcess {
     clearTimeout(timer);
   }
 
+  /** The exit code once the process has ended (null: killed by a signal or never started). */
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
   private nextLine(): Promise<string> {
     const line = this.pendingLines.shift();
     if (line !== undefined) return Promise.resolve(line);
@@ -88,14 +93,14 @@ export class ManagedProcess {
   }
 }
 
-/** Runs a command to completion and parses the last line of its stdout as JSON. */
+/** Runs a command to completion and parses the last line of its stdout as JSON; a non-zero exit throws. */
 export async function runToCompletion<T>(label: string, command: string, args: readonly string[], cpu: number | undefined): Promise<T> {
   const process = new ManagedProcess(label, command, args, cpu);
   let last: T | undefined;
   try {
     for (;;) last = await process.nextMessage<T>();
   } catch (error) {
-    if (last === undefined) throw error;
+    if (last === undefined || (await process.exitCode()) !== 0) throw error;
   }
   return last;
 }
