@@ -1,0 +1,213 @@
+/**
+ * Keeps one PriceLevelBook per instrument from the MDP 3.0 messages that change books:
+ * MDIncrementalRefreshBook46 (entry by entry), MDIncrementalRefreshTradeSummary48 (last trade),
+ * SnapshotFullRefresh52 (a whole book) and ChannelReset4 (every book empty). Books changed
+ * during a matching event are reported once each when the event ends (EndOfEvent).
+ *
+ * It reads those messages through the project's own decoders (schemas/mdp3.xml), whatever
+ * schema the handler dispatches with: mdp3-codecs.ts checks at start that the configured
+ * schema lays these templates out the same way. Allocation happens only the first time an
+ * instrument is seen (its book) and never per update.
+ */
+import {
+  MDEntryType,
+  MDEntryTypeBook,
+  MDIncrementalRefreshBook46Decoder,
+  MDIncrementalRefreshTradeSummary48Decoder,
+  MDUpdateAction,
+  SnapshotFullRefresh52Decoder,
+} from '../generated/mdp3/index.js';
+import { DEFAULT_BOOK_DEPTH, PriceLevelBook, type PriceLevels } from './book.js';
+import type { FeedCounters } from './feed-counters.js';
+import type { Book, PacketInfo } from './market-data.js';
+
+export interface BookListener {
+  onBook(book: Book, packet: PacketInfo): void;
+}
+
+export interface BookOptions {
+  /** Levels per outright side. Default 10. */
+  depth?: number;
+  /** Levels per implied side (CME sends 2). Default: the outright depth. */
+  impliedDepth?: number;
+}
+
+/** Int32NULL: NumberOfOrders is null on implied levels. */
+const INT32_NULL = 2147483647;
+
+export class BookBuilder {
+  readonly depth: number;
+  readonly impliedDepth: number;
+  private readonly counters: FeedCounters;
+  private readonly books = new Map<number, PriceLevelBook>();
+  /** Books changed in the current matching event, each once; grows only when a book is created. */
+  private changed: PriceLevelBook[] = [];
+  private changedCount = 0;
+  private readonly bookRefresh = new MDIncrementalRefreshBook46Decoder();
+  private readonly tradeSummary = new MDIncrementalRefreshTradeSummary48Decoder();
+  private readonly snapshot = new SnapshotFullRefresh52Decoder();
+
+  constructor(counters: FeedCounters, options: BookOptions = {}) {
+    this.counters = counters;
+    this.depth = options.depth ?? DEFAULT_BOOK_DEPTH;
+    this.impliedDepth = options.impliedDepth ?? this.depth;
+    new PriceLevelBook(0, this.depth, this.impliedDepth); // checks the depths now rather than at the first update
+  }
+
+  book(securityId: number): PriceLevelBook | undefined {
+    return this.books.get(securityId);
+  }
+
+  /** Every book seen so far (cold path: status pages, tests). */
+  allBooks(): IterableIterator<PriceLevelBook> {
+    return this.books.values();
+  }
+
+  /** MDIncrementalRefreshBook46: each entry changes one level of one side of one book. */
+  applyBookRefresh(view: DataView, blockOffset: number, blockLength: number, version: number, end: number): void {
+    const message = this.bookRefresh.wrap(view, blockOffset, blockLength, version, end);
+    const transactTime = message.transactTime();
+    for (const entries = message.noMDEntries(); entries.hasNext(); ) {
+      entries.next();
+      const book = this.bookFor(entries.securityID());
+      book.transactTime = transactTime;
+      book.rptSeq = entries.rptSeq();
+      const entryType = entries.mDEntryType();
+      if (entryType === MDEntryTypeBook.BookReset) {
+        book.clear();
+        continue;
+      }
+      const side = sideOf(book, entryType);
+      const applied =
+        side !== undefined &&
+        applyAction(
+          side,
+          entries.mDUpdateAction(),
+          entries.mDPriceLevel() - 1,
+          entries.mDEntryPx().mantissa(),
+          entries.mDEntrySize(),
+          orderCount(entries.numberOfOrders()),
+        );
+      if (applied) this.counters.bookEntriesApplied++;
+      else this.counters.bookEntriesRejected++;
+    }
+  }
+
+  /** MDIncrementalRefreshTradeSummary48: the last trade of each instrument in it. */
+  applyTradeSummary(view: DataView, blockOffset: number, blockLength: number, version: number, end: number): void {
+    const message = this.tradeSummary.wrap(view, blockOffset, blockLength, version, end);
+    const transactTime = message.transactTime();
+    for (const entries = message.noMDEntries(); entries.hasNext(); ) {
+      entries.next();
+      const book = this.bookFor(entries.securityID());
+      book.transactTime = transactTime;
+      book.rptSeq = entries.rptSeq();
+      book.lastTradePrice = entries.mDEntryPx().mantissa();
+      book.lastTradeQuantity = entries.mDEntrySize();
+    }
+  }
+
+  /** SnapshotFullRefresh52: the instrument's whole book, replacing what was there. */
+  applySnapshot(view: DataView, blockOffset: number, blockLength: number, version: number, end: number): void {
+    const message = this.snapshot.wrap(view, blockOffset, blockLength, version, end);
+    const book = this.bookFor(message.securityID());
+    book.clear();
+    book.transactTime = message.transactTime();
+    book.rptSeq = message.rptSeq();
+    for (const entries = message.noMDEntries(); entries.hasNext(); ) {
+      entries.next();
+      const entryType = entries.mDEntryType();
+      const price = entries.mDEntryPx().mantissa();
+      if (entryType === MDEntryType.Trade) {
+        book.lastTradePrice = price;
+        book.lastTradeQuantity = entries.mDEntrySize();
+        continue;
+      }
+      const side = sideOf(book, entryType);
+      if (side === undefined) continue; // statistics (open, settlement, ...) are not book levels
+      if (side.set(entries.mDPriceLevel() - 1, price, entries.mDEntrySize(), orderCount(entries.numberOfOrders()))) {
+        this.counters.bookEntriesApplied++;
+      } else {
+        this.counters.bookEntriesRejected++;
+      }
+    }
+  }
+
+  /** ChannelReset4: every book of the channel is empty until rebuilt. */
+  resetAll(): void {
+    for (const book of this.books.values()) {
+      book.clear();
+      this.markChanged(book);
+    }
+  }
+
+  /** At the end of a matching event: one onBook per book it changed. */
+  publishEvent(listener: BookListener, packet: PacketInfo): void {
+    const changed = this.changed;
+    const count = this.changedCount;
+    this.changedCount = 0;
+    for (let index = 0; index < count; index++) {
+      const book = changed[index]!;
+      book.changedInEvent = false;
+      this.counters.bookUpdates++;
+      listener.onBook(book, packet);
+    }
+  }
+
+  private bookFor(securityId: number): PriceLevelBook {
+    let book = this.books.get(securityId);
+    if (book === undefined) {
+      book = new PriceLevelBook(securityId, this.depth, this.impliedDepth);
+      this.books.set(securityId, book);
+      // One slot per book: marking a change never grows the array on the hot path.
+      this.changed = Array.from({ length: this.books.size }, (_, index) => this.changed[index] ?? book!);
+    }
+    this.markChanged(book);
+    return book;
+  }
+
+  private markChanged(book: PriceLevelBook): void {
+    if (book.changedInEvent) return;
+    book.changedInEvent = true;
+    this.changed[this.changedCount++] = book;
+  }
+}
+
+function sideOf(book: PriceLevelBook, entryType: number): PriceLevels | undefined {
+  switch (entryType) {
+    case MDEntryTypeBook.Bid:
+      return book.bids;
+    case MDEntryTypeBook.Offer:
+      return book.asks;
+    case MDEntryTypeBook.ImpliedBid:
+      return book.impliedBids;
+    case MDEntryTypeBook.ImpliedOffer:
+      return book.impliedAsks;
+    default:
+      return undefined;
+  }
+}
+
+/** One MDUpdateAction on one side; `level` is 0-based. False when it cannot apply (a book out of step). */
+export function applyAction(side: PriceLevels, action: number, level: number, price: number, quantity: number, orders: number): boolean {
+  switch (action) {
+    case MDUpdateAction.New:
+      return side.insert(level, price, quantity, orders);
+    case MDUpdateAction.Change:
+    case MDUpdateAction.Overlay:
+      return side.update(level, price, quantity, orders);
+    case MDUpdateAction.Delete:
+      return side.remove(level);
+    case MDUpdateAction.DeleteThru:
+      side.clear();
+      return true;
+    case MDUpdateAction.DeleteFrom:
+      return side.removeTopThrough(level);
+    default:
+      return false;
+  }
+}
+
+function orderCount(numberOfOrders: number): number {
+  return numberOfOrders === INT32_NULL ? 0 : numberOfOrders;
+}

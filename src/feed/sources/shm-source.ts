@@ -1,0 +1,51 @@
+/**
+ * `shm://name`: datagrams published by another process or thread (a replayer, a test, a kernel
+ * bypass bridge) into the SPSC ring /dev/shm/zerotick-<name>, read in place. Each record is one
+ * datagram; the ring carries no receive time, so the time of the poll that took it stands in.
+ */
+import { realtimeNanos } from '../../io/native.js';
+import { ShmRing, shmRingPath } from '../../io/shm-ring.js';
+import type { DatagramHandler, FeedSource } from '../datagram.js';
+
+/** How long one idle wait sleeps between looks at the ring: the ring has no wakeup to block on. */
+const IDLE_SLEEP_MS = 1;
+
+export class ShmSource implements FeedSource {
+  readonly url: string;
+  readonly line: number;
+  readonly ring: ShmRing;
+  readonly droppedCount = 0;
+  private handler: DatagramHandler | undefined;
+  private pollTimeNanos = 0;
+  private readonly sleepWord = new Int32Array(new SharedArrayBuffer(4));
+  private readonly forward = (view: DataView, offset: number, length: number): void => {
+    this.handler!.onDatagram(view, offset, length, this.pollTimeNanos, this.line);
+  };
+
+  /** Opens the ring a producer created (ShmRing.create(shmRingPath(name), capacity)). */
+  static open(url: string, name: string, line: number): ShmSource {
+    return new ShmSource(url, ShmRing.open(shmRingPath(name)), line);
+  }
+
+  private constructor(url: string, ring: ShmRing, line: number) {
+    this.url = url;
+    this.ring = ring;
+    this.line = line;
+  }
+
+  poll(handler: DatagramHandler, maxDatagrams: number, timeoutMs: number): number {
+    this.handler = handler;
+    let waitedMs = 0;
+    for (;;) {
+      this.pollTimeNanos = realtimeNanos();
+      const read = this.ring.read(this.forward, maxDatagrams);
+      if (read !== 0 || waitedMs >= timeoutMs) return read;
+      Atomics.wait(this.sleepWord, 0, 0, IDLE_SLEEP_MS);
+      waitedMs += IDLE_SLEEP_MS;
+    }
+  }
+
+  close(): void {
+    this.ring.close();
+  }
+}
