@@ -22,6 +22,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { FeedUrlError, parseFeedUrl, type FeedAddress } from '../feed/feed-url.js';
 import { MAX_FEEDS, MAX_STRATEGIES } from '../metrics/counters-layout.js';
 import type { OnStrategyError, StrategySpec } from '../strategy/loader.js';
 
@@ -191,38 +192,26 @@ function checkFeeds(picked: Picked, problems: Problems): string[] {
   });
 }
 
-/** Why `url` is not a feed URL, or undefined when it is one. */
+/** Why `url` is not a usable feed URL (the feed's own parser decides), or undefined when it is one. */
 export function feedUrlProblem(url: unknown, baseDir: string = process.cwd()): string | undefined {
   if (typeof url !== 'string') return `${JSON.stringify(url)} is not a feed URL ${FEED_SCHEMES}`;
-  if (url.startsWith('pcap:')) {
-    const path = resolve(baseDir, url.slice('pcap:'.length));
-    return existsSync(path) ? undefined : `'${url}': no such capture file ${path}`;
-  }
-  let parsed: URL;
+  let address: FeedAddress;
   try {
-    parsed = new URL(url);
-  } catch {
-    return `'${url}' is not a feed URL ${FEED_SCHEMES}`;
+    address = parseFeedUrl(url);
+  } catch (error) {
+    if (!(error instanceof FeedUrlError)) throw error;
+    return /unknown scheme/.test(error.message) ? `'${url}' is not a feed URL ${FEED_SCHEMES}` : error.message;
   }
-  switch (parsed.protocol) {
-    case 'udp:':
-    case 'packet:':
-      return portProblem(url, parsed.port) ?? (parsed.hostname === '' ? `'${url}' has no ${parsed.protocol === 'udp:' ? 'host' : 'interface'}` : undefined);
-    case 'shm:':
-      return parsed.hostname === '' && parsed.pathname === '' ? `'${url}' has no ring name` : undefined;
-    default:
-      return `'${url}' is not a feed URL ${FEED_SCHEMES}`;
+  if (address.kind === 'pcap' && !existsSync(resolve(baseDir, address.path))) {
+    return `'${url}': no such capture file ${resolve(baseDir, address.path)}`;
   }
+  return undefined;
 }
 
 function absolutizePcap(url: string, baseDir: string): string {
   if (!url.startsWith('pcap:')) return url;
   const path = url.slice('pcap:'.length);
   return isAbsolute(path) ? url : `pcap:${resolve(baseDir, path)}`;
-}
-
-function portProblem(url: string, port: string): string | undefined {
-  return port === '' ? `'${url}' has no port` : undefined;
 }
 
 function checkExchange(picked: Picked, problems: Problems): string {

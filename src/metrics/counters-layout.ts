@@ -17,6 +17,8 @@
  * Gauges (states, open orders, timestamps) live in the same slots: the writer stores, never adds.
  */
 
+import { BAD_INPUT_REASONS } from '../feed/feed-counters.js';
+
 /** Bytes per slot. */
 export const SLOT_LENGTH = Float64Array.BYTES_PER_ELEMENT;
 
@@ -55,17 +57,8 @@ export const DROPS_OFFSET = 24;
 export const REJECTS_BY_REASON_OFFSET = 40;
 export const GATEWAY_SLOTS = 64;
 
-/** Why a datagram (or the rest of it) was skipped. Index = slot offset from DROPS_OFFSET. */
-export const DROP_REASONS = [
-  'truncated',
-  'msgSizeOverrun',
-  'unknownTemplate',
-  'unknownSchema',
-  'blockLengthTooSmall',
-  'malformed',
-  'kernel',
-] as const;
-export type DropReason = (typeof DROP_REASONS)[number];
+/** Why a datagram or message was skipped: the feed handler's reasons. Index = slot offset from DROPS_OFFSET. */
+export const DROP_REASONS = BAD_INPUT_REASONS;
 
 /** Names of RejectReason values (src/order/order-request.ts), by value. */
 export const REJECT_REASON_NAMES = [

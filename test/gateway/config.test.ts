@@ -84,7 +84,7 @@ describe('gateway config', () => {
     expect(problemsOf({ config: path })).toEqual([
       "gateway.json: feds: unknown key (known: feeds, exchange, strategies, http, io, cpu, idle, idleTimeoutMs, flush, batchSize, risk, session)",
       "gateway.json: feeds[1]: 'udpp://x' is not a feed URL (udp://, packet://, shm://, pcap:)",
-      "gateway.json: feeds[2]: 'udp://127.0.0.1' has no port",
+      `gateway.json: feeds[2]: feed URL "udp://127.0.0.1": expected host:port, got '127.0.0.1'`,
       'gateway.json: exchange: "http://127.0.0.1:9100" is not an exchange address (tcp://host:port)',
       `gateway.json: strategies[0]: 'strategies/missing.ts' does not exist (${join(directory, 'strategies', 'missing.ts')})`,
       'gateway.json: strategies[1].parms: unknown key (known: path, params, onError, maxRestarts)',
