@@ -1,0 +1,86 @@
+/**
+ * MBP book operations, table-driven: each row starts from a side, applies one MDUpdateAction
+ * and states the side after it. Levels in the rows are 1-based as on the wire.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyAction } from '../../src/feed/book-builder.js';
+import { PriceLevels } from '../../src/feed/book.js';
+import { MDUpdateAction } from '../../src/generated/mdp3/index.js';
+
+type Level = [price: number, quantity: number, orders: number];
+
+function side(levels: Level[], depth = 5): PriceLevels {
+  const result = new PriceLevels(depth);
+  levels.forEach(([price, quantity, orders], index) => result.set(index, price, quantity, orders));
+  return result;
+}
+
+function levelsOf(result: PriceLevels): Level[] {
+  return Array.from({ length: result.levelCount }, (_, level) => [result.price(level), result.quantity(level), result.orderCount(level)]);
+}
+
+const START: Level[] = [
+  [100, 10, 1],
+  [99, 20, 2],
+  [98, 30, 3],
+];
+
+interface Row {
+  name: string;
+  start: Level[];
+  action: number;
+  level: number;
+  entry?: Level;
+  applied: boolean;
+  after: Level[];
+  depth?: number;
+}
+
+const ROWS: Row[] = [
+  { name: 'New at level 1 shifts every level down', start: START, action: MDUpdateAction.New, level: 1, entry: [101, 5, 1], applied: true,
+    after: [[101, 5, 1], [100, 10, 1], [99, 20, 2], [98, 30, 3]] },
+  { name: 'New in the middle shifts the levels below it', start: START, action: MDUpdateAction.New, level: 2, entry: [99.5, 5, 1], applied: true,
+    after: [[100, 10, 1], [99.5, 5, 1], [99, 20, 2], [98, 30, 3]] },
+  { name: 'New just below the deepest level appends', start: START, action: MDUpdateAction.New, level: 4, entry: [97, 1, 1], applied: true,
+    after: [...START, [97, 1, 1]] },
+  { name: 'New on a full book pushes the deepest level out', start: START, depth: 3, action: MDUpdateAction.New, level: 1, entry: [101, 5, 1], applied: true,
+    after: [[101, 5, 1], [100, 10, 1], [99, 20, 2]] },
+  { name: 'New beyond the depth is rejected', start: START, depth: 3, action: MDUpdateAction.New, level: 4, entry: [97, 1, 1], applied: false, after: START },
+  { name: 'New leaving a hole is rejected', start: START, action: MDUpdateAction.New, level: 5, entry: [96, 1, 1], applied: false, after: START },
+  { name: 'Change restates quantity and orders of the level', start: START, action: MDUpdateAction.Change, level: 2, entry: [99, 25, 3], applied: true,
+    after: [[100, 10, 1], [99, 25, 3], [98, 30, 3]] },
+  { name: 'Change of a level not in the book is rejected', start: START, action: MDUpdateAction.Change, level: 4, entry: [97, 1, 1], applied: false, after: START },
+  { name: 'Delete removes the level and shifts the rest up', start: START, action: MDUpdateAction.Delete, level: 1, applied: true,
+    after: [[99, 20, 2], [98, 30, 3]] },
+  { name: 'Delete of the deepest level', start: START, action: MDUpdateAction.Delete, level: 3, applied: true, after: [[100, 10, 1], [99, 20, 2]] },
+  { name: 'Delete of a level not in the book is rejected', start: [], action: MDUpdateAction.Delete, level: 1, applied: false, after: [] },
+  { name: 'DeleteThru empties the side', start: START, action: MDUpdateAction.DeleteThru, level: 1, applied: true, after: [] },
+  { name: 'DeleteFrom removes the top levels through the given one', start: START, action: MDUpdateAction.DeleteFrom, level: 2, applied: true,
+    after: [[98, 30, 3]] },
+  { name: 'DeleteFrom past the deepest level empties the side', start: START, action: MDUpdateAction.DeleteFrom, level: 5, applied: true, after: [] },
+  { name: 'Overlay restates the level, price included', start: START, action: MDUpdateAction.Overlay, level: 1, entry: [100.5, 7, 2], applied: true,
+    after: [[100.5, 7, 2], [99, 20, 2], [98, 30, 3]] },
+  { name: 'an unknown action is rejected', start: START, action: 9, level: 1, entry: [1, 1, 1], applied: false, after: START },
+];
+
+describe('price level operations (MDUpdateAction on one side)', () => {
+  it.each(ROWS)('$name', ({ start, action, level, entry = [0, 0, 0], applied, after, depth }) => {
+    // given
+    const levels = side(start, depth);
+    // when
+    const result = applyAction(levels, action, level - 1, entry[0], entry[1], entry[2]);
+    // then
+    expect(result).toBe(applied);
+    expect(levelsOf(levels)).toEqual(after);
+  });
+
+  it('reads an empty level as NaN price and zero quantity', () => {
+    const levels = side(START);
+    expect([levels.price(3), levels.quantity(3), levels.orderCount(3)]).toEqual([Number.NaN, 0, 0]);
+  });
+
+  it('refuses a depth it cannot hold, naming the value', () => {
+    expect(() => new PriceLevels(0)).toThrow('depth=0');
+    expect(() => new PriceLevels(200)).toThrow('depth=200');
+  });
+});
