@@ -252,7 +252,7 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     this.counters[reason]++;
     if (!this.log.shouldLog(reason)) return;
     const seq = length >= 4 ? ` seq ${mdp3MsgSeqNum(view, offset)}` : '';
-    const where = `line ${line === 0 ? 'A' : 'B'}${seq}, ${length} bytes, message at byte ${this.badOffset - offset}`;
+    const where = `line ${line === 0 ? 'A' : 'B'}${seq}, ${length} bytes, at byte ${this.badOffset - offset}`;
     this.log.write(reason, `datagram skipped (${where}): ${this.describeBadInput(view)}`);
   }
 
@@ -281,7 +281,7 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
   }
 
   private where(messageOffset: number): string {
-    return `seq ${this.packet.seqNum}, byte ${messageOffset - this.cursor.packetOffset}`;
+    return `seq ${this.packet.seqNum}, SBE header at byte ${messageOffset - this.cursor.packetOffset}`;
   }
 }
 
