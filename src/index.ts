@@ -8,3 +8,4 @@ export * from './io/tcp-sender.js';
 export * from './sbe/otf.js';
 export * from './io/pcap.js';
 export * from './io/ipv4.js';
+export * from './sbe/generator.js';

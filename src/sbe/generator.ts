@@ -6,11 +6,21 @@
  * under strict tsc with module nodenext. Output is a pure function of the IR: the same schema
  * always generates the same bytes.
  *
- * Names: message `Car` -> `CarDecoder`/`CarEncoder`; group `Car.fuelFigures` ->
- * `CarFuelFiguresDecoder`/`CarFuelFiguresEncoder`; composite `Engine` -> `EngineDecoder`/
- * `EngineEncoder`; set `OptionalExtras` -> `OptionalExtrasDecoder`/`OptionalExtrasEncoder`; enum
- * `Model` -> const `Model` (+ type `Model`, lookup `ModelNames`). Accessors are the schema
- * names with the first letter lowered (`MDEntryPx` -> `mDEntryPx()`).
+ * Names (schema names sanitised; a clash gets a deterministic `_2` / trailing `_`):
+ * - message `Car` -> `CarDecoder` / `CarEncoder`; group `Car.fuelFigures` ->
+ *   `CarFuelFiguresDecoder` / `CarFuelFiguresEncoder` (nested groups prefix their whole path);
+ *   composite or set `Engine` -> `EngineDecoder` / `EngineEncoder`; enum `Model` -> const
+ *   `Model` (`Model.A`, `Model.NULL_VALUE`), type `Model`, lookup `ModelNames[value]`.
+ * - accessors are the schema name with its first letter lowered (`MDEntryPx` -> `mDEntryPx`).
+ *   Decoders: `x()`; `xBigInt()` for 64-bit; arrays `x(index)`, byte arrays `getX(dst, dstOffset)`,
+ *   char arrays `xAsString()`; composites and sets `x()` return a reused flyweight; groups `x()`
+ *   then `count()`/`hasNext()`/`next()`; var data `xLength()`, `xOffset()`, `skipX()`,
+ *   `getX(dst, dstOffset)`, `xAsString()`. Encoders: `x(value)` returning `this`, `xBigInt`,
+ *   `x(index, value)`, `putX(src, srcOffset[, length])`, `xFromString(s)`, groups `xCount(n)`.
+ * - static metadata: `BLOCK_LENGTH`, `TEMPLATE_ID`, `SCHEMA_ID`, `SCHEMA_VERSION`, `ENCODED_LENGTH`
+ *   (composites), `HEADER_SIZE` (groups) and per element `xId`, `xSinceVersion`,
+ *   `xEncodingOffset`, `xEncodingLength`, `xNullValue`/`xMinValue`/`xMaxValue` (numbers; plus
+ *   `...BigInt` for 64-bit), `xLength` (array elements), `xCharacterEncoding`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
