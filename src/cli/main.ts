@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { registerDecodeCommand } from './decode.js';
 import { registerSbeCommand } from './sbe.js';
+import { registerRecordCommand } from './record.js';
 
 const program = new Command('zerotick')
   .description('low-latency market-data trading gateway')
@@ -14,6 +15,7 @@ const program = new Command('zerotick')
 // Subcommands register here, one line each.
 registerSbeCommand(program);
 registerDecodeCommand(program);
+registerRecordCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
