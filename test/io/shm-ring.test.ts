@@ -1,10 +1,6 @@
 import { fork } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyscallError } from '../../src/io/errors.js';
 import { INSUFFICIENT_CAPACITY, ShmRing, ShmRingFormatError, shmRingPath } from '../../src/io/shm-ring.js';
@@ -20,17 +16,13 @@ import {
   positionWordIndex,
   storePosition,
 } from '../../src/io/shm-ring-layout.js';
+import { gcRunsDuring } from '../support/gc-runs.js';
 import type { ConsumerVerdict } from './fixtures/shm-ring-consumer.js';
 import { StreamChecker, consumeStream, encodeMessage, messageLengthOf, produceStream, typeIdOf } from './fixtures/shm-ring-records.js';
+import { startTsWorker } from './fixtures/ts-worker.js';
 
 const producerFixture = fileURLToPath(new URL('./fixtures/shm-ring-producer.ts', import.meta.url));
 const consumerFixture = new URL('./fixtures/shm-ring-consumer.ts', import.meta.url);
-
-/** Starts a TypeScript worker: vitest does not load TypeScript in workers, so tsx's loader is registered in it first. */
-function startTypeScriptWorker(file: URL, workerData: unknown): Worker {
-  const bootstrap = `(async () => { (await import('tsx/esm/api')).register(); await import(${JSON.stringify(file.href)}); })()`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 const paths: string[] = [];
 const rings: ShmRing[] = [];
@@ -47,22 +39,6 @@ afterEach(() => {
   for (const ring of rings.splice(0)) ring.close();
   for (const path of paths.splice(0)) rmSync(path, { force: true });
 });
-
-/**
- * A full GC on demand without starting vitest with --expose-gc: the flag set at run time exposes
- * `gc` to contexts created afterwards. Used to start a measured loop with an empty young
- * generation, so that a GC is counted only if the loop itself allocates.
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-/** GC runs whose start falls between two performance.now() marks, as reported by the 'gc' performance entries. */
-async function gcRunsBetween(startMark: number, endMark: number, observed: PerformanceEntry[]): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
-  return observed.filter((entry) => entry.startTime >= startMark && entry.startTime <= endMark).length;
-}
 
 describe('ShmRing records', () => {
   it('hands records to the consumer in order with their type and exact bytes', () => {
@@ -218,9 +194,6 @@ describe('ShmRing across processes', () => {
     const path = freshPath('processes');
     const consumer = track(ShmRing.create(path, 64 * 1024));
     const checker = new StreamChecker(consumer);
-    const gcEntries: PerformanceEntry[] = [];
-    const gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
-    gcObserver.observe({ entryTypes: ['gc'] });
     let producerOutput = '';
     const producer = fork(producerFixture, [path, String(recordCount)], {
       execArgv: ['--import', 'tsx'],
@@ -229,16 +202,12 @@ describe('ShmRing across processes', () => {
     producer.stdout!.on('data', (chunk: Buffer) => (producerOutput += chunk.toString()));
     const producerExit = new Promise<number | null>((resolve) => producer.on('exit', (code) => resolve(code)));
 
-    // when this process busy-polls until all have arrived (or nothing arrives for 20 s)
-    let steadyStateStart = Number.NaN;
-    consumeStream(consumer, checker, recordCount, 100_000, () => {
-      collectGarbage(); // the JIT has settled: start the steady state with an empty young generation
-      steadyStateStart = performance.now();
-    });
-    const steadyStateEnd = performance.now();
+    // when this process busy-polls until all have arrived (or nothing arrives for 20 s); the
+    // first 100k records let V8 optimise the loop, the rest are the measured steady state
+    consumeStream(consumer, checker, 100_000);
+    const { gcRuns, elapsedMs, newSpaceGrowthBytes } = await gcRunsDuring(() => consumeStream(consumer, checker, recordCount));
     const exitCode = await producerExit;
-    const gcRuns = await gcRunsBetween(steadyStateStart, steadyStateEnd, gcEntries);
-    gcObserver.disconnect();
+    console.log(`shm ring across processes: ${recordCount - 100_000} records in ${elapsedMs.toFixed(0)} ms, GC runs ${gcRuns}, new-space growth ${newSpaceGrowthBytes} bytes`);
 
     // then
     expect(exitCode).toBe(0);
@@ -250,6 +219,7 @@ describe('ShmRing across processes', () => {
     expect(consumer.read(checker.handle, 64)).toBe(0); // exactly once: nothing more
     expect(consumer.consumerPosition() / consumer.capacity).toBeGreaterThan(1000); // laps of the ring
     expect(gcRuns).toBe(0);
+    expect(newSpaceGrowthBytes).toBeLessThan(64 * 1024); // what the JIT leaves behind, not bytes per record
   }, 120_000); // two busy-polling processes on a shared, loaded machine
 
   it('carries records to a consumer in a worker thread that maps the file itself', async () => {
@@ -257,7 +227,7 @@ describe('ShmRing across processes', () => {
     const recordCount = 200_000;
     const path = freshPath('worker');
     const producer = track(ShmRing.create(path, 16 * 1024));
-    const worker = startTypeScriptWorker(consumerFixture, { path, recordCount });
+    const worker = startTsWorker(consumerFixture, { workerData: { path, recordCount } });
     const failed = new Promise<never>((_, reject) => worker.on('error', reject));
     const nextMessage = (): Promise<unknown> =>
       Promise.race([failed, new Promise((resolve) => worker.once('message', resolve))]);
@@ -274,18 +244,13 @@ describe('ShmRing across processes', () => {
   }, 120_000);
 
   it('sees GC runs through the same measurement when the loop does allocate (the zero above is not vacuous)', async () => {
-    const gcEntries: PerformanceEntry[] = [];
-    const gcObserver = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
-    gcObserver.observe({ entryTypes: ['gc'] });
-    const start = performance.now();
     const retained: number[][] = [];
-    for (let i = 0; i < 2_000_000; i++) {
-      retained.push([i, i + 1]); // escapes, so V8 must allocate it
-      if (retained.length === 1000) retained.length = 0;
-    }
-    const end = performance.now();
-    const gcRuns = await gcRunsBetween(start, end, gcEntries);
-    gcObserver.disconnect();
+    const { gcRuns } = await gcRunsDuring(() => {
+      for (let i = 0; i < 2_000_000; i++) {
+        retained.push([i, i + 1]); // escapes, so V8 must allocate it
+        if (retained.length === 1000) retained.length = 0;
+      }
+    });
     expect(gcRuns).toBeGreaterThan(0);
   });
 });
