@@ -1,0 +1,200 @@
+/**
+ * Publishes the simulated exchange's MDP 3.0 incremental feed over UDP.
+ *
+ * Each event (a synthetic market step, or what the client orders of one read did) becomes one or
+ * more packets: the trades first (MDIncrementalRefreshTradeSummary48), then the price levels that
+ * changed (MDIncrementalRefreshBook46), EndOfEvent on the event's last message, as CME orders
+ * them. Packets are numbered from 1, contiguously, and each one's send time is kept by MsgSeqNum
+ * for the tick-to-trade measurement.
+ *
+ * Packets are written in place into a ring of preallocated slots of one Buffer (one DataView);
+ * nothing is allocated per packet.
+ */
+import { monotonicNanos, realtimeNanos } from '../io/native.js';
+import { mdp3MsgSeqNum, MDP3_PACKET_HEADER_LENGTH } from '../feed/framing/mdp3.js';
+import type { UdpEndpoint } from './endpoints.js';
+import { EntryBatch } from './entry-batch.js';
+import type { MatchingEngine } from './matching-engine.js';
+import { END_OF_EVENT, LAST_QUOTE_MSG, LAST_TRADE_MSG, MAX_MDP3_PACKET_LENGTH, Mdp3PacketWriter } from './mdp3-packet-writer.js';
+import { PublishedBook } from './published-book.js';
+import type { SendTimeRing } from './send-time-ring.js';
+import { UdpPacketSender } from './udp-packet-sender.js';
+
+/** Packets kept in the slot ring: dgram may hold this many unsent before the publisher waits. */
+const PACKET_SLOT_COUNT = 1024;
+/** Book entries one instrument's event can produce: per side, each level is at most deleted and re-added. */
+const ENTRIES_PER_LEVEL_PER_EVENT = 4;
+/** ChannelReset4's ApplID: the channel's single application. */
+const DEFAULT_APPL_ID = 1;
+
+export interface FeedPublisherOptions {
+  /** One destination, or two for the A and B lines (each packet goes to both). */
+  destinations: readonly UdpEndpoint[];
+  engine: MatchingEngine;
+  /** Price levels per side the feed shows (MDPriceLevel 1..depth). */
+  depth: number;
+  sendTimes: SendTimeRing;
+  /** SendingTime and TransactTime, ns since the epoch. Default: CLOCK_REALTIME. Tests inject one to make packets byte-identical. */
+  clock?: () => number;
+}
+
+export class FeedPublisher {
+  /** The MsgSeqNum the next packet gets. */
+  nextSeqNum = 1;
+  packetsSent = 0;
+  /** Events that had to write over a packet dgram had not sent yet (should stay 0). */
+  slotOverrunCount = 0;
+
+  private readonly buffer = Buffer.alloc(PACKET_SLOT_COUNT * MAX_MDP3_PACKET_LENGTH);
+  private readonly view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+  private slot = 0;
+  private readonly writer = new Mdp3PacketWriter();
+  private readonly publishedBooks: PublishedBook[];
+  private readonly trades: EntryBatch;
+  private readonly levels: EntryBatch;
+  private nextTradeEntryId = 1;
+  private readonly clock: () => number;
+
+  private constructor(
+    private readonly options: FeedPublisherOptions,
+    private readonly sender: UdpPacketSender,
+  ) {
+    const { engine, depth } = options;
+    this.clock = options.clock ?? realtimeNanos;
+    this.publishedBooks = engine.books.map((book) => new PublishedBook(book, depth));
+    const tradeCapacity = engine.books.reduce((sum, book) => sum + book.trades.capacity, 0);
+    this.trades = new EntryBatch(Math.max(1, tradeCapacity));
+    this.levels = new EntryBatch(Math.max(1, engine.books.length * depth * ENTRIES_PER_LEVEL_PER_EVENT));
+  }
+
+  static async open(options: FeedPublisherOptions): Promise<FeedPublisher> {
+    return new FeedPublisher(options, await UdpPacketSender.open(options.destinations));
+  }
+
+  get destinations(): readonly UdpEndpoint[] {
+    return this.sender.destinations;
+  }
+
+  /** False while dgram still holds as many packets as the ring has slots: pacing should wait. */
+  get canSend(): boolean {
+    return this.sender.canReuse(PACKET_SLOT_COUNT);
+  }
+
+  get sendErrorCount(): number {
+    return this.sender.sendErrorCount;
+  }
+
+  /** The start of the channel: ChannelReset4, then SecurityStatus30 (ReadyToTrade) for each instrument. */
+  publishOpening(): void {
+    const now = this.clock();
+    this.beginPacket(now);
+    this.writer.writeChannelReset(now, DEFAULT_APPL_ID);
+    this.sendPacket();
+    this.beginPacket(now);
+    for (const published of this.publishedBooks) {
+      if (this.writer.bookEntriesThatFit() === 0) {
+        this.sendPacket();
+        this.beginPacket(now);
+      }
+      this.writer.writeSecurityStatus(now, published.book.spec, END_OF_EVENT);
+    }
+    this.sendPacket();
+  }
+
+  /** Publishes what changed in the engine since the last event (trades, then levels); returns the packets sent. */
+  publishEvent(): number {
+    const trades = this.trades;
+    const levels = this.levels;
+    trades.clear();
+    levels.clear();
+    const publishedBooks = this.publishedBooks;
+    for (let index = 0; index < publishedBooks.length; index++) {
+      const published = publishedBooks[index]!;
+      if (published.book.trades.count > 0) published.takeTrades(trades);
+    }
+    for (let index = 0; index < publishedBooks.length; index++) {
+      const published = publishedBooks[index]!;
+      if (!published.book.changed) continue;
+      published.catchUp(levels);
+      published.book.changed = false;
+    }
+    if (trades.count === 0 && levels.count === 0) return 0;
+    return this.writeEvent(trades, levels);
+  }
+
+  /** Sends a captured MDP3 packet as it is (replay); its own MsgSeqNum keys the send time. False when it cannot be one. */
+  sendCaptured(source: Buffer, offset: number, length: number): boolean {
+    if (length < MDP3_PACKET_HEADER_LENGTH || length > MAX_MDP3_PACKET_LENGTH) return false;
+    const slotOffset = this.claimSlot();
+    source.copy(this.buffer, slotOffset, offset, offset + length);
+    this.transmit(mdp3MsgSeqNum(this.view, slotOffset), slotOffset, length);
+    return true;
+  }
+
+  close(): void {
+    this.sender.close();
+  }
+
+  private writeEvent(trades: EntryBatch, levels: EntryBatch): number {
+    const now = this.clock();
+    const writer = this.writer;
+    const firstSeqNum = this.nextSeqNum;
+    this.beginPacket(now);
+    let index = 0;
+    while (index < trades.count) {
+      const count = Math.min(trades.count - index, writer.tradeEntriesThatFit());
+      if (count === 0) {
+        this.sendPacket();
+        this.beginPacket(now);
+        continue;
+      }
+      const last = index + count === trades.count;
+      const indicator = last ? LAST_TRADE_MSG | (levels.count === 0 ? END_OF_EVENT : 0) : 0;
+      writer.writeTrades(trades, index, count, this.nextTradeEntryId, now, indicator);
+      this.nextTradeEntryId += count;
+      index += count;
+    }
+    index = 0;
+    while (index < levels.count) {
+      const count = Math.min(levels.count - index, writer.bookEntriesThatFit());
+      if (count === 0) {
+        this.sendPacket();
+        this.beginPacket(now);
+        continue;
+      }
+      const last = index + count === levels.count;
+      writer.writeBookEntries(levels, index, count, now, last ? LAST_QUOTE_MSG | END_OF_EVENT : 0);
+      index += count;
+    }
+    this.sendPacket();
+    return this.nextSeqNum - firstSeqNum;
+  }
+
+  private beginPacket(sendingTimeNanos: number): void {
+    this.writer.begin(this.view, this.claimSlot(), this.nextSeqNum, sendingTimeNanos);
+  }
+
+  /** The next slot's offset; counts an overrun when dgram may still hold the packet there. */
+  private claimSlot(): number {
+    if (!this.sender.canReuse(PACKET_SLOT_COUNT)) this.slotOverrunCount++;
+    const slotOffset = this.slot * MAX_MDP3_PACKET_LENGTH;
+    this.slot = this.slot + 1 === PACKET_SLOT_COUNT ? 0 : this.slot + 1;
+    return slotOffset;
+  }
+
+  private sendPacket(): void {
+    const slotOffset = this.slotOffsetOfCurrentPacket();
+    this.transmit(this.nextSeqNum++, slotOffset, this.writer.length);
+  }
+
+  private slotOffsetOfCurrentPacket(): number {
+    const previousSlot = this.slot === 0 ? PACKET_SLOT_COUNT - 1 : this.slot - 1;
+    return previousSlot * MAX_MDP3_PACKET_LENGTH;
+  }
+
+  private transmit(seqNum: number, slotOffset: number, length: number): void {
+    this.options.sendTimes.record(seqNum, monotonicNanos());
+    this.sender.send(this.buffer, slotOffset, length);
+    this.packetsSent++;
+  }
+}

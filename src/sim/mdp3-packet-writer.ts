@@ -1,0 +1,182 @@
+/**
+ * Writes MDP 3.0 packets (layout: src/feed/framing/mdp3.ts): the packet header, then messages
+ * each behind its MsgSize, encoded in place by the generated encoders. One writer, reused for
+ * every packet; nothing is allocated per packet or per message.
+ */
+import {
+  ChannelReset4Encoder,
+  MDIncrementalRefreshBook46Encoder,
+  MDIncrementalRefreshBook46NoMDEntriesEncoder,
+  MDIncrementalRefreshBook46NoOrderIDEntriesEncoder,
+  MDIncrementalRefreshTradeSummary48Encoder,
+  MDIncrementalRefreshTradeSummary48NoMDEntriesEncoder,
+  MDIncrementalRefreshTradeSummary48NoOrderIDEntriesEncoder,
+  MessageHeaderEncoder,
+  SecurityStatus30Encoder,
+} from '../generated/mdp3/index.js';
+import {
+  MDP3_MSG_SEQ_NUM_OFFSET,
+  MDP3_MSG_SIZE_LENGTH,
+  MDP3_MSG_SIZE_OFFSET,
+  MDP3_PACKET_HEADER_LENGTH,
+  MDP3_SENDING_TIME_OFFSET,
+} from '../feed/framing/mdp3.js';
+import { setUint64FromNumber } from '../sbe/runtime/index.js';
+import type { EntryBatch } from './entry-batch.js';
+import type { InstrumentSpec } from './instruments.js';
+
+/**
+ * Datagram payload limit: 1500-byte Ethernet MTU minus IPv4 (20) and UDP (8) headers, less a
+ * margin for VLAN tags and tunnels; CME keeps its packets under the same kind of bound.
+ */
+export const MAX_MDP3_PACKET_LENGTH = 1420;
+/** A group's NumInGroup is a uint8 whose 255 is reserved: 254 entries per message at most. */
+const MAX_GROUP_ENTRIES = 254;
+const MESSAGE_HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+// Bytes a message takes before its first entry, and per entry (its empty order-id group included).
+const BOOK_MESSAGE_FIXED_LENGTH =
+  MDP3_MSG_SIZE_LENGTH +
+  MESSAGE_HEADER_LENGTH +
+  MDIncrementalRefreshBook46Encoder.BLOCK_LENGTH +
+  MDIncrementalRefreshBook46NoMDEntriesEncoder.HEADER_SIZE +
+  MDIncrementalRefreshBook46NoOrderIDEntriesEncoder.HEADER_SIZE;
+const BOOK_ENTRY_LENGTH = MDIncrementalRefreshBook46NoMDEntriesEncoder.BLOCK_LENGTH;
+const TRADE_MESSAGE_FIXED_LENGTH =
+  MDP3_MSG_SIZE_LENGTH +
+  MESSAGE_HEADER_LENGTH +
+  MDIncrementalRefreshTradeSummary48Encoder.BLOCK_LENGTH +
+  MDIncrementalRefreshTradeSummary48NoMDEntriesEncoder.HEADER_SIZE +
+  MDIncrementalRefreshTradeSummary48NoOrderIDEntriesEncoder.HEADER_SIZE;
+const TRADE_ENTRY_LENGTH = MDIncrementalRefreshTradeSummary48NoMDEntriesEncoder.BLOCK_LENGTH;
+
+// MatchEventIndicator bits (schemas/mdp3.xml).
+export const LAST_TRADE_MSG = 1 << 0;
+export const LAST_QUOTE_MSG = 1 << 2;
+export const END_OF_EVENT = 1 << 7;
+
+/** SecurityStatus30's SecurityTradingStatus for an open market. */
+const READY_TO_TRADE = 17;
+/** SecurityStatus30's SecurityTradingEvent: nothing special. */
+const NO_EVENT = 0;
+/** LocalMktDate null: the simulator has no trade date. */
+const NO_TRADE_DATE = 65535;
+
+export class Mdp3PacketWriter {
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private packetOffset = 0;
+  private position = 0;
+  private limit = 0;
+  private readonly header = new MessageHeaderEncoder();
+  private readonly channelReset = new ChannelReset4Encoder();
+  private readonly securityStatus = new SecurityStatus30Encoder();
+  private readonly bookRefresh = new MDIncrementalRefreshBook46Encoder();
+  private readonly tradeSummary = new MDIncrementalRefreshTradeSummary48Encoder();
+
+  /** Starts a packet at `packetOffset`; it may use `MAX_MDP3_PACKET_LENGTH` bytes from there. */
+  begin(view: DataView, packetOffset: number, seqNum: number, sendingTimeNanos: number): void {
+    this.view = view;
+    this.packetOffset = packetOffset;
+    this.limit = packetOffset + MAX_MDP3_PACKET_LENGTH;
+    view.setUint32(packetOffset + MDP3_MSG_SEQ_NUM_OFFSET, seqNum, true);
+    setUint64FromNumber(view, packetOffset + MDP3_SENDING_TIME_OFFSET, sendingTimeNanos, true);
+    this.position = packetOffset + MDP3_PACKET_HEADER_LENGTH;
+  }
+
+  /** Bytes written so far, packet header included. */
+  get length(): number {
+    return this.position - this.packetOffset;
+  }
+
+  get isEmpty(): boolean {
+    return this.position === this.packetOffset + MDP3_PACKET_HEADER_LENGTH;
+  }
+
+  bookEntriesThatFit(): number {
+    return this.entriesThatFit(BOOK_MESSAGE_FIXED_LENGTH, BOOK_ENTRY_LENGTH);
+  }
+
+  tradeEntriesThatFit(): number {
+    return this.entriesThatFit(TRADE_MESSAGE_FIXED_LENGTH, TRADE_ENTRY_LENGTH);
+  }
+
+  writeChannelReset(transactTimeNanos: number, applId: number): void {
+    const encoder = this.channelReset.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(END_OF_EVENT);
+    encoder.noMDEntriesCount(1).next().applID(applId);
+    this.endMessage(encoder.encodedLength());
+  }
+
+  writeSecurityStatus(transactTimeNanos: number, instrument: InstrumentSpec, matchEventIndicator: number): void {
+    const encoder = this.securityStatus.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    encoder
+      .transactTime(transactTimeNanos)
+      .securityGroupFromString(instrument.asset)
+      .assetFromString(instrument.asset)
+      .securityID(instrument.securityId)
+      .tradeDate(NO_TRADE_DATE)
+      .matchEventIndicator()
+      .rawValue(matchEventIndicator);
+    encoder.securityTradingStatus(READY_TO_TRADE).haltReason(0).securityTradingEvent(NO_EVENT);
+    this.endMessage(encoder.encodedLength());
+  }
+
+  /** One MDIncrementalRefreshBook46 with entries `from .. from+count-1` of the batch. */
+  writeBookEntries(batch: EntryBatch, from: number, count: number, transactTimeNanos: number, matchEventIndicator: number): void {
+    const encoder = this.bookRefresh.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(matchEventIndicator);
+    const entries = encoder.noMDEntriesCount(count);
+    for (let index = from; index < from + count; index++) {
+      entries.next();
+      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      entries
+        .mDEntrySize(batch.quantity[index]!)
+        .securityID(batch.securityId[index]!)
+        .rptSeq(batch.rptSeq[index]!)
+        .numberOfOrders(batch.orderCount[index]!)
+        .mDPriceLevel(batch.levelOrAggressor[index]!)
+        .mDUpdateAction(batch.updateAction[index]!)
+        .mDEntryType(batch.entryType[index]!);
+    }
+    encoder.noOrderIDEntriesCount(0);
+    this.endMessage(encoder.encodedLength());
+  }
+
+  /** One MDIncrementalRefreshTradeSummary48 with entries `from .. from+count-1` of the batch. */
+  writeTrades(batch: EntryBatch, from: number, count: number, firstTradeEntryId: number, transactTimeNanos: number, matchEventIndicator: number): void {
+    const encoder = this.tradeSummary.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(matchEventIndicator);
+    const entries = encoder.noMDEntriesCount(count);
+    for (let index = from; index < from + count; index++) {
+      entries.next();
+      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      entries
+        .mDEntrySize(batch.quantity[index]!)
+        .securityID(batch.securityId[index]!)
+        .rptSeq(batch.rptSeq[index]!)
+        .numberOfOrders(batch.orderCount[index]!)
+        .aggressorSide(batch.levelOrAggressor[index]!)
+        .mDUpdateAction(batch.updateAction[index]!)
+        .mDTradeEntryID(firstTradeEntryId + index - from);
+    }
+    encoder.noOrderIDEntriesCount(0);
+    this.endMessage(encoder.encodedLength());
+  }
+
+  private entriesThatFit(fixedLength: number, entryLength: number): number {
+    const room = this.limit - this.position - fixedLength;
+    return room < entryLength ? 0 : Math.min(MAX_GROUP_ENTRIES, Math.floor(room / entryLength));
+  }
+
+  /** Where the next message's SBE header goes: after its MsgSize. */
+  private messageOffset(): number {
+    return this.position + MDP3_MSG_SIZE_LENGTH;
+  }
+
+  /** Writes the MsgSize of the message just encoded (`bodyLength` bytes after its header) and moves past it. */
+  private endMessage(bodyLength: number): void {
+    const msgSize = MDP3_MSG_SIZE_LENGTH + MESSAGE_HEADER_LENGTH + bodyLength;
+    this.view.setUint16(this.position + MDP3_MSG_SIZE_OFFSET, msgSize, true);
+    this.position += msgSize;
+  }
+}

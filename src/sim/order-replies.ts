@@ -1,0 +1,137 @@
+/**
+ * Encodes what the exchange sends on an order entry session (schemas/order-entry.xml) into a
+ * SofhWriter: one set of encoders, reused for every message.
+ */
+import {
+  BusinessRejectEncoder,
+  EstablishmentAckEncoder,
+  ExecType,
+  ExecutionReportEncoder,
+  MessageHeaderEncoder,
+  OrdRejReason,
+  OrdStatus,
+  SequenceEncoder,
+  TerminateEncoder,
+} from '../generated/order-entry/index.js';
+import type { ClientOrder } from './order-book.js';
+import type { SofhWriter } from './sofh-writer.js';
+
+const HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+/** The uint64 null value as a number: the encoders saturate it to all ones. */
+const UINT64_NULL = ExecutionReportEncoder.origClOrdIDNullValue;
+const PRICE_NULL = 9223372036854775807;
+
+export class OrderEntryReplies {
+  private readonly header = new MessageHeaderEncoder();
+  private readonly establishmentAckEncoder = new EstablishmentAckEncoder();
+  private readonly sequenceEncoder = new SequenceEncoder();
+  private readonly terminateEncoder = new TerminateEncoder();
+  private readonly executionReportEncoder = new ExecutionReportEncoder();
+  private readonly businessRejectEncoder = new BusinessRejectEncoder();
+
+  establishmentAck(out: SofhWriter, sessionId: number, keepAliveIntervalMs: number, nextSeqNo: number, previousSeqNo: number): void {
+    const offset = out.begin(HEADER_LENGTH + EstablishmentAckEncoder.BLOCK_LENGTH);
+    const encoder = this.establishmentAckEncoder.wrapAndApplyHeader(out.view, offset, this.header);
+    encoder.sessionID(sessionId).keepAliveIntervalMs(keepAliveIntervalMs).nextSeqNo(nextSeqNo).previousSeqNo(previousSeqNo);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  sequence(out: SofhWriter, nextSeqNo: number): void {
+    const offset = out.begin(HEADER_LENGTH + SequenceEncoder.BLOCK_LENGTH);
+    const encoder = this.sequenceEncoder.wrapAndApplyHeader(out.view, offset, this.header).nextSeqNo(nextSeqNo);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  terminate(out: SofhWriter, reason: number): void {
+    const offset = out.begin(HEADER_LENGTH + TerminateEncoder.BLOCK_LENGTH);
+    const encoder = this.terminateEncoder.wrapAndApplyHeader(out.view, offset, this.header).reason(reason);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  /** `clOrdId` NaN when the rejected message has none (or it could not be read). */
+  businessReject(out: SofhWriter, seqNum: number, refSeqNum: number, clOrdId: number, reason: number, text: string): void {
+    const offset = out.begin(HEADER_LENGTH + BusinessRejectEncoder.BLOCK_LENGTH);
+    const encoder = this.businessRejectEncoder.wrapAndApplyHeader(out.view, offset, this.header);
+    encoder
+      .seqNum(seqNum)
+      .refSeqNum(refSeqNum)
+      .clOrdID(Number.isNaN(clOrdId) ? UINT64_NULL : clOrdId)
+      .businessRejectReason(reason)
+      .textFromString(text.length > BusinessRejectEncoder.textLength ? text.slice(0, BusinessRejectEncoder.textLength) : text);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  /**
+   * An ExecutionReport about a known order: its price, quantities and state as they are now.
+   * `origClOrdId` NaN when not a cancel or replace; `lastPriceMantissa` NaN when not a fill;
+   * `leavesQty` 0 once the order is done (filled, cancelled).
+   */
+  orderReport(
+    out: SofhWriter,
+    seqNum: number,
+    order: ClientOrder,
+    clOrdId: number,
+    origClOrdId: number,
+    execType: number,
+    ordStatus: number,
+    lastPriceMantissa: number,
+    lastQty: number,
+    leavesQty: number,
+    transactTimeNanos: number,
+  ): void {
+    const encoder = this.beginExecutionReport(out, seqNum, clOrdId, origClOrdId, order.orderId, order.securityId, order.side);
+    encoder.execType(execType).ordStatus(ordStatus);
+    encoder.price().mantissa(order.isMarket ? PRICE_NULL : order.priceTicks * order.tickSize);
+    encoder.orderQty(order.orderQty);
+    encoder.lastPx().mantissa(Number.isNaN(lastPriceMantissa) ? PRICE_NULL : lastPriceMantissa);
+    encoder
+      .lastQty(lastQty)
+      .cumQty(order.cumQty)
+      .leavesQty(leavesQty)
+      .transactTime(transactTimeNanos)
+      .ordRejReason(OrdRejReason.NULL_VALUE);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  /** An ExecutionReport refusing a request, echoing what it asked for. */
+  orderRejected(
+    out: SofhWriter,
+    seqNum: number,
+    clOrdId: number,
+    origClOrdId: number,
+    securityId: number,
+    side: number,
+    priceMantissa: number,
+    orderQty: number,
+    reason: number,
+    transactTimeNanos: number,
+  ): void {
+    const encoder = this.beginExecutionReport(out, seqNum, clOrdId, origClOrdId, 0, securityId, side);
+    encoder.execType(ExecType.Rejected).ordStatus(OrdStatus.Rejected);
+    encoder.price().mantissa(Number.isNaN(priceMantissa) ? PRICE_NULL : priceMantissa);
+    encoder.orderQty(orderQty);
+    encoder.lastPx().mantissa(PRICE_NULL);
+    encoder.lastQty(0).cumQty(0).leavesQty(0).transactTime(transactTimeNanos).ordRejReason(reason);
+    out.commit(HEADER_LENGTH + encoder.encodedLength());
+  }
+
+  private beginExecutionReport(
+    out: SofhWriter,
+    seqNum: number,
+    clOrdId: number,
+    origClOrdId: number,
+    orderId: number,
+    securityId: number,
+    side: number,
+  ): ExecutionReportEncoder {
+    const offset = out.begin(HEADER_LENGTH + ExecutionReportEncoder.BLOCK_LENGTH);
+    return this.executionReportEncoder
+      .wrapAndApplyHeader(out.view, offset, this.header)
+      .seqNum(seqNum)
+      .clOrdID(clOrdId)
+      .origClOrdID(Number.isNaN(origClOrdId) ? UINT64_NULL : origClOrdId)
+      .orderID(orderId)
+      .securityID(securityId)
+      .side(side);
+  }
+}

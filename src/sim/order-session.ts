@@ -1,0 +1,248 @@
+/**
+ * One order entry session, identified by its SessionID and kept across reconnects: its sequence
+ * numbers both ways, its working orders, the ClOrdIDs it has used, and the messages waiting to go
+ * out (written here even while no connection is attached, delivered after the next
+ * EstablishmentAck, so nothing the exchange did is lost).
+ *
+ * Requests arrive here already framed, decoded and sequence-checked by the connection
+ * (order-connection.ts); this file is the business side: validation, the matching engine, and
+ * the ExecutionReports that tell the client what happened.
+ */
+import {
+  ExecType,
+  OrdRejReason,
+  OrdStatus,
+  OrdType,
+  Side,
+  TimeInForce,
+  BusinessRejectReason,
+  type NewOrderSingleDecoder,
+  type OrderCancelReplaceRequestDecoder,
+  type OrderCancelRequestDecoder,
+} from '../generated/order-entry/index.js';
+import type { InstrumentBook, MatchingEngine } from './matching-engine.js';
+import { SubmitOutcome } from './matching-engine.js';
+import { ClientOrder, type OrderOwner } from './order-book.js';
+import type { OrderEntryReplies } from './order-replies.js';
+import type { OrderServerCounters } from './order-server-counters.js';
+import { SofhWriter } from './sofh-writer.js';
+import type { TickToTrade } from './tick-to-trade.js';
+
+/** ClOrdIDs remembered per session for duplicate detection; the oldest are forgotten past this. */
+const REMEMBERED_CLORDIDS = 1_000_000;
+const TRIGGER_SEQ_NUM_NULL = 4294967295;
+/** PRICENULL9's null mantissa (2^63-1) read as a number rounds to 2^63. */
+const PRICE_NULL_AS_NUMBER = 9223372036854775807;
+const NO_PRICE = Number.NaN;
+const NO_ORIG_CLORDID = Number.NaN;
+
+/** What sessions share: the exchange they trade on. */
+export interface SessionContext {
+  readonly engine: MatchingEngine;
+  readonly replies: OrderEntryReplies;
+  readonly counters: OrderServerCounters;
+  readonly tickToTrade: TickToTrade;
+  /** TransactTime for reports, ns since the epoch. */
+  readonly clock: () => number;
+  /** Called when a session has output to send. */
+  readonly onOutput: (session: OrderSession) => void;
+}
+
+/** The connection side, as the session sees it. */
+export interface SessionConnection {
+  drop(reason: string): void;
+}
+
+export class OrderSession implements OrderOwner {
+  /** Messages waiting to be sent (ExecutionReport, BusinessReject: the sequenced ones). */
+  readonly out = new SofhWriter();
+  /** The SeqNum the next inbound application message must carry. */
+  expectedSeqNum = 1;
+  /** The last inbound SeqNum accepted: EstablishmentAck.PreviousSeqNo after a reconnect. */
+  lastReceivedSeqNum = 0;
+  /** The SeqNum of the next message the exchange sends. */
+  nextSentSeqNum = 1;
+  connection: SessionConnection | null = null;
+  /** Set while this session waits in the server's flush list. */
+  queuedForOutput = false;
+  private readonly workingOrders = new Map<number, ClientOrder>();
+  private readonly usedClOrdIds = new Set<number>();
+
+  constructor(
+    readonly sessionId: number,
+    private readonly context: SessionContext,
+  ) {}
+
+  get workingOrderCount(): number {
+    return this.workingOrders.size;
+  }
+
+  newOrder(request: NewOrderSingleDecoder, receiveTimeNanos: number): void {
+    const { counters, engine } = this.context;
+    counters.ordersReceived++;
+    const triggerSeqNum = request.triggerSeqNum();
+    if (triggerSeqNum !== TRIGGER_SEQ_NUM_NULL) this.context.tickToTrade.record(triggerSeqNum, receiveTimeNanos);
+    const clOrdId = request.clOrdID();
+    const side = request.side();
+    const ordType = request.ordType();
+    const timeInForce = request.timeInForce();
+    const invalidField = invalidEnumField(side, ordType, timeInForce);
+    if (invalidField !== undefined) return this.malformed(request.seqNum(), clOrdId, invalidField);
+
+    const securityId = request.securityID();
+    const priceMantissa = readPrice(request.price().mantissa());
+    const orderQty = request.orderQty();
+    const rejectReason = this.checkNewOrder(clOrdId, engine.book(securityId), ordType, priceMantissa, orderQty);
+    if (rejectReason !== undefined) {
+      return this.reject(clOrdId, NO_ORIG_CLORDID, securityId, side, priceMantissa, orderQty, rejectReason);
+    }
+    const book = engine.book(securityId)!;
+    const order = new ClientOrder(this);
+    order.orderId = engine.newOrderId();
+    order.clOrdId = clOrdId;
+    order.securityId = securityId;
+    order.side = side === Side.Buy ? Side.Buy : Side.Sell;
+    order.tickSize = book.spec.tickSize;
+    order.priceTicks = ordType === OrdType.Market ? NO_PRICE : priceMantissa / book.spec.tickSize;
+    order.orderQty = orderQty;
+    order.immediateOrCancel = timeInForce === TimeInForce.ImmediateOrCancel;
+    this.workingOrders.set(clOrdId, order);
+    this.report(order, clOrdId, NO_ORIG_CLORDID, ExecType.New, OrdStatus.New, NO_PRICE, 0);
+    this.afterSubmit(order, engine.submit(order));
+  }
+
+  cancelOrder(request: OrderCancelRequestDecoder): void {
+    this.context.counters.cancelsReceived++;
+    const clOrdId = request.clOrdID();
+    const origClOrdId = request.origClOrdID();
+    const order = this.workingOrders.get(origClOrdId);
+    const rejectReason = !this.claimClOrdId(clOrdId)
+      ? OrdRejReason.DuplicateOrder
+      : order === undefined || order.level === null
+        ? OrdRejReason.UnknownOrder
+        : undefined;
+    if (rejectReason !== undefined || order === undefined) {
+      return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), NO_PRICE, 0, rejectReason ?? OrdRejReason.UnknownOrder);
+    }
+    this.context.engine.cancel(order);
+    this.workingOrders.delete(origClOrdId);
+    this.report(order, clOrdId, origClOrdId, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
+  }
+
+  replaceOrder(request: OrderCancelReplaceRequestDecoder): void {
+    const { counters, engine } = this.context;
+    counters.replacesReceived++;
+    const clOrdId = request.clOrdID();
+    const origClOrdId = request.origClOrdID();
+    const priceMantissa = readPrice(request.price().mantissa());
+    const orderQty = request.orderQty();
+    const order = this.workingOrders.get(origClOrdId);
+    const rejectReason = this.checkReplace(clOrdId, order, priceMantissa, orderQty);
+    if (rejectReason !== undefined || order === undefined) {
+      return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), priceMantissa, orderQty, rejectReason ?? OrdRejReason.UnknownOrder);
+    }
+    this.workingOrders.delete(origClOrdId);
+    order.clOrdId = clOrdId;
+    this.workingOrders.set(clOrdId, order);
+    const keptPlace = engine.amend(order, priceMantissa / order.tickSize, orderQty);
+    const status = order.cumQty > 0 ? OrdStatus.PartiallyFilled : OrdStatus.New;
+    this.report(order, clOrdId, origClOrdId, ExecType.Replaced, status, NO_PRICE, 0);
+    if (!keptPlace) this.afterSubmit(order, engine.submit(order));
+  }
+
+  /** Cancel on disconnect: working orders leave the book; the reports wait for the next connection. */
+  cancelAllOrders(): void {
+    for (const order of this.workingOrders.values()) {
+      this.context.engine.cancel(order);
+      this.context.counters.ordersCancelledOnDisconnect++;
+      this.report(order, order.clOrdId, NO_ORIG_CLORDID, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
+    }
+    this.workingOrders.clear();
+  }
+
+  onOrderFill(order: ClientOrder, priceTicks: number, quantity: number): void {
+    this.context.counters.fills++;
+    const filled = order.leavesQty === 0;
+    if (filled) this.workingOrders.delete(order.clOrdId);
+    const execType = filled ? ExecType.Fill : ExecType.PartialFill;
+    const status = filled ? OrdStatus.Filled : OrdStatus.PartiallyFilled;
+    this.report(order, order.clOrdId, NO_ORIG_CLORDID, execType, status, priceTicks * order.tickSize, quantity);
+  }
+
+  /** BusinessReject for a message that is not acceptable as it stands (malformed, out of sequence). */
+  businessReject(refSeqNum: number, clOrdId: number, reason: number, text: string): void {
+    this.context.counters.businessRejects++;
+    this.context.replies.businessReject(this.out, this.nextSentSeqNum++, refSeqNum, clOrdId, reason, text);
+    this.context.onOutput(this);
+  }
+
+  private malformed(refSeqNum: number, clOrdId: number, text: string): void {
+    this.context.counters.malformedMessages++;
+    this.businessReject(refSeqNum, clOrdId, BusinessRejectReason.MalformedMessage, text);
+  }
+
+  private checkNewOrder(clOrdId: number, book: InstrumentBook | undefined, ordType: number, priceMantissa: number, orderQty: number): number | undefined {
+    if (!this.claimClOrdId(clOrdId)) return OrdRejReason.DuplicateOrder;
+    if (book === undefined) return OrdRejReason.UnknownSecurity;
+    if (orderQty === 0) return OrdRejReason.InvalidQuantity;
+    if (ordType === OrdType.Limit && !isOnTick(priceMantissa, book.spec.tickSize)) return OrdRejReason.InvalidPrice;
+    return undefined;
+  }
+
+  private checkReplace(clOrdId: number, order: ClientOrder | undefined, priceMantissa: number, orderQty: number): number | undefined {
+    if (!this.claimClOrdId(clOrdId)) return OrdRejReason.DuplicateOrder;
+    if (order === undefined || order.level === null) return OrdRejReason.UnknownOrder;
+    if (!isOnTick(priceMantissa, order.tickSize)) return OrdRejReason.InvalidPrice;
+    if (orderQty <= order.cumQty) return OrdRejReason.InvalidQuantity;
+    return undefined;
+  }
+
+  /** What did not rest is cancelled (immediate-or-cancel, market, or a full book). */
+  private afterSubmit(order: ClientOrder, outcome: SubmitOutcome): void {
+    if (outcome !== SubmitOutcome.RemainderCancelled && outcome !== SubmitOutcome.BookFull) return;
+    this.workingOrders.delete(order.clOrdId);
+    this.report(order, order.clOrdId, NO_ORIG_CLORDID, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
+  }
+
+  /** True the first time this session uses `clOrdId`. */
+  private claimClOrdId(clOrdId: number): boolean {
+    const used = this.usedClOrdIds;
+    if (used.has(clOrdId)) return false;
+    if (used.size === REMEMBERED_CLORDIDS) used.delete(used.values().next().value!);
+    used.add(clOrdId);
+    return true;
+  }
+
+  private report(order: ClientOrder, clOrdId: number, origClOrdId: number, execType: number, ordStatus: number, lastPriceMantissa: number, lastQty: number): void {
+    const done = ordStatus === OrdStatus.Canceled || ordStatus === OrdStatus.Filled;
+    const { replies, clock } = this.context;
+    replies.orderReport(this.out, this.nextSentSeqNum++, order, clOrdId, origClOrdId, execType, ordStatus, lastPriceMantissa, lastQty, done ? 0 : order.leavesQty, clock());
+    this.context.onOutput(this);
+  }
+
+  private reject(clOrdId: number, origClOrdId: number, securityId: number, side: number, priceMantissa: number, orderQty: number, reason: number): void {
+    const { replies, clock, counters } = this.context;
+    counters.rejects++;
+    replies.orderRejected(this.out, this.nextSentSeqNum++, clOrdId, origClOrdId, securityId, side, priceMantissa, orderQty, reason, clock());
+    this.context.onOutput(this);
+  }
+}
+
+/** The first enum field that holds no valid value, named for the BusinessReject text; undefined when all do. */
+function invalidEnumField(side: number, ordType: number, timeInForce: number): string | undefined {
+  if (side !== Side.Buy && side !== Side.Sell) return `Side ${side} is not Buy(1) or Sell(2)`;
+  if (ordType !== OrdType.Market && ordType !== OrdType.Limit) return `OrdType ${ordType} is not Market(1) or Limit(2)`;
+  if (timeInForce !== TimeInForce.Day && timeInForce !== TimeInForce.GoodTillCancel && timeInForce !== TimeInForce.ImmediateOrCancel) {
+    return `TimeInForce ${timeInForce} is not 0, 1 or 3`;
+  }
+  return undefined;
+}
+
+/** A price mantissa, NaN for the null price. */
+function readPrice(mantissa: number): number {
+  return mantissa >= PRICE_NULL_AS_NUMBER ? Number.NaN : mantissa;
+}
+
+function isOnTick(priceMantissa: number, tickSize: number): boolean {
+  return priceMantissa > 0 && priceMantissa % tickSize === 0;
+}

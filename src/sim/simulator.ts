@@ -1,0 +1,195 @@
+/**
+ * The exchange simulator: a matching engine with synthetic liquidity (or a recorded capture)
+ * behind an MDP 3.0 feed on UDP and an order entry server on TCP, measuring tick-to-trade for
+ * orders that name the packet that triggered them. `startSimulator` wires it up; the benchmarks,
+ * the end-to-end tests, `npm start` and `zerotick sim` all run it this way.
+ */
+import { realtimeNanos } from '../io/native.js';
+import { CaptureReplay } from './capture-replay.js';
+import { parseTcpEndpoint, parseUdpEndpoint, type TcpEndpoint, type UdpEndpoint } from './endpoints.js';
+import { FeedPublisher } from './feed-publisher.js';
+import { defaultInstruments, type InstrumentSpec } from './instruments.js';
+import { MatchingEngine } from './matching-engine.js';
+import { OrderServer } from './order-server.js';
+import { Pacer } from './pacer.js';
+import { SeededRandom } from './seeded-random.js';
+import { DEFAULT_SEND_TIME_CAPACITY, SendTimeRing } from './send-time-ring.js';
+import { SyntheticMarket } from './synthetic-market.js';
+import { TickToTrade, type LatencySummary } from './tick-to-trade.js';
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_RATE = 1000;
+export const DEFAULT_INSTRUMENT_COUNT = 4;
+/** CME's futures books are 10 deep. */
+export const DEFAULT_BOOK_DEPTH = 10;
+export const DEFAULT_LISTEN = 'tcp://127.0.0.1:0';
+
+export interface SimulatorOptions {
+  /** Where the feed goes: `udp://host:port[?iface=ADDR]` or an endpoint; two for the A and B lines. */
+  feeds: ReadonlyArray<string | UdpEndpoint>;
+  /** Order entry listener. Port 0 takes a free port (see `Simulator.orderEntry`). Default tcp://127.0.0.1:0. */
+  listen?: string | TcpEndpoint;
+  /** Seed of the synthetic market: the same seed gives the same packets. Default 1. */
+  seed?: number;
+  /**
+   * Synthetic market steps (about one packet each), or capture packets, per second. 0: the market
+   * moves only when `step()` is called or orders trade (what deterministic tests want). Default 1000.
+   */
+  rate?: number;
+  /** Instruments listed, 1-8 (security ids 10001...). Default 4. */
+  instruments?: number;
+  /** Price levels per side kept and published. Default 10. */
+  depth?: number;
+  /** Replay this pcap/pcapng capture instead of the synthetic market (no instruments are listed then). */
+  pcap?: string;
+  /** SendingTime/TransactTime source, ns since the epoch. Default CLOCK_REALTIME. */
+  clock?: () => number;
+  /** Packets whose send time is kept for tick-to-trade (a power of 2). Default 65536. */
+  sendTimeCapacity?: number;
+  /** Where problems (bad client input) are reported. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface SimulatorCounters {
+  packetsSent: number;
+  /** NewOrderSingle received. */
+  ordersReceived: number;
+  cancelsReceived: number;
+  replacesReceived: number;
+  /** Fill and partial-fill reports sent. */
+  fills: number;
+  /** Rejected ExecutionReports sent. */
+  rejects: number;
+  businessRejects: number;
+  malformedMessages: number;
+  outOfSequenceMessages: number;
+  protocolErrors: number;
+  sessionsEstablished: number;
+  connections: number;
+  /** Orders whose TriggerSeqNum named a packet the simulator no longer (or never) knew. */
+  unknownTriggers: number;
+  feedSendErrors: number;
+}
+
+export interface Simulator {
+  /** Feed destinations, as given (line A first). */
+  readonly feeds: readonly UdpEndpoint[];
+  /** The order entry listener's actual address. */
+  readonly orderEntry: { host: string; port: number };
+  readonly instruments: readonly InstrumentSpec[];
+  readonly engine: MatchingEngine;
+  /** Synthetic mode: runs `count` market steps now, each published as one event. */
+  step(count?: number): void;
+  counters(): SimulatorCounters;
+  tickToTrade(): LatencySummary;
+  /** Stops the market, closes every connection and socket. */
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const feeds = options.feeds.map((feed, index) => (typeof feed === 'string' ? parseUdpEndpoint(feed, `feed ${index + 1}`) : feed));
+  if (feeds.length < 1 || feeds.length > 2) throw new RangeError(`one or two feed destinations (A and B lines), got ${feeds.length}`);
+  const listenOption = options.listen ?? DEFAULT_LISTEN;
+  const listen = typeof listenOption === 'string' ? parseTcpEndpoint(listenOption, 'listen') : listenOption;
+  const rate = options.rate ?? DEFAULT_RATE;
+  if (!(rate >= 0)) throw new RangeError(`rate must be >= 0: rate=${rate}`);
+  const depth = options.depth ?? DEFAULT_BOOK_DEPTH;
+  const clock = options.clock ?? realtimeNanos;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const replay = options.pcap === undefined ? undefined : CaptureReplay.open(options.pcap);
+  const instruments = replay === undefined ? defaultInstruments(options.instruments ?? DEFAULT_INSTRUMENT_COUNT) : [];
+  const engine = new MatchingEngine(instruments);
+  const market = new SyntheticMarket(engine, new SeededRandom(options.seed ?? DEFAULT_SEED), depth);
+  const sendTimes = new SendTimeRing(options.sendTimeCapacity ?? DEFAULT_SEND_TIME_CAPACITY);
+  const tickToTrade = new TickToTrade(sendTimes);
+
+  let publisher: FeedPublisher | undefined;
+  let server: OrderServer | undefined;
+  try {
+    publisher = await FeedPublisher.open({ destinations: feeds, engine, depth, sendTimes, clock });
+    const feed = publisher;
+    server = await OrderServer.listen({
+      listen,
+      engine,
+      tickToTrade,
+      clock,
+      log,
+      onMarketChanged: () => {
+        if (replay === undefined) feed.publishEvent();
+      },
+    });
+  } catch (error) {
+    publisher?.close();
+    replay?.close();
+    throw error;
+  }
+  const feed = publisher;
+  const orders = server;
+
+  const runSyntheticSteps = (count: number): number => {
+    let done = 0;
+    while (done < count && feed.canSend) {
+      market.step();
+      feed.publishEvent();
+      done++;
+    }
+    orders.flushReports(); // resting orders the market traded through
+    return done;
+  };
+  const replayPackets = (count: number): number => {
+    const done = replay!.sendNext(count, feed);
+    if (replay!.finished) {
+      pacer?.stop();
+      log(`capture ${replay!.path} finished: ${replay!.packetsReplayed} packets replayed, ${replay!.packetsSkipped} skipped`);
+    }
+    return done;
+  };
+
+  if (replay === undefined) {
+    feed.publishOpening();
+    market.open();
+    feed.publishEvent();
+  }
+  const pacer = rate > 0 ? new Pacer(rate, replay === undefined ? runSyntheticSteps : replayPackets) : undefined;
+  pacer?.start();
+
+  let stopped = false;
+  return {
+    feeds,
+    orderEntry: orders.address,
+    instruments,
+    engine,
+    step(count = 1) {
+      if (replay === undefined) runSyntheticSteps(count);
+    },
+    counters() {
+      const counters = orders.counters;
+      return {
+        packetsSent: feed.packetsSent,
+        ordersReceived: counters.ordersReceived,
+        cancelsReceived: counters.cancelsReceived,
+        replacesReceived: counters.replacesReceived,
+        fills: counters.fills,
+        rejects: counters.rejects,
+        businessRejects: counters.businessRejects,
+        malformedMessages: counters.malformedMessages,
+        outOfSequenceMessages: counters.outOfSequenceMessages,
+        protocolErrors: counters.protocolErrors,
+        sessionsEstablished: counters.sessionsEstablished,
+        connections: orders.connectionCount,
+        unknownTriggers: tickToTrade.unknownTriggerCount,
+        feedSendErrors: feed.sendErrorCount,
+      };
+    },
+    tickToTrade: () => tickToTrade.summary(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      pacer?.stop();
+      await orders.close();
+      feed.close();
+      replay?.close();
+    },
+  };
+}
