@@ -60,7 +60,8 @@ export class TcpSender {
   /** Calls that found the socket buffer full (EAGAIN). */
   wouldBlockCount = 0;
 
-  private readonly fd: number;
+  /** The connected socket, for a TcpReceiver reading the same connection; the sender closes it. */
+  readonly fd: number;
   private readonly description: string;
   /** The iovec array: one slot of a private pool, so it is native, page-aligned and viewed once. */
   private readonly iovecPool: BufferPool;

@@ -39,6 +39,8 @@ export const enum RejectReason {
   UnknownOrder = 9,
   QueueFull = 10,
   ExchangeReject = 11,
+  /** A cancel or replace of an order whose previous cancel/replace is not answered yet. */
+  RequestPending = 12,
 }
 
 /** The strategy's handle on the order path: `ctx.orders`. */
