@@ -47,10 +47,9 @@ export interface BlockMember {
   constant?: PrimitiveValue | string;
 }
 
-/** The class being generated: its name (for statics) and how bounds errors name it. */
+/** The class being generated: how its errors name it (`Car`, `Car.fuelFigures`). */
 export interface OwnerScope {
   what: string;
-  className: string;
 }
 
 /** Members of generated code: instance fields first, then methods; statics separately. */

@@ -20,8 +20,6 @@ export interface GroupEntry {
   group: Group;
   className: string;
   path: string;
-  /** The group nesting depth: 0 for a group of the message. */
-  depth: number;
 }
 
 export interface MessageEntry {
@@ -55,7 +53,7 @@ export class TypeCatalog {
     for (const message of schema.messages) {
       const className = this.#registry.claim(pascalCase(message.name), CODEC_SUFFIXES);
       const groups: GroupEntry[] = [];
-      this.#collectGroups(message, className, message.name, 0, groups);
+      this.#collectGroups(message, className, message.name, groups);
       this.messages.push({ message, className, groups });
     }
   }
@@ -94,12 +92,12 @@ export class TypeCatalog {
     for (const data of body.data) this.#visitType(data.type);
   }
 
-  #collectGroups(body: MessageBody, prefix: string, path: string, depth: number, out: GroupEntry[]): void {
+  #collectGroups(body: MessageBody, prefix: string, path: string, out: GroupEntry[]): void {
     for (const group of body.groups) {
       const className = this.#registry.claim(prefix + pascalCase(group.name), CODEC_SUFFIXES);
       const groupPath = `${path}.${group.name}`;
-      out.push({ group, className, path: groupPath, depth });
-      this.#collectGroups(group, className, groupPath, depth + 1, out);
+      out.push({ group, className, path: groupPath });
+      this.#collectGroups(group, className, groupPath, out);
     }
   }
 }

@@ -57,13 +57,6 @@ export function enumKey(name: string): string {
   return RESERVED_ENUM_KEYS.has(id) ? `${id}_` : id;
 }
 
-/** `mDEntryPx` -> `M_D_ENTRY_PX`: for module-level constants derived from names. */
-export function upperSnake(name: string): string {
-  return toIdentifier(name)
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toUpperCase();
-}
-
 /**
  * Hands out top-level names in a module, first come first served. A taken name gets `_2`,
  * `_3`, ...; the order of claims is the schema's declaration order, so output is deterministic.

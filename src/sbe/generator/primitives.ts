@@ -23,10 +23,6 @@ export function is64Bit(type: PrimitiveType): boolean {
   return type === 'int64' || type === 'uint64';
 }
 
-export function isFloatingPoint(type: PrimitiveType): boolean {
-  return type === 'float' || type === 'double';
-}
-
 /** `offset + delta` without a `+ 0`: every bytecode counts for V8's small-function inlining. */
 export function plus(offset: string, delta: number): string {
   const folded = /^(.*) \+ (\d+)$/.exec(offset);

@@ -200,7 +200,7 @@ export function compositeCode(type: CompositeType, context: EmitContext): string
   const decoder = base + CODEC_SUFFIXES[0];
   const encoder = base + CODEC_SUFFIXES[1];
   const members = type.members.map((member) => memberFromComposite(member, type.sinceVersion));
-  const scope = { what: type.name, className: decoder };
+  const scope = { what: type.name };
   const statics = [
     `  static readonly ENCODED_LENGTH = ${type.encodedLength};`,
     `  static readonly SCHEMA_ID = ${context.schemaId};`,
@@ -235,7 +235,7 @@ export function compositeCode(type: CompositeType, context: EmitContext): string
   encoderParts.statics.push(...statics);
   encoderParts.fields.push(`  view: DataView = EMPTY_VIEW;`, `  offset = 0;`);
   const encoderMembers = emptyParts();
-  for (const member of members) mergeParts(encoderMembers, encoderMember(member, context, { ...scope, className: encoder }));
+  for (const member of members) mergeParts(encoderMembers, encoderMember(member, context, scope));
   encoderParts.fields.push(...encoderMembers.fields);
   encoderParts.methods.push(
     `  wrap(view: DataView, offset: number): this {`,
