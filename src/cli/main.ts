@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { registerDecodeCommand } from './decode.js';
 import { registerSbeCommand } from './sbe.js';
 import { registerRecordCommand } from './record.js';
+import { registerReplayCommand } from './replay.js';
 
 const program = new Command('zerotick')
   .description('low-latency market-data trading gateway')
@@ -16,6 +17,7 @@ const program = new Command('zerotick')
 registerSbeCommand(program);
 registerDecodeCommand(program);
 registerRecordCommand(program);
+registerReplayCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,265 @@
+/**
+ * Replays the UDP datagrams of a capture: from the mapped file (CaptureReader) to the network
+ * (a sendmmsg sender), zero copy, paced like the original or as fast as possible.
+ *
+ * Pacing is anchored at the start of each pass, as tcpreplay does since it fixed its drift:
+ * packet i is due at start + (t_i - t_0) / speed, never at "previous send + gap", so a late
+ * packet does not delay every packet after it. Packets already due when one is sent go in the
+ * same sendmmsg (a burst in the capture leaves as a burst). The pacing error of every packet
+ * (actual - scheduled send time) goes into an HdrHistogram.
+ *
+ * The hot loop allocates nothing per packet: one reused UdpDatagram, offsets into the mapped
+ * file written into the sender's native batch table, numbers only. It yields to the event loop
+ * on timer sleeps and at least every YIELD_INTERVAL_NS, so stop() from a signal handler and
+ * the progress callback both run.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CaptureFormatError, CaptureReader, UdpDatagram } from '../io/pcap.js';
+import { needsTimerSleep, systemClock, timerSleepMs, waitShortly, type PacingClock } from './pacing-clock.js';
+
+/** A multiplier of the capture's own pace (1 = as recorded), or as fast as the sender goes. */
+export type ReplaySpeed = number | 'max';
+
+export interface ReplayOptions {
+  /** Default 1. */
+  speed?: ReplaySpeed;
+  /** A fixed rate, ignoring the capture's timestamps; overrides speed. */
+  packetsPerSecond?: number;
+  /** Passes over the file. Default 1. */
+  loops?: number;
+}
+
+/** What the replayer needs of a sender (UdpSender is the real one). */
+export interface PacketSender {
+  readonly batchSize: number;
+  setPacket(index: number, offset: number, length: number): void;
+  /** Sends packets 0..count-1 from `region`; returns datagrams sent. */
+  send(region: Uint8Array, count: number): number;
+}
+
+export interface PacingErrorSummary {
+  /** Packets measured. */
+  count: number;
+  p50Nanos: number;
+  p99Nanos: number;
+  maxNanos: number;
+}
+
+export interface ReplayStats {
+  /** Packets sent (each once, however many destinations). */
+  packets: number;
+  /** UDP payload bytes of those packets. */
+  payloadBytes: number;
+  /** Datagrams handed to the kernel: packets times destinations. */
+  datagrams: number;
+  /** sendmmsg calls. */
+  sends: number;
+  passes: number;
+  elapsedNs: number;
+  /** Undefined at 'max' speed, where nothing is scheduled. */
+  pacingError: PacingErrorSummary | undefined;
+  /** Where the file's structure broke, if it did: each pass replayed the packets before it. */
+  fileError: CaptureFormatError | undefined;
+}
+
+/** Values above this (10 s) are clamped: a packet that late is still counted. */
+const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
+const YIELD_INTERVAL_NS = 50_000_000;
+const NANOS_PER_SECOND = 1e9;
+
+export class Replayer {
+  readonly stats: ReplayStats = {
+    packets: 0,
+    payloadBytes: 0,
+    datagrams: 0,
+    sends: 0,
+    passes: 0,
+    elapsedNs: 0,
+    pacingError: undefined,
+    fileError: undefined,
+  };
+
+  private readonly reader: CaptureReader;
+  private readonly sender: PacketSender;
+  private readonly clock: PacingClock;
+  private readonly loops: number;
+  /** Nanoseconds of schedule per nanosecond of capture time; 0 at 'max'. */
+  private readonly scheduleScale: number;
+  /** Nanoseconds between packets at a fixed rate; 0 when following the capture's times. */
+  private readonly fixedIntervalNs: number;
+  private readonly datagram = new UdpDatagram();
+  private readonly pacingErrors: hdr.Histogram;
+  private stopRequested = false;
+  private startNs = 0;
+  private lastYieldNs = 0;
+  // The current pass: its anchor and the first packet's capture time.
+  private anchorNs = 0;
+  private firstSeconds = 0;
+  private firstNanoseconds = 0;
+  private packetInPass = 0;
+
+  constructor(reader: CaptureReader, sender: PacketSender, options: ReplayOptions = {}, clock: PacingClock = systemClock) {
+    const speed = options.speed ?? 1;
+    if (speed !== 'max' && !(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number or 'max': speed=${speed}`);
+    const loops = options.loops ?? 1;
+    if (!Number.isInteger(loops) || loops < 1) throw new RangeError(`loops must be a positive integer: loops=${loops}`);
+    const rate = options.packetsPerSecond;
+    if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`packetsPerSecond must be positive: packetsPerSecond=${rate}`);
+    this.reader = reader;
+    this.sender = sender;
+    this.clock = clock;
+    this.loops = loops;
+    this.fixedIntervalNs = rate === undefined ? 0 : NANOS_PER_SECOND / rate;
+    this.scheduleScale = rate !== undefined || speed === 'max' ? 0 : 1 / speed;
+    this.pacingErrors = hdr.build({
+      bitBucketSize: 32,
+      autoResize: false,
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: HIGHEST_TRACKABLE_NANOS,
+      numberOfSignificantValueDigits: 3,
+      useWebAssembly: false,
+    });
+  }
+
+  private get paced(): boolean {
+    return this.scheduleScale > 0 || this.fixedIntervalNs > 0;
+  }
+
+  /** Asks run() to stop after the batch in hand. Safe from a signal handler. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Sends every pass, then returns the stats. `onProgress` is called at every yield to the
+   * event loop. A file whose structure breaks (CaptureFormatError) is replayed up to the
+   * break on every pass, and the error is kept in `stats.fileError`.
+   */
+  async run(onProgress?: (stats: ReplayStats) => void): Promise<ReplayStats> {
+    this.startNs = this.clock.nowNanos();
+    this.lastYieldNs = this.startNs;
+    for (let pass = 0; pass < this.loops && !this.stopRequested; pass++) {
+      this.reader.rewind();
+      if (!this.readNext()) break; // nothing to send in this file
+      this.beginPass();
+      if (this.paced) {
+        await this.sendPaced(onProgress);
+      } else {
+        await this.sendAtFullSpeed(onProgress);
+      }
+      this.stats.passes++;
+    }
+    this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
+    this.stats.pacingError = this.paced ? this.pacingSummary() : undefined;
+    return this.stats;
+  }
+
+  private beginPass(): void {
+    this.anchorNs = this.clock.nowNanos();
+    this.firstSeconds = this.datagram.timestampSeconds;
+    this.firstNanoseconds = this.datagram.timestampNanoseconds;
+    this.packetInPass = 0;
+  }
+
+  /** When the datagram in hand is due: start + (t_i - t_0) / speed, or start + i / rate. */
+  private scheduledNs(): number {
+    if (this.fixedIntervalNs > 0) return this.anchorNs + this.packetInPass * this.fixedIntervalNs;
+    const datagram = this.datagram;
+    const captureOffsetNs =
+      (datagram.timestampSeconds - this.firstSeconds) * NANOS_PER_SECOND + (datagram.timestampNanoseconds - this.firstNanoseconds);
+    return this.anchorNs + captureOffsetNs * this.scheduleScale;
+  }
+
+  /** Each send waits for its first packet's time and takes along the packets already due. */
+  private async sendPaced(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
+    const clock = this.clock;
+    const batchSize = this.sender.batchSize;
+    let pending = true;
+    while (pending && !this.stopRequested) {
+      const due = this.scheduledNs();
+      while (needsTimerSleep(clock, due)) {
+        this.reportProgress(onProgress);
+        await clock.sleepMs(timerSleepMs(clock, due));
+        this.lastYieldNs = clock.nowNanos();
+      }
+      const sendNs = waitShortly(clock, due);
+      let count = 0;
+      let scheduled = due;
+      do {
+        this.pacingErrors.recordValue(clampError(sendNs - scheduled));
+        pending = this.addToBatch(count++);
+        if (!pending) break;
+        scheduled = this.scheduledNs();
+      } while (count < batchSize && scheduled <= sendNs);
+      this.flushBatch(count);
+      if (sendNs - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
+    }
+  }
+
+  private async sendAtFullSpeed(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
+    const batchSize = this.sender.batchSize;
+    let pending = true;
+    while (pending && !this.stopRequested) {
+      let count = 0;
+      do pending = this.addToBatch(count++);
+      while (pending && count < batchSize);
+      this.flushBatch(count);
+      if (this.clock.nowNanos() - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
+    }
+  }
+
+  /** Puts the datagram in hand at batch position `index` and reads the next; false at the end of the file. */
+  private addToBatch(index: number): boolean {
+    const datagram = this.datagram;
+    this.sender.setPacket(index, datagram.payloadOffset, datagram.payloadLength);
+    this.stats.payloadBytes += datagram.payloadLength;
+    this.packetInPass++;
+    return this.readNext();
+  }
+
+  /** The next datagram into `this.datagram`; false at the end of the file or where it breaks. */
+  private readNext(): boolean {
+    try {
+      return this.reader.next(this.datagram);
+    } catch (error) {
+      if (!(error instanceof CaptureFormatError)) throw error;
+      this.stats.fileError = error;
+      return false;
+    }
+  }
+
+  private flushBatch(count: number): void {
+    this.stats.datagrams += this.sender.send(this.reader.bytes, count);
+    this.stats.packets += count;
+    this.stats.sends++;
+  }
+
+  private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
+    this.reportProgress(onProgress);
+    await yieldToEventLoop();
+    this.lastYieldNs = this.clock.nowNanos();
+  }
+
+  private reportProgress(onProgress: ((stats: ReplayStats) => void) | undefined): void {
+    if (onProgress === undefined) return;
+    this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
+    onProgress(this.stats);
+  }
+
+  private pacingSummary(): PacingErrorSummary {
+    const histogram = this.pacingErrors;
+    return {
+      count: histogram.totalCount,
+      p50Nanos: histogram.getValueAtPercentile(50),
+      p99Nanos: histogram.getValueAtPercentile(99),
+      maxNanos: histogram.maxValue,
+    };
+  }
+}
+
+/** The histogram takes positive integers; a packet is never sent early, so 0 means on time. */
+function clampError(errorNanos: number): number {
+  if (errorNanos < 1) return 1;
+  return errorNanos > HIGHEST_TRACKABLE_NANOS ? HIGHEST_TRACKABLE_NANOS : Math.round(errorNanos);
+}
