@@ -21,6 +21,12 @@
  *   (composites), `HEADER_SIZE` (groups) and per element `xId`, `xSinceVersion`,
  *   `xEncodingOffset`, `xEncodingLength`, `xNullValue`/`xMinValue`/`xMaxValue` (numbers; plus
  *   `...BigInt` for 64-bit), `xLength` (array elements), `xCharacterEncoding`.
+ *
+ * Zero allocation: accessors create nothing. A double (float field, 64-bit integer past 2^31)
+ * passed to or returned from a call V8 did not inline is boxed by V8 itself, so accessors are kept
+ * small enough to inline (32-bit getters fit V8's always-inline size). A hot loop that touches
+ * many 64-bit fields (a full MDP3 book encode plus decode) needs a larger inlining budget than
+ * V8's default: run it with --max-inlined-bytecode-size-cumulative=1500 (test/sbe/zero-alloc).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

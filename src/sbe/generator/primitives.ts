@@ -70,8 +70,8 @@ const SATURATION: Readonly<Record<'int64' | 'uint64', { limit: string; max: stri
 
 /**
  * Statements writing the number `value`. A 64-bit integer is split into two 32-bit words with
- * arithmetic only (no BigInt): `value % 2^32` converted by setUint32 is the low word for negative
- * values too. At or above 2^63 (int64) / 2^64 (uint64), where the nearest double of the max or
+ * arithmetic only (no BigInt): high = floor(value / 2^32), low = value - high * 2^32, which is
+ * right for negative values too. At or above 2^63 (int64) / 2^64 (uint64), where the nearest double of the max or
  * null value lands, the write saturates to the maximum instead of wrapping around:
  * `saturate(maxBigIntLiteral)` is the statement that writes it (a setter passes its BigInt
  * sibling, which keeps the number setter small); without it both cases are written inline.
@@ -89,9 +89,11 @@ export function writeNumber(
     const { low, high } = wordOffsets(offset, littleEndian);
     const { limit, max, high: saturatedHigh } = SATURATION[type];
     const highSetter = type === 'int64' ? 'setInt32' : 'setUint32';
+    // Math.floor compiles to one instruction; `%` on doubles would be a call to fmod.
     const inRange = [
-      `${view}.${highSetter}(${high}, Math.floor(${value} / 4294967296), ${littleEndian});`,
-      `${view}.setUint32(${low}, ${value} % 4294967296, ${littleEndian});`,
+      `const high = Math.floor(${value} / 4294967296);`,
+      `${view}.${highSetter}(${high}, high, ${littleEndian});`,
+      `${view}.setUint32(${low}, ${value} - high * 4294967296, ${littleEndian});`,
     ];
     if (saturate !== undefined) return [`if (${value} >= ${limit}) return ${saturate(max)};`, ...inRange];
     return [
