@@ -101,7 +101,7 @@ export class OrderConnection implements SessionConnection {
     // One write per read: node:net keeps a reference to what it queues, so hand it its own copy.
     const bytes = Buffer.allocUnsafe(total);
     this.out.take().copy(bytes, 0);
-    if (session !== null) session.out.take().copy(bytes, total - sessionBytes);
+    if (session !== null) session.takeOutput().copy(bytes, total - sessionBytes);
     this.socket.write(bytes);
     this.lastSentAtMs = Date.now();
   }
@@ -203,7 +203,7 @@ export class OrderConnection implements SessionConnection {
     const previousSeqNo = session.lastReceivedSeqNum;
     session.expectedSeqNum = request.nextSeqNo();
     this.keepAliveMs = request.keepAliveIntervalMs();
-    replies.establishmentAck(this.out, session.sessionId, this.keepAliveMs, session.nextSentSeqNum, previousSeqNo);
+    replies.establishmentAck(this.out, session.sessionId, this.keepAliveMs, session.nextSeqNoToAnnounce, previousSeqNo);
     counters.sessionsEstablished++;
     this.startHeartbeats();
   }
@@ -291,7 +291,7 @@ export class OrderConnection implements SessionConnection {
   }
 
   /** Logs a problem, at most MAX_LOGGED_PROBLEMS per connection (the counters keep counting). */
-  private problem(text: string): void {
+  problem(text: string): void {
     if (this.problemsLogged > MAX_LOGGED_PROBLEMS) return;
     this.problemsLogged++;
     this.host.log(

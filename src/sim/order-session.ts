@@ -51,6 +51,8 @@ export interface SessionContext {
 /** The connection side, as the session sees it. */
 export interface SessionConnection {
   drop(reason: string): void;
+  /** Logs a problem with what the client sent (rate-limited per connection). */
+  problem(text: string): void;
 }
 
 export class OrderSession implements OrderOwner {
@@ -60,8 +62,10 @@ export class OrderSession implements OrderOwner {
   expectedSeqNum = 1;
   /** The last inbound SeqNum accepted: EstablishmentAck.PreviousSeqNo after a reconnect. */
   lastReceivedSeqNum = 0;
-  /** The SeqNum of the next message the exchange sends. */
+  /** The SeqNum of the next message the exchange writes. */
   nextSentSeqNum = 1;
+  /** The SeqNum of the first message in `out` not yet handed to a connection. */
+  firstUnsentSeqNum = 1;
   connection: SessionConnection | null = null;
   /** Set while this session waits in the server's flush list. */
   queuedForOutput = false;
@@ -72,6 +76,17 @@ export class OrderSession implements OrderOwner {
     readonly sessionId: number,
     private readonly context: SessionContext,
   ) {}
+
+  /** What EstablishmentAck.NextSeqNo announces: the first message still waiting, else the next one. */
+  get nextSeqNoToAnnounce(): number {
+    return this.out.length > 0 ? this.firstUnsentSeqNum : this.nextSentSeqNum;
+  }
+
+  /** The pending output, for the connection to send; everything written so far counts as sent. */
+  takeOutput(): Buffer {
+    this.firstUnsentSeqNum = this.nextSentSeqNum;
+    return this.out.take();
+  }
 
   get workingOrderCount(): number {
     return this.workingOrders.size;
@@ -178,6 +193,7 @@ export class OrderSession implements OrderOwner {
 
   private malformed(refSeqNum: number, clOrdId: number, text: string): void {
     this.context.counters.malformedMessages++;
+    this.connection?.problem(`session ${this.sessionId}: malformed message SeqNum ${refSeqNum}: ${text}`);
     this.businessReject(refSeqNum, clOrdId, BusinessRejectReason.MalformedMessage, text);
   }
 
