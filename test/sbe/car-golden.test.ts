@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedCode } from '../../src/sbe/generator.js';
 import { loadSchemaOrThrow } from '../../src/sbe/parser.js';
@@ -108,6 +109,22 @@ describe('Car golden file (reference Java encoder output)', () => {
     const car = new baseline.CarDecoder().wrapAndApplyHeader(viewOf(bytes), 0, new baseline.MessageHeaderDecoder());
     // then
     expectCarValues(car, baseline, [1, 2, 3, 4]);
+  });
+
+  it('decodes the same file from native memory through a koffi view (an external ArrayBuffer)', () => {
+    // given: the bytes in memory malloc'd by C, seen through koffi.view as the gateway's pools are
+    const bytes = readFileSync(golden('car_example_baseline_data.sbe'));
+    const pointer = koffi.alloc('uint8_t', bytes.length);
+    try {
+      const native = new Uint8Array(koffi.view(pointer, bytes.length));
+      native.set(bytes);
+      // when
+      const car = new baseline.CarDecoder().wrapAndApplyHeader(new DataView(native.buffer), 0, new baseline.MessageHeaderDecoder());
+      // then
+      expectCarValues(car, baseline, [1, 2, 3, 4]);
+    } finally {
+      koffi.free(pointer);
+    }
   });
 
   it('encodes the same values into the same 207 bytes', () => {
