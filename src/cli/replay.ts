@@ -59,13 +59,11 @@ p50/p99/max). A file that breaks part-way is replayed up to the break, named by 
 async function replay(file: string, options: ReplayCommandOptions): Promise<number> {
   const destinations = options.to.map(parseDestination);
   const multicastInterface = multicastInterfaceOf(options.to);
-  const reader = CaptureReader.map(file, options.filter ?? {});
+  const reader = openCapture(file, options.filter ?? {});
+  if (reader === undefined) return 1;
   try {
     const survey = surveyCapture(reader);
-    if (survey.error !== undefined && survey.packets === 0) {
-      process.stderr.write(`zerotick replay: ${file}: cannot read capture: ${survey.error.message}\n`);
-      return 1;
-    }
+    if (survey.error !== undefined && survey.packets === 0) return cannotRead(file, survey.error);
     if (survey.error !== undefined) {
       process.stderr.write(`zerotick replay: ${file}: ${survey.error.message}: replaying the ${survey.packets} packets before it\n`);
     }
@@ -89,6 +87,21 @@ async function replay(file: string, options: ReplayCommandOptions): Promise<numb
   } finally {
     reader.close();
   }
+}
+
+function openCapture(file: string, filter: CaptureFilter): CaptureReader | undefined {
+  try {
+    return CaptureReader.map(file, filter);
+  } catch (error) {
+    if (!(error instanceof CaptureFormatError)) throw error;
+    cannotRead(file, error);
+    return undefined;
+  }
+}
+
+function cannotRead(file: string, error: CaptureFormatError): number {
+  process.stderr.write(`zerotick replay: ${file}: cannot read capture: ${error.message}\n`);
+  return 1;
 }
 
 /** Counts what will be sent and finds a broken file before the first packet leaves. */
