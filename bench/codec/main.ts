@@ -16,8 +16,8 @@ import path from 'node:path';
 import { isQuick, writeResult } from '../lib/child.js';
 import { repoDirectory } from '../lib/paths.js';
 
-const FULL: RoundsOptions = { targetRoundMs: 40, rounds: 15, warmupRounds: 3 };
-const QUICK: RoundsOptions = { targetRoundMs: 15, rounds: 7, warmupRounds: 2 };
+const FULL: RoundsOptions = { targetRoundMs: 40, rounds: 15, warmupRounds: 4 };
+const QUICK: RoundsOptions = { targetRoundMs: 15, rounds: 7, warmupRounds: 3 };
 
 /** The reference Java encoder's Car, with the values content.ts holds. */
 const GOLDEN_CAR_PATH = path.resolve(repoDirectory, '..', 'shared', 'peer', 'sbe-golden', 'car_example_baseline_data.sbe');
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
         encodeNs: encode.nsPerOperation,
         decodeGcCount: decode.gcCount,
         encodeGcCount: encode.gcCount,
+        decodeBytes: decode.bytesPerOperation,
+        encodeBytes: encode.bytesPerOperation,
         rounds: options.rounds,
       });
     }

@@ -9,6 +9,9 @@ export interface CodecMeasurement {
   encodeNs: number;
   decodeGcCount: number;
   encodeGcCount: number;
+  /** Bytes allocated per message (sampling heap profiler). */
+  decodeBytes?: number;
+  encodeBytes?: number;
   rounds: number;
 }
 

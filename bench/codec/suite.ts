@@ -38,6 +38,14 @@ function referenceRow(rows: readonly CodecMeasurement[]): CodecMeasurement | und
   return rows.find((row) => row.codec.startsWith(ZEROTICK_PREFIX));
 }
 
+/** Sampled bytes per message: "0" when nothing beyond the profiler's own allocation was seen. */
+function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return 'n/a';
+  if (bytes === 0) return '0';
+  if (bytes < 1) return '< 1 B';
+  return bytes < 10 ? `${bytes.toFixed(1)} B` : `${bytes.toFixed(0)} B`;
+}
+
 function renderMessageTable(rows: readonly CodecMeasurement[]): string {
   const reference = referenceRow(rows);
   const ratio = (value: number, pick: (row: CodecMeasurement) => number): string =>
@@ -49,12 +57,13 @@ function renderMessageTable(rows: readonly CodecMeasurement[]): string {
     ratio(row.decodeNs, (r) => r.decodeNs),
     formatNs(row.encodeNs),
     ratio(row.encodeNs, (r) => r.encodeNs),
+    `${formatBytes(row.decodeBytes)} / ${formatBytes(row.encodeBytes)}`,
     `${row.decodeGcCount} / ${row.encodeGcCount}`,
   ]);
   return markdownTable(
-    ['format', 'bytes', 'decode /msg', 'decode vs zerotick', 'encode /msg', 'encode vs zerotick', 'GCs while timed (decode / encode)'],
+    ['format', 'bytes', 'decode /msg', 'decode vs zerotick', 'encode /msg', 'encode vs zerotick', 'allocated /msg (decode / encode)', 'GCs while timed (decode / encode)'],
     tableRows,
-    [false, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true],
   );
 }
 
@@ -105,6 +114,7 @@ function render(suiteRun: SuiteRun<CodecSuiteRun>): string {
     `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start; one process${pinnedCpu === null ? ' (not pinned)' : ` pinned to CPU ${pinnedCpu}`}; all formats interleaved in rounds (A B C A B C ...), median of ${codec.measurements[0]?.rounds ?? 0} rounds. Ratios are against zerotick in the same run (>1x: slower than zerotick).`,
     'Decode = read every field into a checksum (checked equal across formats before timing); encode = write the whole message from its plain object (protobufjs: from the message fromObject made once). Enums and chars travel as small integers in every format; protobufjs decodes 64-bit fields to numbers (no Long); flatbuffers code is hand-written to match flatc output (flatc is not installed) and reuses its Builder and accessor objects.',
     'Car has two zerotick rows: "zerotick" reads text in place (length and first byte) and writes it from bytes prepared once, allocating nothing; "zerotick (strings)" goes through JS strings like the other formats. zerotick\'s code is generated from the schemas at bench start into bench/build/generated.',
+    '"allocated /msg": bytes allocated per message while each case\'s optimised loop ran one more round after the timed ones, from V8\'s sampling heap profiler (256-byte sampling interval, collected objects included, the profiler\'s own ~2 KB per sampling subtracted): "< 1 B" is the sampler\'s own noise spread over a round (nothing per message); one heap number per message would show as 16 B.',
   ];
   if (codec.zerotickUnavailable !== undefined) {
     lines.push('', `zerotick: not available in this build: ${codec.zerotickUnavailable}.`);

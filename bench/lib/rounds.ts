@@ -3,6 +3,7 @@
  * that a slow stretch of the machine (the other core busy, a frequency change) lands on all
  * cases alike; each case reports the median of its rounds.
  */
+import { AllocationSampler } from './allocation-sampler.js';
 import { GcCounter } from './gc-counter.js';
 import { median } from './stats.js';
 
@@ -13,10 +14,10 @@ export interface TimedCase {
 }
 
 export interface RoundsOptions {
-  /** Each case's iteration count is set in the first warm-up round so that one round of it takes about this long. */
+  /** Each case's iteration count is set in the warm-up rounds so that one round of it takes about this long. */
   targetRoundMs: number;
   rounds: number;
-  /** At least 1: the first warm-up round calibrates. */
+  /** At least 1: warm-up rounds calibrate the iteration counts and are not measured. */
   warmupRounds: number;
 }
 
@@ -30,6 +31,8 @@ export interface CaseResult {
   iterationsPerRound: number;
   /** Garbage collections that started while this case was being timed, over all rounds. */
   gcCount: number;
+  /** Bytes allocated per operation (sampled, with the loop already optimised). */
+  bytesPerOperation: number;
 }
 
 type Loop = (operation: () => number, iterations: number) => number;
@@ -70,20 +73,23 @@ export function consumedSink(): number {
 export async function runInterleavedRounds(cases: readonly TimedCase[], options: RoundsOptions, gc: GcCounter): Promise<CaseResult[]> {
   const loops = cases.map((timedCase) => compileLoop(timedCase.name));
   const iterations = cases.map(() => CALIBRATION_ITERATIONS);
+  const fastestNsPerOperation = cases.map(() => Infinity);
   const samples = cases.map(() => [] as number[]);
   const windows = cases.map(() => [] as Array<[number, number]>);
   const totalRounds = Math.max(1, options.warmupRounds) + options.rounds;
   for (let round = 0; round < totalRounds; round++) {
-    const calibrating = round === 0;
-    const measured = round >= totalRounds - options.rounds;
+    // Every warm-up round recalibrates: the first runs cold code and would ask for far too few iterations.
+    const calibrating = round < totalRounds - options.rounds;
+    const measured = !calibrating;
     for (let c = 0; c < cases.length; c++) {
       const from = gc.now();
       const { elapsedNs, sink } = timeLoop(loops[c]!, cases[c]!.operation, iterations[c]!);
       const to = gc.now();
       blackhole += sink;
       if (calibrating) {
-        const nsPerOperation = Math.max(elapsedNs / iterations[c]!, 1);
-        iterations[c] = Math.max(100, Math.round((options.targetRoundMs * 1e6) / nsPerOperation));
+        // The fastest round so far: warmest code, least disturbed by the rest of the machine.
+        fastestNsPerOperation[c] = Math.min(fastestNsPerOperation[c]!, Math.max(elapsedNs / iterations[c]!, 1));
+        iterations[c] = Math.max(100, Math.round((options.targetRoundMs * 1e6) / fastestNsPerOperation[c]!));
       } else if (measured) {
         samples[c]!.push(elapsedNs / iterations[c]!);
         windows[c]!.push([from, to]);
@@ -92,11 +98,39 @@ export async function runInterleavedRounds(cases: readonly TimedCase[], options:
     await gc.settle();
   }
   await gc.settle();
+  const bytesPerOperation = await sampleAllocations(cases, loops, iterations);
   return cases.map((timedCase, c) => ({
     name: timedCase.name,
     nsPerOperation: median(samples[c]!),
     roundsNsPerOperation: samples[c]!,
     iterationsPerRound: iterations[c]!,
     gcCount: windows[c]!.reduce((total, [from, to]) => total + gc.countBetween(from, to), 0),
+    bytesPerOperation: bytesPerOperation[c]!,
   }));
+}
+
+function collectGarbageIfExposed(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * Runs each case's own (hot) loop for one more round under the allocation sampler. A round is
+ * many operations for a fast case, so the sampler's fixed noise (about 1 KB) is spread thin
+ * exactly where a small allocation per operation would matter.
+ */
+async function sampleAllocations(cases: readonly TimedCase[], loops: readonly Loop[], iterations: readonly number[]): Promise<number[]> {
+  const sampler = await AllocationSampler.create();
+  try {
+    const bytes: number[] = [];
+    for (let c = 0; c < cases.length; c++) {
+      collectGarbageIfExposed(); // the previous case's garbage is not collected (and sampled) inside this one
+      const allocated = await sampler.bytesAllocatedBy(() => {
+        blackhole += loops[c]!(cases[c]!.operation, iterations[c]!);
+      });
+      bytes.push(allocated / iterations[c]!);
+    }
+    return bytes;
+  } finally {
+    sampler.close();
+  }
 }
