@@ -13,9 +13,12 @@ import {
   MDEntryType,
   MDEntryTypeBook,
   MDIncrementalRefreshBook46Decoder,
+  MDIncrementalRefreshBook46NoMDEntriesDecoder,
   MDIncrementalRefreshTradeSummary48Decoder,
+  MDIncrementalRefreshTradeSummary48NoMDEntriesDecoder,
   MDUpdateAction,
   SnapshotFullRefresh52Decoder,
+  SnapshotFullRefresh52NoMDEntriesDecoder,
 } from '../generated/mdp3/index.js';
 import { DEFAULT_BOOK_DEPTH, PriceLevelBook, type PriceLevels } from './book.js';
 import type { FeedCounters } from './feed-counters.js';
@@ -34,6 +37,17 @@ export interface BookOptions {
 
 /** Int32NULL: NumberOfOrders is null on implied levels. */
 const INT32_NULL = 2147483647;
+
+// Where the wide fields sit, for the book to read them in place (see book.ts on boxing).
+const REFRESH_TRANSACT_TIME = MDIncrementalRefreshBook46Decoder.transactTimeEncodingOffset;
+const REFRESH_ENTRY_PRICE = MDIncrementalRefreshBook46NoMDEntriesDecoder.mDEntryPxEncodingOffset;
+const REFRESH_ENTRY_RPT_SEQ = MDIncrementalRefreshBook46NoMDEntriesDecoder.rptSeqEncodingOffset;
+const TRADE_TRANSACT_TIME = MDIncrementalRefreshTradeSummary48Decoder.transactTimeEncodingOffset;
+const TRADE_ENTRY_PRICE = MDIncrementalRefreshTradeSummary48NoMDEntriesDecoder.mDEntryPxEncodingOffset;
+const TRADE_ENTRY_RPT_SEQ = MDIncrementalRefreshTradeSummary48NoMDEntriesDecoder.rptSeqEncodingOffset;
+const SNAPSHOT_TRANSACT_TIME = SnapshotFullRefresh52Decoder.transactTimeEncodingOffset;
+const SNAPSHOT_RPT_SEQ = SnapshotFullRefresh52Decoder.rptSeqEncodingOffset;
+const SNAPSHOT_ENTRY_PRICE = SnapshotFullRefresh52NoMDEntriesDecoder.mDEntryPxEncodingOffset;
 
 export class BookBuilder {
   readonly depth: number;
@@ -66,12 +80,10 @@ export class BookBuilder {
   /** MDIncrementalRefreshBook46: each entry changes one level of one side of one book. */
   applyBookRefresh(view: DataView, blockOffset: number, blockLength: number, version: number, end: number): void {
     const message = this.bookRefresh.wrap(view, blockOffset, blockLength, version, end);
-    const transactTime = message.transactTime();
     for (const entries = message.noMDEntries(); entries.hasNext(); ) {
       entries.next();
       const book = this.bookFor(entries.securityID());
-      book.transactTime = transactTime;
-      book.rptSeq = entries.rptSeq();
+      book.noteUpdate(view, blockOffset + REFRESH_TRANSACT_TIME, entries.offset + REFRESH_ENTRY_RPT_SEQ);
       const entryType = entries.mDEntryType();
       if (entryType === MDEntryTypeBook.BookReset) {
         book.clear();
@@ -84,7 +96,8 @@ export class BookBuilder {
           side,
           entries.mDUpdateAction(),
           entries.mDPriceLevel() - 1,
-          entries.mDEntryPx().mantissa(),
+          view,
+          entries.offset + REFRESH_ENTRY_PRICE,
           entries.mDEntrySize(),
           orderCount(entries.numberOfOrders()),
         );
@@ -96,14 +109,11 @@ export class BookBuilder {
   /** MDIncrementalRefreshTradeSummary48: the last trade of each instrument in it. */
   applyTradeSummary(view: DataView, blockOffset: number, blockLength: number, version: number, end: number): void {
     const message = this.tradeSummary.wrap(view, blockOffset, blockLength, version, end);
-    const transactTime = message.transactTime();
     for (const entries = message.noMDEntries(); entries.hasNext(); ) {
       entries.next();
       const book = this.bookFor(entries.securityID());
-      book.transactTime = transactTime;
-      book.rptSeq = entries.rptSeq();
-      book.lastTradePrice = entries.mDEntryPx().mantissa();
-      book.lastTradeQuantity = entries.mDEntrySize();
+      book.noteUpdate(view, blockOffset + TRADE_TRANSACT_TIME, entries.offset + TRADE_ENTRY_RPT_SEQ);
+      book.noteTrade(view, entries.offset + TRADE_ENTRY_PRICE, entries.mDEntrySize());
     }
   }
 
@@ -112,20 +122,18 @@ export class BookBuilder {
     const message = this.snapshot.wrap(view, blockOffset, blockLength, version, end);
     const book = this.bookFor(message.securityID());
     book.clear();
-    book.transactTime = message.transactTime();
-    book.rptSeq = message.rptSeq();
+    book.noteUpdate(view, blockOffset + SNAPSHOT_TRANSACT_TIME, blockOffset + SNAPSHOT_RPT_SEQ);
     for (const entries = message.noMDEntries(); entries.hasNext(); ) {
       entries.next();
       const entryType = entries.mDEntryType();
-      const price = entries.mDEntryPx().mantissa();
+      const priceOffset = entries.offset + SNAPSHOT_ENTRY_PRICE;
       if (entryType === MDEntryType.Trade) {
-        book.lastTradePrice = price;
-        book.lastTradeQuantity = entries.mDEntrySize();
+        book.noteTrade(view, priceOffset, entries.mDEntrySize());
         continue;
       }
       const side = sideOf(book, entryType);
       if (side === undefined) continue; // statistics (open, settlement, ...) are not book levels
-      if (side.set(entries.mDPriceLevel() - 1, price, entries.mDEntrySize(), orderCount(entries.numberOfOrders()))) {
+      if (side.set(entries.mDPriceLevel() - 1, view, priceOffset, entries.mDEntrySize(), orderCount(entries.numberOfOrders()))) {
         this.counters.bookEntriesApplied++;
       } else {
         this.counters.bookEntriesRejected++;
@@ -155,14 +163,20 @@ export class BookBuilder {
   }
 
   private bookFor(securityId: number): PriceLevelBook {
-    let book = this.books.get(securityId);
-    if (book === undefined) {
-      book = new PriceLevelBook(securityId, this.depth, this.impliedDepth);
-      this.books.set(securityId, book);
-      // One slot per book: marking a change never grows the array on the hot path.
-      this.changed = Array.from({ length: this.books.size }, (_, index) => this.changed[index] ?? book!);
-    }
+    const book = this.books.get(securityId) ?? this.addBook(securityId);
     this.markChanged(book);
+    return book;
+  }
+
+  /**
+   * The first sight of an instrument: its book, and one more slot in the changed list so that
+   * marking a change never grows an array on the hot path. Kept out of bookFor: a closure over
+   * a local there would make V8 allocate a context on every call.
+   */
+  private addBook(securityId: number): PriceLevelBook {
+    const book = new PriceLevelBook(securityId, this.depth, this.impliedDepth);
+    this.books.set(securityId, book);
+    this.changed.push(book);
     return book;
   }
 
@@ -188,14 +202,19 @@ function sideOf(book: PriceLevelBook, entryType: number): PriceLevels | undefine
   }
 }
 
-/** One MDUpdateAction on one side; `level` is 0-based. False when it cannot apply (a book out of step). */
-export function applyAction(side: PriceLevels, action: number, level: number, price: number, quantity: number, orders: number): boolean {
+/**
+ * One MDUpdateAction on one side; `level` is 0-based, the price is the int64 mantissa at
+ * `priceOffset` in `view`. False when it cannot apply (a book out of step).
+ */
+export function applyAction(
+  side: PriceLevels, action: number, level: number, view: DataView, priceOffset: number, quantity: number, orders: number,
+): boolean {
   switch (action) {
     case MDUpdateAction.New:
-      return side.insert(level, price, quantity, orders);
+      return side.insert(level, view, priceOffset, quantity, orders);
     case MDUpdateAction.Change:
     case MDUpdateAction.Overlay:
-      return side.update(level, price, quantity, orders);
+      return side.update(level, view, priceOffset, quantity, orders);
     case MDUpdateAction.Delete:
       return side.remove(level);
     case MDUpdateAction.DeleteThru:

@@ -3,6 +3,12 @@
  * MDP 3.0 update actions. Levels are 0-based here; MDPriceLevel on the wire is 1-based (the
  * book builder converts). Nothing allocates after construction.
  *
+ * Prices, times and sequence numbers are read straight from the message into Float64Arrays: a
+ * PRICE9 mantissa or a nanosecond time is far beyond V8's small integers, and passed from call
+ * to call as a number it would be boxed, an allocation per update. So writers take the view and
+ * the offset of the field, and only small integers (levels, quantities, order counts) travel
+ * as arguments.
+ *
  * What each action does to one side (CME MDP 3.0 MBP book management):
  *   New         insert at the level; the levels below shift down, the last one falls off
  *   Change      restate the level (quantity, order count; price as sent)
@@ -14,6 +20,7 @@
 import type { Book, BookSide } from './market-data.js';
 
 export const DEFAULT_BOOK_DEPTH = 10;
+const TWO_POW_32 = 4294967296;
 /** MDP 3.0 MDPriceLevel is an int8: no book is deeper. */
 export const MAX_BOOK_DEPTH = 127;
 
@@ -21,8 +28,9 @@ export class PriceLevels implements BookSide {
   levelCount = 0;
   readonly depth: number;
   private readonly prices: Float64Array;
-  private readonly quantities: Float64Array;
-  private readonly orderCounts: Float64Array;
+  /** MDEntrySize and NumberOfOrders are int32 on the wire; Int32Array reads come back as small integers, never boxed. */
+  private readonly quantities: Int32Array;
+  private readonly orderCounts: Int32Array;
 
   constructor(depth: number) {
     if (!Number.isInteger(depth) || depth < 1 || depth > MAX_BOOK_DEPTH) {
@@ -30,8 +38,8 @@ export class PriceLevels implements BookSide {
     }
     this.depth = depth;
     this.prices = new Float64Array(depth);
-    this.quantities = new Float64Array(depth);
-    this.orderCounts = new Float64Array(depth);
+    this.quantities = new Int32Array(depth);
+    this.orderCounts = new Int32Array(depth);
   }
 
   price(level: number): number {
@@ -46,23 +54,26 @@ export class PriceLevels implements BookSide {
     return level < this.levelCount ? this.orderCounts[level]! : 0;
   }
 
-  /** New: false when `level` is beyond the depth or leaves a hole below the deepest level. */
-  insert(level: number, price: number, quantity: number, orderCount: number): boolean {
+  /**
+   * New: false when `level` is beyond the depth or leaves a hole below the deepest level. The
+   * price is the int64 mantissa at `priceOffset` in `view` (so it is never a boxed argument).
+   */
+  insert(level: number, view: DataView, priceOffset: number, quantity: number, orderCount: number): boolean {
     const count = this.levelCount;
     if (level < 0 || level >= this.depth || level > count) return false;
     const last = count === this.depth ? count - 1 : count;
     this.prices.copyWithin(level + 1, level, last);
     this.quantities.copyWithin(level + 1, level, last);
     this.orderCounts.copyWithin(level + 1, level, last);
-    this.write(level, price, quantity, orderCount);
+    this.write(level, view, priceOffset, quantity, orderCount);
     this.levelCount = last + 1;
     return true;
   }
 
   /** Change and Overlay: false when the level is not in the book. */
-  update(level: number, price: number, quantity: number, orderCount: number): boolean {
+  update(level: number, view: DataView, priceOffset: number, quantity: number, orderCount: number): boolean {
     if (level < 0 || level >= this.levelCount) return false;
-    this.write(level, price, quantity, orderCount);
+    this.write(level, view, priceOffset, quantity, orderCount);
     return true;
   }
 
@@ -82,10 +93,10 @@ export class PriceLevels implements BookSide {
   }
 
   /** Snapshot: sets a level outright, the side growing to include it (holes read as empty levels). */
-  set(level: number, price: number, quantity: number, orderCount: number): boolean {
+  set(level: number, view: DataView, priceOffset: number, quantity: number, orderCount: number): boolean {
     if (level < 0 || level >= this.depth) return false;
-    for (let hole = this.levelCount; hole < level; hole++) this.write(hole, Number.NaN, 0, 0);
-    this.write(level, price, quantity, orderCount);
+    for (let hole = this.levelCount; hole < level; hole++) this.writeEmpty(hole);
+    this.write(level, view, priceOffset, quantity, orderCount);
     if (level >= this.levelCount) this.levelCount = level + 1;
     return true;
   }
@@ -100,12 +111,25 @@ export class PriceLevels implements BookSide {
     return true;
   }
 
-  private write(level: number, price: number, quantity: number, orderCount: number): void {
-    this.prices[level] = price;
+  private write(level: number, view: DataView, priceOffset: number, quantity: number, orderCount: number): void {
+    this.prices[level] = readInt64(view, priceOffset);
     this.quantities[level] = quantity;
     this.orderCounts[level] = orderCount;
   }
+
+  private writeEmpty(level: number): void {
+    this.prices[level] = Number.NaN;
+    this.quantities[level] = 0;
+    this.orderCounts[level] = 0;
+  }
 }
+
+/** Slots of PriceLevelBook's numeric state. */
+const LAST_TRADE_PRICE = 0;
+const LAST_TRADE_QUANTITY = 1;
+const TRANSACT_TIME = 2;
+const RPT_SEQ = 3;
+const STATE_LENGTH = 4;
 
 /** One instrument's MBP book; the feed handler owns it and changes it in place. */
 export class PriceLevelBook implements Book {
@@ -115,12 +139,9 @@ export class PriceLevelBook implements Book {
   readonly asks: PriceLevels;
   readonly impliedBids: PriceLevels;
   readonly impliedAsks: PriceLevels;
-  lastTradePrice = Number.NaN;
-  lastTradeQuantity = 0;
-  transactTime = 0;
-  rptSeq = 0;
   /** Changed since the last end of event: the builder reports it then, once. */
   changedInEvent = false;
+  private readonly state = new Float64Array(STATE_LENGTH);
 
   constructor(securityId: number, depth: number = DEFAULT_BOOK_DEPTH, impliedDepth: number = depth) {
     this.securityId = securityId;
@@ -129,6 +150,35 @@ export class PriceLevelBook implements Book {
     this.asks = new PriceLevels(depth);
     this.impliedBids = new PriceLevels(impliedDepth);
     this.impliedAsks = new PriceLevels(impliedDepth);
+    this.state[LAST_TRADE_PRICE] = Number.NaN;
+  }
+
+  get lastTradePrice(): number {
+    return this.state[LAST_TRADE_PRICE]!;
+  }
+
+  get lastTradeQuantity(): number {
+    return this.state[LAST_TRADE_QUANTITY]!;
+  }
+
+  get transactTime(): number {
+    return this.state[TRANSACT_TIME]!;
+  }
+
+  get rptSeq(): number {
+    return this.state[RPT_SEQ]!;
+  }
+
+  /** The u64 TransactTime and u32 RptSeq of the update being applied, read from the message. */
+  noteUpdate(view: DataView, transactTimeOffset: number, rptSeqOffset: number): void {
+    this.state[TRANSACT_TIME] = readUint64(view, transactTimeOffset);
+    this.state[RPT_SEQ] = view.getUint32(rptSeqOffset, true);
+  }
+
+  /** A trade: the int64 price mantissa at `priceOffset`. */
+  noteTrade(view: DataView, priceOffset: number, quantity: number): void {
+    this.state[LAST_TRADE_PRICE] = readInt64(view, priceOffset);
+    this.state[LAST_TRADE_QUANTITY] = quantity;
   }
 
   /** Empties every side (BookReset entry, snapshot restart, ChannelReset); the last trade goes too. */
@@ -137,7 +187,16 @@ export class PriceLevelBook implements Book {
     this.asks.clear();
     this.impliedBids.clear();
     this.impliedAsks.clear();
-    this.lastTradePrice = Number.NaN;
-    this.lastTradeQuantity = 0;
+    this.state[LAST_TRADE_PRICE] = Number.NaN;
+    this.state[LAST_TRADE_QUANTITY] = 0;
   }
+}
+
+/** Little-endian int64 as a number (exact to 2^53), for storing straight into a Float64Array. */
+function readInt64(view: DataView, offset: number): number {
+  return view.getInt32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
+}
+
+function readUint64(view: DataView, offset: number): number {
+  return view.getUint32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
 }

@@ -57,12 +57,21 @@ export interface Mdp3HandlerOptions {
   books?: BookOptions;
 }
 
-/** The packet being handled; one object, rewritten for each datagram. */
+/**
+ * The packet being handled; one object, rewritten for each datagram. SendingTime is read from
+ * the packet header only when asked for: as a number beyond 2^31 it would be a heap number, an
+ * allocation per packet that nobody may read.
+ */
 class CurrentPacket implements PacketInfo {
   seqNum = 0;
-  sendingTime = 0;
   receiveTimeNanos = 0;
   line = 0;
+  view: DataView = new DataView(new ArrayBuffer(0));
+  offset = 0;
+
+  get sendingTime(): number {
+    return mdp3SendingTime(this.view, this.offset);
+  }
 }
 
 const HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
@@ -131,7 +140,8 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     }
     const packet = this.packet;
     packet.seqNum = mdp3MsgSeqNum(view, offset);
-    packet.sendingTime = mdp3SendingTime(view, offset);
+    packet.view = view;
+    packet.offset = offset;
     packet.receiveTimeNanos = receiveTimeNanos;
     packet.line = line;
     const cursor = this.cursor;

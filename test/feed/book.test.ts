@@ -9,9 +9,16 @@ import { MDUpdateAction } from '../../src/generated/mdp3/index.js';
 
 type Level = [price: number, quantity: number, orders: number];
 
+/** Prices reach the book as the int64 mantissa in the message: here, at offset 0 of a small view. */
+function priceView(price: number): DataView {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigInt64(0, BigInt(price), true);
+  return view;
+}
+
 function side(levels: Level[], depth = 5): PriceLevels {
   const result = new PriceLevels(depth);
-  levels.forEach(([price, quantity, orders], index) => result.set(index, price, quantity, orders));
+  levels.forEach(([price, quantity, orders], index) => result.set(index, priceView(price), 0, quantity, orders));
   return result;
 }
 
@@ -39,8 +46,8 @@ interface Row {
 const ROWS: Row[] = [
   { name: 'New at level 1 shifts every level down', start: START, action: MDUpdateAction.New, level: 1, entry: [101, 5, 1], applied: true,
     after: [[101, 5, 1], [100, 10, 1], [99, 20, 2], [98, 30, 3]] },
-  { name: 'New in the middle shifts the levels below it', start: START, action: MDUpdateAction.New, level: 2, entry: [99.5, 5, 1], applied: true,
-    after: [[100, 10, 1], [99.5, 5, 1], [99, 20, 2], [98, 30, 3]] },
+  { name: 'New in the middle shifts the levels below it', start: START, action: MDUpdateAction.New, level: 2, entry: [995, 5, 1], applied: true,
+    after: [[100, 10, 1], [995, 5, 1], [99, 20, 2], [98, 30, 3]] },
   { name: 'New just below the deepest level appends', start: START, action: MDUpdateAction.New, level: 4, entry: [97, 1, 1], applied: true,
     after: [...START, [97, 1, 1]] },
   { name: 'New on a full book pushes the deepest level out', start: START, depth: 3, action: MDUpdateAction.New, level: 1, entry: [101, 5, 1], applied: true,
@@ -58,8 +65,8 @@ const ROWS: Row[] = [
   { name: 'DeleteFrom removes the top levels through the given one', start: START, action: MDUpdateAction.DeleteFrom, level: 2, applied: true,
     after: [[98, 30, 3]] },
   { name: 'DeleteFrom past the deepest level empties the side', start: START, action: MDUpdateAction.DeleteFrom, level: 5, applied: true, after: [] },
-  { name: 'Overlay restates the level, price included', start: START, action: MDUpdateAction.Overlay, level: 1, entry: [100.5, 7, 2], applied: true,
-    after: [[100.5, 7, 2], [99, 20, 2], [98, 30, 3]] },
+  { name: 'Overlay restates the level, price included', start: START, action: MDUpdateAction.Overlay, level: 1, entry: [1005, 7, 2], applied: true,
+    after: [[1005, 7, 2], [99, 20, 2], [98, 30, 3]] },
   { name: 'an unknown action is rejected', start: START, action: 9, level: 1, entry: [1, 1, 1], applied: false, after: START },
 ];
 
@@ -68,7 +75,7 @@ describe('price level operations (MDUpdateAction on one side)', () => {
     // given
     const levels = side(start, depth);
     // when
-    const result = applyAction(levels, action, level - 1, entry[0], entry[1], entry[2]);
+    const result = applyAction(levels, action, level - 1, priceView(entry[0]), 0, entry[1], entry[2]);
     // then
     expect(result).toBe(applied);
     expect(levelsOf(levels)).toEqual(after);
