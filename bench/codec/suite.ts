@@ -7,13 +7,15 @@ import type { MessageKind } from './codec.js';
 import type { CodecMeasurement, CodecSuiteResult, SteadyStateSuiteResult } from './results.js';
 import { runTypeScriptChild } from '../lib/child.js';
 import { formatNs, formatRatio, markdownTable } from '../lib/markdown.js';
-import { canPinToSeparateCores, MEASURED_CPU } from '../lib/pinning.js';
+import { canPinToSeparateCores, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite, SuiteRun } from '../lib/suite.js';
 
 export interface CodecSuiteRun {
   codec: CodecSuiteResult;
   steadyState: SteadyStateSuiteResult;
   pinnedCpu: number | null;
+  /** Niceness the measuring processes ran at (0: not raised). */
+  niceness?: number;
 }
 
 const GC_FLAGS = ['--expose-gc'];
@@ -30,7 +32,7 @@ async function run(quick: boolean): Promise<CodecSuiteRun> {
   const script = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
   const codec = await runTypeScriptChild<CodecSuiteResult>(script('main.ts'), flags, { cpu, nodeFlags: GC_FLAGS });
   const steadyState = await runTypeScriptChild<SteadyStateSuiteResult>(script('steady-state.ts'), flags, { cpu, nodeFlags: GC_FLAGS });
-  return { codec, steadyState, pinnedCpu: cpu ?? null };
+  return { codec, steadyState, pinnedCpu: cpu ?? null, niceness: measurementNiceness() };
 }
 
 /** The zerotick row every ratio is taken against: the first zerotick variant of the message. */
@@ -107,11 +109,11 @@ function renderSteadyState(steadyState: SteadyStateSuiteResult): string {
 }
 
 function render(suiteRun: SuiteRun<CodecSuiteRun>): string {
-  const { codec, steadyState, pinnedCpu } = suiteRun.result;
+  const { codec, steadyState, pinnedCpu, niceness = 0 } = suiteRun.result;
   const lines = [
     '## Codec: ns per message, decode and encode (bench/codec)',
     '',
-    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start; one process${pinnedCpu === null ? ' (not pinned)' : ` pinned to CPU ${pinnedCpu}`}; all formats interleaved in rounds (A B C A B C ...), median of ${codec.measurements[0]?.rounds ?? 0} rounds. Ratios are against zerotick in the same run (>1x: slower than zerotick).`,
+    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start; one process${pinnedCpu === null ? ' (not pinned)' : ` pinned to CPU ${pinnedCpu}`}${niceness === 0 ? '' : ` at nice ${niceness}`}; all formats interleaved in rounds (A B C A B C ...), median of ${codec.measurements[0]?.rounds ?? 0} rounds. Ratios are against zerotick in the same run (>1x: slower than zerotick).`,
     'Decode = read every field into a checksum (checked equal across formats before timing); encode = write the whole message from its plain object (protobufjs: from the message fromObject made once). Enums and chars travel as small integers in every format; protobufjs decodes 64-bit fields to numbers (no Long); flatbuffers code is hand-written to match flatc output (flatc is not installed) and reuses its Builder and accessor objects.',
     'Car has two zerotick rows: "zerotick" reads text in place (length and first byte) and writes it from bytes prepared once, allocating nothing; "zerotick (strings)" goes through JS strings like the other formats. zerotick\'s code is generated from the schemas at bench start into bench/build/generated.',
     '"allocated /msg": bytes allocated per message while each case\'s optimised loop ran one more round after the timed ones, from V8\'s sampling heap profiler (256-byte sampling interval, collected objects included, the profiler\'s own ~2 KB per sampling subtracted): "< 1 B" is the sampler\'s own noise spread over a round (nothing per message); one heap number per message would show as 16 B.',

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { benchDirectory } from '../lib/paths.js';
 import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
-import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
+import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite, SuiteRun } from '../lib/suite.js';
 import { runPayloadSweep, type TrialSettings } from './payload-run.js';
 import { C_RECEIVER, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
@@ -50,7 +50,7 @@ async function run(quick: boolean): Promise<IoSuiteResult> {
     bisectionSteps: mode.bisectionSteps,
     receiveBufferBytes: RECEIVE_BUFFER_BYTES,
     batch: RECEIVE_BATCH,
-    pinning: canPinToSeparateCores() ? `receivers on CPU ${MEASURED_CPU}, senders/producer on CPU ${LOAD_CPU} (taskset)` : 'not pinned (taskset or a second core missing)',
+    pinning: `${canPinToSeparateCores() ? `receivers on CPU ${MEASURED_CPU}, senders/producer on CPU ${LOAD_CPU} (taskset)` : 'not pinned (taskset or a second core missing)'}${measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`}`,
   };
 }
 
@@ -124,7 +124,7 @@ function render(suiteRun: SuiteRun<IoSuiteResult>): string {
   const lines = [
     '## I/O: highest loss-free receive rate on loopback (bench/io)',
     '',
-    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound.`,
+    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
   ];
   for (const payload of result.payloads) {
     lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', renderRates(payload), '', 'Loss at the same offered loads (each receiver\'s trial at that ladder rate; "-": not run because it had already lost at a lower rate):', '', renderLossAtLadder(payload, result.ladder), '', renderGoal(payload));
