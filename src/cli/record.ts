@@ -3,11 +3,12 @@
  * [--rotate-mb n] [--format pcap|pcapng]`: records a live UDP feed to a capture file with
  * kernel receive timestamps. SIGINT/SIGTERM stop it cleanly; the file is readable after any stop.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseFeedUrl } from '../feed/feed-url.js';
 import type { CaptureFileFormat } from '../io/pcap-file-writer.js';
 import { formatBytes, formatSeconds } from '../replay/format.js';
 import { Recorder, type RecordStats } from '../replay/recorder.js';
+import { positiveInteger, positiveNumber } from './number-options.js';
 
 interface RecordCommandOptions {
   feed: string;
@@ -95,16 +96,3 @@ function summary(stats: RecordStats): string {
     `drops: kernel ${stats.kernelDrops} (socket buffer overflowed), own ${stats.ownDrops} (recorded truncated)\n`
   );
 }
-
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('not a positive number.');
-  return value;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError('not a positive integer.');
-  return value;
-}
-

@@ -12,6 +12,7 @@ import { CaptureFormatError, CaptureReader, UdpDatagram, type CaptureFilter, typ
 import { DEFAULT_SEND_BATCH, UdpSender, type UdpDestination } from '../io/udp-sender.js';
 import { formatBytes, formatMicros, formatRate, formatSeconds } from '../replay/format.js';
 import { Replayer, type ReplaySpeed, type ReplayStats } from '../replay/replayer.js';
+import { positiveInteger, positiveNumber } from './number-options.js';
 
 interface ReplayCommandOptions {
   to: string[];
@@ -226,16 +227,4 @@ function parseFilter(text: string): CaptureFilter {
     }
   }
   return filter;
-}
-
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('not a positive number.');
-  return value;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError('not a positive integer.');
-  return value;
 }

@@ -157,7 +157,7 @@ export class PcapFileWriter {
   close(): void {
     if (this.fd < 0) return;
     this.flush();
-    fsyncSync(this.fd);
+    syncUnlessSpecial(this.fd);
     closeSync(this.fd);
     this.fd = -1;
   }
@@ -223,6 +223,15 @@ export class PcapFileWriter {
   private finishEnhancedPacket(offset: number, blockLength: number, dataEnd: number): void {
     const trailer = offset + blockLength - PCAPNG_BLOCK_TRAILER_LENGTH;
     for (let i = dataEnd; i < trailer; i++) this.buffer[i] = 0;
+  }
+}
+
+/** fsync, except where the file is a pipe or device (recording into a FIFO for Wireshark): EINVAL there. */
+function syncUnlessSpecial(fd: number): void {
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
   }
 }
 
