@@ -12,21 +12,22 @@
  * the next message's bytes (test/strategy/host.test.ts shows it). Each strategy sees the
  * message from its start: the host rewinds the decoder's group position between strategies.
  *
+ * Orders: each strategy registers with the order path, which hands its execution reports and
+ * rejects back to that strategy's own events object; the host delivers them through the same
+ * isolation as market data.
+ *
  * Isolation: a handler that throws is logged with its stack and counted; the strategy is then
  * stopped (onError 'stop') or stopped and started again (onError 'restart', at most
  * `maxRestarts` times, then stopped). The other strategies and the gateway go on. A stopped
  * strategy receives nothing more and its `ctx.orders` refuses new orders.
  */
 import type { Book, GapEvent } from '../feed/market-data.js';
-import type { OrderEntry, OrderReject } from '../order/order-request.js';
+import type { OrderReject } from '../order/order-request.js';
 import type { ExecutionReportDecoder } from '../generated/order-entry/index.js';
 import { ExecType } from '../generated/order-entry/index.js';
 import type { GatewayCounters } from '../metrics/counters.js';
 import {
-  EXECUTION_REPORTS,
-  FILLS,
   MAX_STRATEGIES,
-  REJECTS,
   STRATEGY_ERRORS,
   STRATEGY_ERRORS_SLOT,
   STRATEGY_EXECUTION_REPORTS,
@@ -44,8 +45,7 @@ import {
 import { HostedStrategyContext, type StrategyEnvironment } from './context.js';
 import type { LoadedStrategy, OnStrategyError } from './loader.js';
 import { MESSAGE_HANDLER_TEMPLATES } from './handler-names.js';
-import { NO_OWNER, OrderOwners } from './order-owners.js';
-import { StrategyOrders, type OrderTally } from './strategy-orders.js';
+import { StrategyOrders, type OrderTally, type StrategyOrderEvents, type StrategyOrderRouting } from './strategy-orders.js';
 import type { StrategyDefinition } from './strategy.js';
 
 /** What the host needs of a generated decoder: its group/var-data position, to rewind it. */
@@ -97,16 +97,31 @@ export class HostedStrategy {
 
 export interface StrategyHostOptions {
   environment: StrategyEnvironment;
-  /** The gateway's order entry; each strategy gets a routing wrapper around it. */
-  orders: OrderEntry;
+  /** The order path: each strategy registers with it for its own ctx.orders and answers. */
+  orders: StrategyOrderRouting;
   counters: GatewayCounters;
+}
+
+/** One strategy's answers from the order path, delivered through the host's isolation. */
+class HostedOrderEvents implements StrategyOrderEvents {
+  constructor(
+    private readonly host: StrategyHost,
+    private readonly strategy: HostedStrategy,
+  ) {}
+
+  onExecutionReport(report: ExecutionReportDecoder): void {
+    this.host.deliverExecutionReport(this.strategy, report);
+  }
+
+  onReject(reject: OrderReject): void {
+    this.host.deliverReject(this.strategy, reject);
+  }
 }
 
 export class StrategyHost {
   readonly strategies: readonly HostedStrategy[];
   /** Order messages queued by all strategies: the worker compares it around a packet. */
   readonly tally: OrderTally = { queuedMessages: 0 };
-  private readonly owners = new OrderOwners();
   private readonly counters: GatewayCounters;
   private readonly environment: StrategyEnvironment;
   /** By templateId: the strategies with a handler for it. */
@@ -115,8 +130,6 @@ export class StrategyHost {
   private readonly bookSubscribers: readonly HostedStrategy[];
   private readonly gapSubscribers: readonly HostedStrategy[];
   private readonly timerSubscribers: readonly HostedStrategy[];
-  /** The strategy whose handler is running: a reject without a ClOrdID goes to it. */
-  private active: HostedStrategy | undefined = undefined;
 
   constructor(loaded: readonly LoadedStrategy[], options: StrategyHostOptions) {
     if (loaded.length > MAX_STRATEGIES) {
@@ -172,29 +185,17 @@ export class StrategyHost {
     }
   }
 
-  /** From the order session: routed to the strategy that sent the order. */
-  onExecutionReport(report: ExecutionReportDecoder): void {
-    const counters = this.counters;
+  /** From the order path, about one of `strategy`'s orders. */
+  deliverExecutionReport(strategy: HostedStrategy, report: ExecutionReportDecoder): void {
     const execType = report.execType();
-    const isFill = execType === ExecType.Fill || execType === ExecType.PartialFill;
-    counters.increment(EXECUTION_REPORTS);
-    if (isFill) counters.increment(FILLS);
-    const owner = this.owners.ownerOf(report.clOrdID());
-    if (owner === NO_OWNER) return;
-    const strategy = this.strategies[owner]!;
-    counters.incrementStrategy(owner, STRATEGY_EXECUTION_REPORTS);
-    if (isFill) counters.incrementStrategy(owner, STRATEGY_FILLS);
+    this.counters.incrementStrategy(strategy.index, STRATEGY_EXECUTION_REPORTS);
+    if (execType === ExecType.Fill || execType === ExecType.PartialFill) this.counters.incrementStrategy(strategy.index, STRATEGY_FILLS);
     const handler = strategy.definition.onExecutionReport;
     if (handler !== undefined && strategy.running) this.invoke(strategy, handler as Handler, report, 'onExecutionReport');
   }
 
-  /** From risk checks (during the strategy's own call) or the session: to the order's owner. */
-  onReject(reject: OrderReject): void {
-    this.counters.increment(REJECTS);
-    this.counters.incrementReject(reject.reason);
-    const owner = reject.clOrdId > 0 ? this.owners.ownerOf(reject.clOrdId) : NO_OWNER;
-    const strategy = owner === NO_OWNER ? this.active : this.strategies[owner];
-    if (strategy === undefined) return;
+  /** From the order path: one of `strategy`'s requests refused (risk, session down, exchange). */
+  deliverReject(strategy: HostedStrategy, reject: OrderReject): void {
     this.counters.incrementStrategy(strategy.index, STRATEGY_REJECTS);
     const handler = strategy.definition.onReject;
     if (handler !== undefined && strategy.running) this.invoke(strategy, handler as Handler, reject, 'onReject');
@@ -213,9 +214,10 @@ export class StrategyHost {
     }
   }
 
-  private host(index: number, loaded: LoadedStrategy, orders: OrderEntry): HostedStrategy {
+  private host(index: number, loaded: LoadedStrategy, routing: StrategyOrderRouting): HostedStrategy {
     const strategy = new HostedStrategy(index, loaded);
-    const strategyOrders = new StrategyOrders(strategy, orders, this.owners, this.counters, this.tally);
+    const entry = routing.register(new HostedOrderEvents(this, strategy));
+    const strategyOrders = new StrategyOrders(strategy, entry, this.counters, this.tally);
     strategy.context = new HostedStrategyContext(loaded.name, loaded.params, strategyOrders, this.environment);
     this.setState(strategy, STRATEGY_STATE_LOADED);
     return strategy;
@@ -232,25 +234,19 @@ export class StrategyHost {
   }
 
   private invoke(strategy: HostedStrategy, handler: Handler, argument: unknown, handlerName: string): void {
-    const previous = this.active;
-    this.active = strategy;
     try {
       handler.call(strategy.definition, argument, strategy.context);
     } catch (error) {
       this.fail(strategy, handlerName, error);
     }
-    this.active = previous;
   }
 
   private invokeLifecycle(strategy: HostedStrategy, handler: LifecycleHandler, handlerName: string): void {
-    const previous = this.active;
-    this.active = strategy;
     try {
       handler.call(strategy.definition, strategy.context);
     } catch (error) {
       this.fail(strategy, handlerName, error);
     }
-    this.active = previous;
   }
 
   private startStrategy(strategy: HostedStrategy): void {

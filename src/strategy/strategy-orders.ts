@@ -1,14 +1,27 @@
 /**
- * `ctx.orders` of one strategy: the gateway's order entry, plus the bookkeeping that lets the
- * host route each order's execution reports and rejects back to this strategy and count them.
- * Adds one ring store per order: no allocation. A strategy that is not running (stopped after an
- * error, even while its throwing handler's caller is still on the stack) sends no new order or
- * replace: 0.
+ * `ctx.orders` of one strategy: the entry the order path registered for it, plus what the host
+ * needs around it: per-strategy counts, the tally that tells the loop a packet triggered
+ * orders, and the gate that silences a stopped strategy. A strategy that is not running
+ * (stopped after an error, even while its throwing handler's caller is still on the stack)
+ * sends no new order or replace: 0. No allocation.
  */
-import type { NewOrderRequest, OrderEntry } from '../order/order-request.js';
+import type { ExecutionReportDecoder } from '../generated/order-entry/index.js';
+import type { NewOrderRequest, OrderEntry, OrderReject } from '../order/order-request.js';
 import type { GatewayCounters } from '../metrics/counters.js';
-import { CANCELS, ORDERS, REPLACES, STRATEGY_ORDERS } from '../metrics/counters-layout.js';
-import type { OrderOwners } from './order-owners.js';
+import { STRATEGY_ORDERS } from '../metrics/counters-layout.js';
+
+/** Where the order path sends the answers to one strategy's orders. */
+export interface StrategyOrderEvents {
+  /** Valid during the call only: a flyweight over the receive buffer. */
+  onExecutionReport(report: ExecutionReportDecoder): void;
+  /** Refused by risk, by a down session, or by the exchange; the object is reused. */
+  onReject(reject: OrderReject): void;
+}
+
+/** The order path as the host sees it: one registration per strategy (OrderRouter.register). */
+export interface StrategyOrderRouting {
+  register(events: StrategyOrderEvents): OrderEntry;
+}
 
 /** The owning strategy's state, read before each order (a failed strategy sends nothing more). */
 export interface OrderGate {
@@ -28,7 +41,6 @@ export class StrategyOrders implements OrderEntry {
   constructor(
     private readonly gate: OrderGate,
     private readonly orders: OrderEntry,
-    private readonly owners: OrderOwners,
     private readonly counters: GatewayCounters,
     private readonly tally: OrderTally,
   ) {
@@ -39,8 +51,7 @@ export class StrategyOrders implements OrderEntry {
     if (!this.gate.running) return 0;
     const clOrdId = this.orders.newOrder(request);
     if (clOrdId > 0) {
-      this.accept(clOrdId);
-      this.counters.increment(ORDERS);
+      this.tally.queuedMessages += 1;
       this.counters.incrementStrategy(this.strategyIndex, STRATEGY_ORDERS);
     }
     return clOrdId;
@@ -49,20 +60,14 @@ export class StrategyOrders implements OrderEntry {
   /** Always allowed, even once stopped: cancelling only reduces risk (onStop may cancel). */
   cancel(clOrdId: number): number {
     const cancelId = this.orders.cancel(clOrdId);
-    if (cancelId > 0) {
-      this.accept(cancelId);
-      this.counters.increment(CANCELS);
-    }
+    if (cancelId > 0) this.tally.queuedMessages += 1;
     return cancelId;
   }
 
   replace(clOrdId: number, price: number, quantity: number): number {
     if (!this.gate.running) return 0;
     const replaceId = this.orders.replace(clOrdId, price, quantity);
-    if (replaceId > 0) {
-      this.accept(replaceId);
-      this.counters.increment(REPLACES);
-    }
+    if (replaceId > 0) this.tally.queuedMessages += 1;
     return replaceId;
   }
 
@@ -72,10 +77,5 @@ export class StrategyOrders implements OrderEntry {
 
   position(securityId: number): number {
     return this.orders.position(securityId);
-  }
-
-  private accept(clOrdId: number): void {
-    this.owners.assign(clOrdId, this.strategyIndex);
-    this.tally.queuedMessages += 1;
   }
 }

@@ -9,33 +9,49 @@ import type { StrategyEnvironment } from '../../src/strategy/context.js';
 import { StrategyHost } from '../../src/strategy/host.js';
 import type { LoadedStrategy } from '../../src/strategy/loader.js';
 import type { StrategyDefinition } from '../../src/strategy/strategy.js';
+import type { StrategyOrderEvents, StrategyOrderRouting } from '../../src/strategy/strategy-orders.js';
 import * as mdp3 from '../../src/generated/mdp3/index.js';
 
-export class RecordingOrderEntry implements OrderEntry {
+/** The order path, recording: one entry per registered strategy, sharing one ClOrdID sequence. */
+export class RecordingOrderRouting implements StrategyOrderRouting {
+  readonly events: StrategyOrderEvents[] = [];
   readonly requests: NewOrderRequest[] = [];
   readonly cancels: number[] = [];
   nextClOrdId = 1;
-  /** When set, newOrder refuses with this reject (delivered to `rejectTo`). */
+  /** When set, newOrder refuses with this reject, delivered to the asking strategy at once (as risk checks do). */
   refuseWith: OrderReject | undefined;
-  rejectTo: ((reject: OrderReject) => void) | undefined;
+
+  register(events: StrategyOrderEvents): OrderEntry {
+    this.events.push(events);
+    return new RecordingOrderEntry(this, events);
+  }
+}
+
+class RecordingOrderEntry implements OrderEntry {
   openOrderCount = 0;
 
+  constructor(
+    private readonly routing: RecordingOrderRouting,
+    private readonly events: StrategyOrderEvents,
+  ) {}
+
   newOrder(request: NewOrderRequest): number {
-    if (this.refuseWith !== undefined) {
-      this.rejectTo?.(this.refuseWith);
+    if (request === undefined) throw new TypeError('request is undefined');
+    if (this.routing.refuseWith !== undefined) {
+      this.events.onReject(this.routing.refuseWith);
       return 0;
     }
-    this.requests.push({ ...request });
-    return this.nextClOrdId++;
+    this.routing.requests.push({ ...request });
+    return this.routing.nextClOrdId++;
   }
 
   cancel(clOrdId: number): number {
-    this.cancels.push(clOrdId);
-    return this.nextClOrdId++;
+    this.routing.cancels.push(clOrdId);
+    return this.routing.nextClOrdId++;
   }
 
   replace(): number {
-    return this.nextClOrdId++;
+    return this.routing.nextClOrdId++;
   }
 
   position(): number {
@@ -70,7 +86,7 @@ export function loaded(definition: StrategyDefinition<any>, overrides: Partial<L
 
 export interface TestHost {
   host: StrategyHost;
-  orders: RecordingOrderEntry;
+  orders: RecordingOrderRouting;
   log: RecordingLog;
   counters: GatewayCounters;
   packet: { -readonly [K in keyof PacketInfo]: PacketInfo[K] };
@@ -79,7 +95,7 @@ export interface TestHost {
 }
 
 export function createTestHost(strategies: LoadedStrategy[]): TestHost {
-  const orders = new RecordingOrderEntry();
+  const orders = new RecordingOrderRouting();
   const log = new RecordingLog();
   const counters = new GatewayCounters();
   const packet = { seqNum: 0, sendingTime: 0, receiveTimeNanos: 0, line: 0 };
@@ -92,7 +108,6 @@ export function createTestHost(strategies: LoadedStrategy[]): TestHost {
     log,
   };
   const host = new StrategyHost(strategies, { environment, orders, counters });
-  orders.rejectTo = (reject) => host.onReject(reject);
   return { host, orders, log, counters, packet, books, clock };
 }
 

@@ -4,11 +4,8 @@ import { ExecutionReportEncoder, ExecType, MessageHeaderDecoder as OrderHeaderDe
 import type { Book, GapEvent } from '../../src/feed/market-data.js';
 import { RejectReason, type OrderReject } from '../../src/order/order-request.js';
 import {
-  EXECUTION_REPORTS,
-  FILLS,
-  ORDERS,
-  REJECTS,
   STRATEGY_ERRORS,
+  STRATEGY_EXECUTION_REPORTS,
   STRATEGY_ERRORS_SLOT,
   STRATEGY_FILLS,
   STRATEGY_MESSAGES,
@@ -19,7 +16,6 @@ import {
   STRATEGY_STATE_FAILED,
   STRATEGY_STATE_RUNNING,
   STRATEGY_STATE_STOPPED,
-  rejectSlot,
 } from '../../src/metrics/counters-layout.js';
 import { defineStrategy, type StrategyContext } from '../../src/strategy/strategy.js';
 import { createTestHost, encodeBook46, loaded } from './host-fixtures.js';
@@ -191,7 +187,7 @@ describe('StrategyHost context', () => {
 });
 
 describe('StrategyHost orders', () => {
-  it('counts orders and routes execution reports and fills to the strategy that sent the order', () => {
+  it('registers each strategy with the order path and delivers its execution reports to it, counted', () => {
     const reports: string[] = [];
     const make = (name: string) =>
       defineStrategy({
@@ -207,22 +203,22 @@ describe('StrategyHost orders', () => {
     host.start();
     host.onBook({ securityId: 7 } as Book); // first -> ClOrdID 1, second -> 2
 
-    host.onExecutionReport(encodeExecutionReport(2, ExecType.Fill));
-    host.onExecutionReport(encodeExecutionReport(1, ExecType.New));
-    host.onExecutionReport(encodeExecutionReport(99, ExecType.Fill)); // nobody's
+    // the order path routes by ClOrdID to the events object each strategy registered
+    orders.events[1]!.onExecutionReport(encodeExecutionReport(2, ExecType.Fill));
+    orders.events[0]!.onExecutionReport(encodeExecutionReport(1, ExecType.New));
 
+    expect(orders.events).toHaveLength(2);
     expect(orders.requests).toHaveLength(2);
     expect(reports).toEqual([`second 2 ${ExecType.Fill}`, `first 1 ${ExecType.New}`]);
-    expect(counters.get(ORDERS)).toBe(2);
-    expect(counters.get(EXECUTION_REPORTS)).toBe(3);
-    expect(counters.get(FILLS)).toBe(2);
+    expect(counters.strategy(1, STRATEGY_EXECUTION_REPORTS)).toBe(1);
     expect(counters.strategy(1, STRATEGY_FILLS)).toBe(1);
     expect(counters.strategy(0, STRATEGY_FILLS)).toBe(0);
     expect(counters.strategy(0, STRATEGY_ORDERS)).toBe(1);
+    expect(counters.strategy(1, STRATEGY_ORDERS)).toBe(1);
     expect(host.tally.queuedMessages).toBe(2);
   });
 
-  it('hands a risk denial during the strategy call to that strategy, counted by reason', () => {
+  it('hands a risk denial during the strategy call to that strategy, counted', () => {
     const rejects: OrderReject[] = [];
     const strategy = defineStrategy({
       onBook(_book, ctx) {
@@ -239,8 +235,6 @@ describe('StrategyHost orders', () => {
     host.onBook({ securityId: 7 } as Book);
 
     expect(rejects).toEqual([orders.refuseWith]);
-    expect(counters.get(REJECTS)).toBe(1);
-    expect(counters.get(rejectSlot(RejectReason.MaxOrderQuantity))).toBe(1);
     expect(counters.strategy(1, STRATEGY_REJECTS)).toBe(1);
     expect(counters.strategy(0, STRATEGY_REJECTS)).toBe(0);
   });
@@ -301,10 +295,6 @@ describe('StrategyHost isolation', () => {
       },
     });
     const { host, orders } = createTestHost([loaded(strategy)]);
-    orders.newOrder = function (request) {
-      if (request === undefined) throw new TypeError('request is undefined');
-      return Object.getPrototypeOf(this).newOrder.call(this, request);
-    };
     host.start();
 
     host.onBook({ securityId: 7 } as Book);

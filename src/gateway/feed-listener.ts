@@ -1,0 +1,54 @@
+/**
+ * Connects the MDP 3.0 handler's listener interface to the strategy host: messages, books and
+ * gaps go to the strategies. Before strategies see a packet, the order path learns which packet
+ * triggers the orders they may send (TriggerSeqNum) and, on each book, the instrument's
+ * reference price for the price band: the last trade, else the top of book's mid.
+ * ChannelReset needs nothing more here: the feed empties the books, and strategies that care
+ * handle onChannelReset4 like any other message.
+ */
+import type { Book, GapEvent, PacketInfo } from '../feed/market-data.js';
+import type { MarketDataListener } from '../feed/mdp3-handler.js';
+import type { MessageDecoder } from '../feed/mdp3-codecs.js';
+import type { MessageFlyweight, StrategyHost } from '../strategy/host.js';
+import type { OrderPath } from './order-path.js';
+
+const NO_PACKET: PacketInfo = { seqNum: 0, sendingTime: 0, receiveTimeNanos: 0, line: 0 };
+
+export class StrategyFeedListener implements MarketDataListener {
+  /** The packet being handled (ctx.packet): the feed handler's own reused object, once it has one. */
+  packet: PacketInfo = NO_PACKET;
+
+  constructor(
+    private readonly host: StrategyHost,
+    private readonly orderPath: OrderPath,
+  ) {}
+
+  onMessage(templateId: number, message: MessageDecoder, packet: PacketInfo): void {
+    this.packet = packet;
+    this.orderPath.setTrigger(packet.seqNum);
+    // Every generated decoder has the public `limit` the host rewinds between strategies.
+    this.host.onMessage(templateId, message as unknown as MessageFlyweight);
+  }
+
+  onBook(book: Book, packet: PacketInfo): void {
+    this.packet = packet;
+    this.orderPath.setTrigger(packet.seqNum);
+    const reference = referencePrice(book);
+    if (reference === reference) this.orderPath.setReferencePrice(book.securityId, reference);
+    this.host.onBook(book);
+  }
+
+  onGap(gap: GapEvent): void {
+    this.host.onGap(gap);
+  }
+
+  onChannelReset(): void {}
+}
+
+/** The last trade, else the mid of the best bid and ask, else NaN. */
+function referencePrice(book: Book): number {
+  const lastTrade = book.lastTradePrice;
+  if (lastTrade === lastTrade && book.lastTradeQuantity > 0) return lastTrade;
+  if (book.bids.levelCount === 0 || book.asks.levelCount === 0) return NaN;
+  return Math.round((book.bids.price(0) + book.asks.price(0)) / 2);
+}

@@ -1,0 +1,142 @@
+/**
+ * The gateway's main thread: the control plane. It starts the hot-path worker (worker.ts) and
+ * waits until the worker has opened its feeds, loaded its strategies and started them; then it
+ * serves HTTP, relays the worker's log lines, keeps the tick-to-trade totals, and stops it all
+ * cleanly on request (the strategies' onStop hooks run in the worker).
+ *
+ * It never receives a message per packet: counters are read from shared memory when asked for.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpServer, listen } from '../http/server.js';
+import { GatewayCounters } from '../metrics/counters.js';
+import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
+import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
+import type { GatewayConfig, HostPort } from './config.js';
+import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
+import { siblingModule, startWorkerWithTsx } from './worker-bootstrap.js';
+import type { WorkerInput, WorkerMessage } from './worker-messages.js';
+
+export interface GatewayLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface GatewayOptions {
+  log: GatewayLog;
+  /** Serve HTTP on config.http. Default true. */
+  http?: boolean;
+}
+
+/** How long stop() waits for the worker to finish its onStop hooks before terminating it. */
+const STOP_TIMEOUT_MS = 5_000;
+
+export class Gateway {
+  readonly counters: GatewayCounters;
+  readonly latency = new TickToTradeAggregate();
+  /** Where HTTP listens (the real port when 0 was configured); undefined without HTTP. */
+  httpAddress: HostPort | undefined;
+  topology!: GatewayTopology;
+  private readonly control = createControlWords();
+  private readonly worker: Worker;
+  private readonly log: GatewayLog;
+  private http: FastifyInstance | undefined;
+  private readonly exited: Promise<number>;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(config: GatewayConfig, log: GatewayLog) {
+    this.log = log;
+    this.counters = new GatewayCounters();
+    const input: WorkerInput = { config, counters: this.counters.buffer, control: this.control.buffer as SharedArrayBuffer };
+    this.worker = startWorkerWithTsx(siblingModule(import.meta.url, 'worker'), input);
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+  }
+
+  /** Starts the worker, waits for it to be ready, then serves HTTP. Rejects with the reason when anything fails to start. */
+  static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
+    const gateway = new Gateway(config, options.log);
+    await gateway.waitUntilReady();
+    if (options.http ?? true) {
+      try {
+        await gateway.serveHttp(config.http);
+      } catch (error) {
+        await gateway.stop();
+        throw new Error(`http ${config.http.host}:${config.http.port}: ${(error as Error).message}`);
+      }
+    }
+    return gateway;
+  }
+
+  status(): GatewayStatus {
+    return readGatewayStatus(this.counters, this.topology, this.latency.totalSummary());
+  }
+
+  /** Blocks new orders and cancels working ones (the worker applies it on its next pass). */
+  setKillSwitch(engaged: boolean): void {
+    Atomics.store(this.control, KILL_SWITCH_REQUESTED, engaged ? 1 : 0);
+  }
+
+  /** Stops the worker (onStop hooks, last orders flushed, sources closed) and HTTP. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    Atomics.store(this.control, STOP_REQUESTED, 1);
+    const timeout = setTimeout(() => {
+      this.log.error(`the hot-path worker did not stop within ${STOP_TIMEOUT_MS} ms: terminating it`);
+      void this.worker.terminate();
+    }, STOP_TIMEOUT_MS);
+    await this.exited;
+    clearTimeout(timeout);
+    await this.http?.close();
+  }
+
+  private waitUntilReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number): void => reject(new Error(`the hot-path worker exited during start (code ${code})`));
+      this.worker.once('exit', onExit);
+      this.worker.on('error', (error) => {
+        this.log.error(`hot-path worker: ${error.stack ?? error.message}`);
+        reject(error);
+      });
+      this.worker.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'ready':
+            this.topology = message.topology;
+            this.worker.off('exit', onExit);
+            this.worker.once('exit', (code) => {
+              if (this.stopping === undefined) this.log.error(`the hot-path worker exited unexpectedly (code ${code})`);
+            });
+            resolve();
+            return;
+          case 'failed':
+            reject(new Error(message.message));
+            return;
+          default:
+            this.onWorkerMessage(message);
+        }
+      });
+    });
+  }
+
+  private onWorkerMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case 'log':
+        this.log[message.level](message.message);
+        return;
+      case 'latency':
+        this.latency.addIntervalSnapshot(message.snapshot);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async serveHttp(address: HostPort): Promise<void> {
+    this.http = buildHttpServer({ source: this });
+    this.httpAddress = await listen(this.http, address.host, address.port);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One pass of the hot path, repeated by the worker until asked to stop:
+ *
+ *   poll every feed source (busy-poll; or, with idle 'block', wait on line A when all were empty)
+ *     -> feed tap -> sequencer -> MDP3 handler -> strategies (orders queued in the response pool)
+ *   -> order path flush (one writev for the whole batch) -> tick-to-trade samples
+ *   -> order session poll (execution reports -> strategies; heartbeats, reconnects)
+ *   -> strategy timers -> flush what those queued
+ *   -> control words (stop, kill switch); counters published when idle or every 256 passes
+ *
+ * Everything it touches is allocated before the first pass.
+ */
+import type { FeedSource } from '../feed/datagram.js';
+import type { Sequencer } from '../feed/sequencer.js';
+import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
+import type { StrategyHost } from '../strategy/host.js';
+import type { IdleMode } from './config.js';
+import { KILL_SWITCH_REQUESTED, STOP_REQUESTED } from './control-layout.js';
+import type { CounterPublisher } from './counter-publisher.js';
+import type { FeedTap } from './feed-tap.js';
+import type { OrderPath } from './order-path.js';
+
+/** Busy passes between two counter publications: a few ms at most under load. */
+const PUBLISH_EVERY_PASSES = 256;
+const NANOS_PER_SECOND = 1_000_000_000;
+
+export interface HotLoopParts {
+  sources: readonly FeedSource[];
+  tap: FeedTap;
+  sequencer: Sequencer;
+  orderPath: OrderPath;
+  host: StrategyHost;
+  publisher: CounterPublisher;
+  recorder: TickToTradeRecorder;
+  /** Control words (control-layout.ts). */
+  control: Int32Array;
+  idle: IdleMode;
+  idleTimeoutMs: number;
+  batchSize: number;
+  /** CLOCK_REALTIME ns: comparable with kernel receive timestamps. */
+  realtimeNanos: () => number;
+  monotonicNanos: () => number;
+  /** About once a second: the interval's tick-to-trade histogram, encoded. */
+  onLatencySnapshot: (snapshot: string) => void;
+}
+
+export class HotLoop {
+  private readonly parts: HotLoopParts;
+  private passesSincePublish = 0;
+  private nextSnapshotNanos: number;
+  private killSwitchApplied = 0;
+
+  constructor(parts: HotLoopParts) {
+    this.parts = parts;
+    this.nextSnapshotNanos = parts.monotonicNanos() + NANOS_PER_SECOND;
+  }
+
+  get stopRequested(): boolean {
+    return Atomics.load(this.parts.control, STOP_REQUESTED) === 1;
+  }
+
+  /** True while the order path waits on the event loop (connecting): the caller must yield. */
+  get needsEventLoop(): boolean {
+    return this.parts.orderPath.needsEventLoop;
+  }
+
+  /** One pass; returns the datagrams delivered. */
+  runPass(): number {
+    const parts = this.parts;
+    const delivered = this.pollFeeds();
+    const orderPath = parts.orderPath;
+    orderPath.flush();
+    parts.tap.recordTickToTrade(parts.realtimeNanos(), parts.recorder);
+
+    const now = parts.realtimeNanos();
+    parts.sequencer.expire(now);
+    orderPath.poll(now);
+    parts.host.pollTimers();
+    orderPath.flush();
+
+    this.applyKillSwitchRequest();
+    if (delivered === 0 || ++this.passesSincePublish >= PUBLISH_EVERY_PASSES) this.publish();
+    return delivered;
+  }
+
+  /** Counters and a last latency snapshot, at stop. */
+  publishNow(): void {
+    this.publish();
+    this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
+  }
+
+  private pollFeeds(): number {
+    const { sources, tap, batchSize } = this.parts;
+    let delivered = 0;
+    for (let i = 0; i < sources.length; i++) {
+      const count = sources[i]!.poll(tap, batchSize, 0);
+      if (count > 0) delivered += count;
+    }
+    if (delivered === 0 && this.parts.idle === 'block') {
+      // Nothing anywhere: sleep in the kernel on line A rather than spin; line B waits at most idleTimeoutMs.
+      const count = sources[0]!.poll(tap, batchSize, this.parts.idleTimeoutMs);
+      if (count > 0) delivered += count;
+    }
+    return delivered;
+  }
+
+  private applyKillSwitchRequest(): void {
+    const requested = Atomics.load(this.parts.control, KILL_SWITCH_REQUESTED);
+    if (requested === this.killSwitchApplied) return;
+    this.killSwitchApplied = requested;
+    this.parts.orderPath.setKillSwitch(requested === 1);
+    this.parts.orderPath.flush();
+  }
+
+  private publish(): void {
+    this.passesSincePublish = 0;
+    const now = this.parts.monotonicNanos();
+    this.parts.publisher.publish(now);
+    if (now >= this.nextSnapshotNanos) {
+      this.nextSnapshotNanos = now + NANOS_PER_SECOND;
+      this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
+    }
+  }
+}

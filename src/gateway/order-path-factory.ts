@@ -1,0 +1,97 @@
+/**
+ * Builds the gateway's OrderPath from the order path's OrderRouter (session, risk checks,
+ * encoding, routing of answers to each strategy) and the gateway config: the exchange address,
+ * `risk` (RiskConfig), `session` (keep-alive and reconnect options) and `flush` (send mode).
+ */
+import { NO_TRIGGER_SEQ_NUM } from '../order/message-encoder.js';
+import { OrderRouter, type OrderRouterOptions } from '../order/order-router.js';
+import { SessionState } from '../order/order-session.js';
+import type { OrderEntry } from '../order/order-request.js';
+import type { RiskConfig } from '../order/risk.js';
+import { SESSION_STATE_CONNECTING, SESSION_STATE_DOWN, SESSION_STATE_ESTABLISHED } from '../metrics/counters-layout.js';
+import type { LogSink } from '../strategy/context.js';
+import type { StrategyOrderEvents } from '../strategy/strategy-orders.js';
+import type { GatewayConfig } from './config.js';
+import type { OrderPath, OrderPathCounts } from './order-path.js';
+
+export function openOrderPath(config: GatewayConfig, log: LogSink): OrderPath {
+  const exchange = new URL(config.exchange);
+  const options: OrderRouterOptions = {
+    ...(config.session as Partial<OrderRouterOptions>),
+    host: exchange.hostname,
+    port: Number(exchange.port),
+    risk: config.risk as RiskConfig,
+    sendMode: config.flush,
+    log: (message) => log.info(`exchange ${config.exchange}: ${message}`),
+  };
+  return new RouterOrderPath(new OrderRouter(options));
+}
+
+class RouterOrderPath implements OrderPath {
+  constructor(private readonly router: OrderRouter) {}
+
+  register(events: StrategyOrderEvents): OrderEntry {
+    return this.router.register(events);
+  }
+
+  flush(): void {
+    this.router.flush();
+  }
+
+  poll(nowNanos: number): void {
+    this.router.poll(nowNanos);
+  }
+
+  get needsEventLoop(): boolean {
+    return this.router.session.needsEventLoop;
+  }
+
+  setTrigger(seqNum: number): void {
+    this.router.triggerSeqNum = seqNum;
+  }
+
+  clearTrigger(): void {
+    this.router.triggerSeqNum = NO_TRIGGER_SEQ_NUM;
+  }
+
+  setReferencePrice(securityId: number, price: number): void {
+    this.router.setReferencePrice(securityId, price);
+  }
+
+  setKillSwitch(engaged: boolean): void {
+    if (engaged) this.router.engageKillSwitch();
+    else this.router.releaseKillSwitch();
+  }
+
+  get sessionState(): number {
+    switch (this.router.session.state) {
+      case SessionState.Established:
+        return SESSION_STATE_ESTABLISHED;
+      case SessionState.Connecting:
+      case SessionState.Establishing:
+        return SESSION_STATE_CONNECTING;
+      default:
+        return SESSION_STATE_DOWN;
+    }
+  }
+
+  get reconnects(): number {
+    return this.router.session.reconnects;
+  }
+
+  get killSwitchEngaged(): boolean {
+    return this.router.risk.killSwitchEngaged;
+  }
+
+  get openOrderCount(): number {
+    return this.router.liveOrderCount;
+  }
+
+  get counts(): OrderPathCounts {
+    return this.router.counters;
+  }
+
+  close(): void {
+    this.router.close();
+  }
+}

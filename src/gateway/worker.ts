@@ -1,0 +1,155 @@
+/**
+ * The hot-path worker thread: opens the feed sources, loads the strategies, opens the order
+ * path, then runs the HotLoop until the main thread sets STOP_REQUESTED. At stop it runs the
+ * strategies' onStop hooks, sends what they queued (cancels), and closes everything.
+ *
+ * It talks to the main thread only through the shared counters and control words, plus cold
+ * messages (worker-messages.ts): ready/failed, log lines, a latency snapshot a second, stopped.
+ * The loop runs synchronously; it yields to the event loop only while the order path connects.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { FeedSource } from '../feed/datagram.js';
+import { FeedCounters } from '../feed/feed-counters.js';
+import { Mdp3Handler } from '../feed/mdp3-handler.js';
+import { Sequencer } from '../feed/sequencer.js';
+import { openFeedSource } from '../feed/sources/open-feed-source.js';
+import { pinThreadToCpu } from '../io/affinity.js';
+import { monotonicNanos, realtimeNanos } from '../io/native.js';
+import { GatewayCounters } from '../metrics/counters.js';
+import { WORKER_STATE, WORKER_STATE_RUNNING, WORKER_STATE_STARTING, WORKER_STATE_STOPPED, WORKER_STATE_STOPPING } from '../metrics/counters-layout.js';
+import { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
+import type { GatewayTopology } from '../metrics/status-snapshot.js';
+import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
+import { StrategyHost } from '../strategy/host.js';
+import { loadStrategies } from '../strategy/loader.js';
+import type { GatewayConfig } from './config.js';
+import { CounterPublisher } from './counter-publisher.js';
+import { StrategyFeedListener } from './feed-listener.js';
+import { FeedTap } from './feed-tap.js';
+import { HotLoop } from './hot-loop.js';
+import { openOrderPath } from './order-path-factory.js';
+import type { OrderPath } from './order-path.js';
+import type { WorkerInput, WorkerMessage } from './worker-messages.js';
+
+function post(message: WorkerMessage): void {
+  parentPort!.postMessage(message);
+}
+
+const workerLog: LogSink = {
+  info: (message) => post({ type: 'log', level: 'info', message }),
+  warn: (message) => post({ type: 'log', level: 'warn', message }),
+  error: (message) => post({ type: 'log', level: 'error', message }),
+};
+
+interface OpenedGateway {
+  loop: HotLoop;
+  host: StrategyHost;
+  sources: FeedSource[];
+  orderPath: OrderPath;
+  publisher: CounterPublisher;
+  topology: GatewayTopology;
+}
+
+async function open(config: GatewayConfig, counters: GatewayCounters, control: Int32Array): Promise<OpenedGateway> {
+  if (config.cpu !== undefined) pinThreadToCpu(config.cpu);
+  const strategies = await loadStrategies(config.strategies);
+  const sources: FeedSource[] = [];
+  let orderPath: OrderPath | undefined;
+  try {
+    config.feeds.forEach((url, line) => sources.push(openFeedSource(url, { line, batchSize: config.batchSize })));
+    orderPath = openOrderPath(config, workerLog);
+    const feedCounters = new FeedCounters();
+    let listener: StrategyFeedListener | undefined;
+    let handler: Mdp3Handler | undefined;
+    const environment: StrategyEnvironment = {
+      get packet() {
+        return listener!.packet;
+      },
+      books: { book: (securityId) => handler!.book(securityId) },
+      clock: realtimeNanos,
+      log: workerLog,
+    };
+    const host = new StrategyHost(strategies, { environment, orders: orderPath, counters });
+    listener = new StrategyFeedListener(host, orderPath);
+    handler = new Mdp3Handler({ listener, counters: feedCounters, logger: workerLog });
+    const sequencer = new Sequencer(handler, feedCounters);
+    const tap = new FeedTap(sequencer, counters, host.tally, orderPath, config.batchSize * sources.length);
+    const publisher = new CounterPublisher(counters, feedCounters, sources, orderPath);
+    const loop = new HotLoop({
+      sources,
+      tap,
+      sequencer,
+      orderPath,
+      host,
+      publisher,
+      recorder: new TickToTradeRecorder(),
+      control,
+      idle: config.idle,
+      idleTimeoutMs: config.idleTimeoutMs,
+      batchSize: config.batchSize,
+      realtimeNanos,
+      monotonicNanos,
+      onLatencySnapshot: (snapshot) => post({ type: 'latency', snapshot }),
+    });
+    const topology: GatewayTopology = {
+      exchange: config.exchange,
+      feeds: config.feeds,
+      strategies: strategies.map(({ name, path }) => ({ name, path })),
+    };
+    return { loop, host, sources, orderPath, publisher, topology };
+  } catch (error) {
+    orderPath?.close();
+    for (const source of sources) source.close();
+    throw error;
+  }
+}
+
+async function run(gateway: OpenedGateway): Promise<void> {
+  const loop = gateway.loop;
+  while (!loop.stopRequested) {
+    loop.runPass();
+    if (loop.needsEventLoop) await yieldToEventLoop();
+  }
+}
+
+function close(gateway: OpenedGateway): void {
+  gateway.host.stop();
+  // onStop hooks may have queued cancels: send them before the session closes.
+  gateway.orderPath.flush();
+  gateway.loop.publishNow();
+  gateway.orderPath.close();
+  for (const source of gateway.sources) source.close();
+  gateway.publisher.setSourcesUp(false);
+}
+
+async function main(): Promise<void> {
+  const input = workerData as WorkerInput;
+  const counters = new GatewayCounters(input.counters);
+  const control = new Int32Array(input.control);
+  counters.set(WORKER_STATE, WORKER_STATE_STARTING);
+  let gateway: OpenedGateway;
+  try {
+    gateway = await open(input.config, counters, control);
+  } catch (error) {
+    counters.set(WORKER_STATE, WORKER_STATE_STOPPED);
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  gateway.publisher.setSourcesUp(true);
+  gateway.host.start();
+  counters.set(WORKER_STATE, WORKER_STATE_RUNNING);
+  post({ type: 'ready', topology: gateway.topology });
+  try {
+    await run(gateway);
+  } catch (error) {
+    // A bug in the gateway's own code (strategies are isolated): report it, still stop cleanly.
+    workerLog.error(`hot loop failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  counters.set(WORKER_STATE, WORKER_STATE_STOPPING);
+  close(gateway);
+  counters.set(WORKER_STATE, WORKER_STATE_STOPPED);
+  post({ type: 'stopped' });
+}
+
+await main();

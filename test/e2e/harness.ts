@@ -1,0 +1,125 @@
+/**
+ * Runs the whole product on loopback for the end-to-end tests: the exchange simulator (in this
+ * process, stepped by hand: rate 0) and the gateway (its hot path in a worker thread), with the
+ * gateway's log lines kept so tests can read what strategies saw and said.
+ */
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { Gateway } from '../../src/gateway/gateway.js';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+
+/** A UDP port free right now on 127.0.0.1 (the kernel's choice). */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const port = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+export class LogLines {
+  readonly lines: string[] = [];
+  info = (message: string): void => void this.lines.push(`info ${message}`);
+  warn = (message: string): void => void this.lines.push(`warn ${message}`);
+  error = (message: string): void => void this.lines.push(`error ${message}`);
+
+  matching(pattern: RegExp): string[] {
+    return this.lines.filter((line) => pattern.test(line));
+  }
+}
+
+/** Polls `condition` until it holds; fails naming `what` after `timeoutMs` (a hang guard, not a timing assertion). */
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface Stack {
+  sim: Simulator;
+  gateway: Gateway;
+  log: LogLines;
+  config: GatewayConfig;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  strategies: string[];
+  /** 2: the simulator publishes lines A and B, the gateway takes both. Default 1. */
+  lines?: 1 | 2;
+  /** Written to a config file: risk, session, ... */
+  config?: Record<string, unknown>;
+  sim?: Partial<SimulatorOptions>;
+  /** Wait for a healthy gateway (feeds up, session established). Default true. */
+  waitHealthy?: boolean;
+}
+
+/**
+ * The gateway starts first, so its feed sockets are bound before the simulator publishes the
+ * opening books (UDP sent to an unbound port is gone); its order session connects once the
+ * simulator listens (the session retries with backoff).
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const lines = options.lines ?? 1;
+  const ports = [await freeUdpPort(), ...(lines === 2 ? [await freeUdpPort()] : [])];
+  const feeds = ports.map((port) => `udp://127.0.0.1:${port}`);
+  const exchangePort = await freeTcpPort();
+  const log = new LogLines();
+  const config = loadGatewayConfig({
+    feed: feeds,
+    exchange: `tcp://127.0.0.1:${exchangePort}`,
+    strategy: options.strategies,
+    http: '127.0.0.1:0',
+    idle: 'block',
+  });
+  Object.assign(config, { session: { reconnectInitialMs: 10, reconnectMaxMs: 50 } }, options.config);
+  const gateway = await Gateway.start(config, { log });
+  let sim: Simulator;
+  try {
+    sim = await startSimulator({ feeds, listen: `tcp://127.0.0.1:${exchangePort}`, rate: 0, seed: 7, log: () => {}, ...options.sim });
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+  const stack: Stack = {
+    sim,
+    gateway,
+    log,
+    config,
+    async stop() {
+      await gateway.stop();
+      await sim.stop();
+    },
+  };
+  if (options.waitHealthy ?? true) {
+    await waitFor('a healthy gateway', () => gateway.status().session.state === 'established').catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
+  }
+  return stack;
+}
+
+/** Steps the simulator's market once and waits until the gateway has taken every packet sent so far. */
+export async function stepAndSettle(stack: Stack, steps = 1): Promise<void> {
+  stack.sim.step(steps);
+  await settle(stack);
+}
+
+/** Waits until the gateway has received every packet the simulator sent (one line). */
+export async function settle(stack: Stack): Promise<void> {
+  const sent = stack.sim.counters().packetsSent;
+  await waitFor(`the gateway to receive ${sent} packets`, () => stack.gateway.status().feeds[0]!.packets >= sent);
+}
