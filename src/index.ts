@@ -9,3 +9,4 @@ export * from './sbe/otf.js';
 export * from './io/pcap.js';
 export * from './io/ipv4.js';
 export * from './sbe/generator.js';
+export * from './feed/index.js';
