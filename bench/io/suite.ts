@@ -11,7 +11,7 @@ import { runPayloadSweep, type TrialSettings } from './payload-run.js';
 import { C_RECEIVER, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
 import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
 import type { IoSuiteResult, PayloadSweep } from './results.js';
-import type { ReceiverSweep, SweepPlan } from './sweep.js';
+import type { ReceiverSweep, SweepPlan, TrialOutcome } from './sweep.js';
 
 const PAYLOAD_SIZES = [64, 1024];
 const LADDER_START_RATE = 25_000;
@@ -119,6 +119,19 @@ function renderGoal(payload: PayloadSweep): string {
   return `${label} not decidable on this machine: ${figures}; a lower bound on the ${ratio >= RECVMMSG_GOAL_RATIO ? 'C' : 'zerotick'} side leaves the ratio open. Compare the loss columns at equal offered loads instead.`;
 }
 
+/** node:dgram's loss at the highest offered load zerotick recvmmsg took without loss: the headline comparison. */
+function renderDgramAtZerotickLoad(payload: PayloadSweep): string | undefined {
+  const zerotick = payload.sweeps.find((sweep) => sweep.receiver === ZEROTICK_RECVMMSG);
+  const dgram = payload.sweeps.find((sweep) => sweep.receiver === NODE_DGRAM);
+  if (zerotick === undefined || dgram === undefined) return undefined;
+  const cleanRates = zerotick.trials.filter((trial) => trial.lost === 0).map((trial) => trial.offeredRate);
+  const shared = dgram.trials.filter((trial) => cleanRates.includes(trial.offeredRate));
+  const highest = shared.reduce<TrialOutcome | undefined>((best, trial) => (best === undefined || trial.offeredRate > best.offeredRate ? trial : best), undefined);
+  if (highest === undefined) return undefined;
+  const zerotickTrial = zerotick.trials.find((trial) => trial.lost === 0 && trial.offeredRate === highest.offeredRate)!;
+  return `At ${formatRate(highest.offeredRate)} offered, the highest load both ran at where zerotick recvmmsg lost nothing, node:dgram lost ${formatPercent(highest.lost / highest.sent)} (${highest.lost} of ${highest.sent}; the sender delivered ${formatRate(highest.achievedRate)} to node:dgram and ${formatRate(zerotickTrial.achievedRate)} to zerotick).`;
+}
+
 function render(suiteRun: SuiteRun<IoSuiteResult>): string {
   const result = suiteRun.result;
   const lines = [
@@ -128,6 +141,8 @@ function render(suiteRun: SuiteRun<IoSuiteResult>): string {
   ];
   for (const payload of result.payloads) {
     lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', renderRates(payload), '', 'Loss at the same offered loads (each receiver\'s trial at that ladder rate; "-": not run because it had already lost at a lower rate):', '', renderLossAtLadder(payload, result.ladder), '', renderGoal(payload));
+    const dgramLine = renderDgramAtZerotickLoad(payload);
+    if (dgramLine !== undefined) lines.push('', dgramLine);
   }
   return lines.join('\n');
 }
