@@ -8,6 +8,7 @@ import { registerDecodeCommand } from './decode.js';
 import { registerSbeCommand } from './sbe.js';
 import { registerRecordCommand } from './record.js';
 import { registerReplayCommand } from './replay.js';
+import { registerSimCommand } from './sim.js';
 
 const program = new Command('zerotick')
   .description('low-latency market-data trading gateway')
@@ -18,6 +19,7 @@ registerSbeCommand(program);
 registerDecodeCommand(program);
 registerRecordCommand(program);
 registerReplayCommand(program);
+registerSimCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
