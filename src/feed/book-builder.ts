@@ -153,12 +153,12 @@ export class BookBuilder {
   publishEvent(listener: BookListener, packet: PacketInfo): void {
     const changed = this.changed;
     const count = this.changedCount;
+    // Reset before calling out: a listener that throws must not leave books marked but unlisted.
     this.changedCount = 0;
+    for (let index = 0; index < count; index++) changed[index]!.changedInEvent = false;
     for (let index = 0; index < count; index++) {
-      const book = changed[index]!;
-      book.changedInEvent = false;
       this.counters.bookUpdates++;
-      listener.onBook(book, packet);
+      listener.onBook(changed[index]!, packet);
     }
   }
 

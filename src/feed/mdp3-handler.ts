@@ -82,15 +82,16 @@ const VERSION_OFFSET = MessageHeaderDecoder.versionEncodingOffset;
 /** MatchEventIndicator bit 7: the last message of a matching event. */
 const END_OF_EVENT_BIT = 0x80;
 
-/** What the handler does with a template besides handing it to the listener. */
+/** What the handler does with a template besides handing it to the listener: named by the project's template ids. */
 const BOOK_ROLE_NONE = 0;
 const BOOK_ROLE_CHANNEL_RESET = 4;
 const BOOK_ROLE_REFRESH = 46;
 const BOOK_ROLE_TRADE_SUMMARY = 48;
 const BOOK_ROLE_SNAPSHOT = 52;
 
-/** Result of checking one message in the first pass. */
+/** Results of checking one message in the first pass. */
 const MESSAGE_OK = 0;
+const MESSAGE_BAD = -1;
 
 export class Mdp3Handler implements DatagramHandler, GapListener {
   readonly counters: FeedCounters;
@@ -201,7 +202,7 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     this.badReason = reason;
     this.badOffset = offset;
     this.badDetail = detail;
-    return -1;
+    return MESSAGE_BAD;
   }
 
   // --- second pass: act ---------------------------------------------------------------------

@@ -125,4 +125,21 @@ describe('Mdp3Handler', () => {
     expect(handler.counters.bookEntriesApplied).toBe(1);
     expect(handler.book(ES)!.bids.price(0)).toBe(99);
   });
+
+  it('still reports every changed book on the next event after a listener threw out of onBook', () => {
+    // given a listener that throws on its first onBook
+    const { handler, listener } = newHandler();
+    const onBook = listener.onBook.bind(listener);
+    let calls = 0;
+    listener.onBook = (book, packet) => {
+      if (calls++ === 0) throw new Error('strategy bug');
+      onBook(book, packet);
+    };
+    send(handler, new Mdp3PacketBuilder().packet(1).bookRefresh([bid(ES, 1, 100, 5), bid(NQ, 1, 200, 5)]));
+    expect(handler.counters.listenerError).toBe(1);
+    // when the next event changes both books again
+    send(handler, new Mdp3PacketBuilder().packet(2).bookRefresh([bid(ES, 1, 100, 6, MDUpdateAction.Change), bid(NQ, 1, 200, 6, MDUpdateAction.Change)]));
+    // then both are reported
+    expect(listener.books.map((book) => [book.securityId, book.seqNum])).toEqual([[ES, 2], [NQ, 2]]);
+  });
 });
