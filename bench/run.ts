@@ -54,11 +54,15 @@ function renderMachine(machine: MachineInfo): string {
   ].join('\n');
 }
 
-function renderResults(machine: MachineInfo): string {
-  const sections = suites.map((suite) => {
-    const saved = loadSavedRun(suite.name);
-    return saved === undefined ? `## ${suite.title}\n\nNot run yet: \`npm run bench -- --only ${suite.name}\`.` : suite.render(saved);
-  });
+/** RESULTS.md from the latest saved run of every suite, under the machine of the most recent one. */
+function renderResults(): string {
+  const saved = suites.map((suite) => ({ suite, run: loadSavedRun(suite.name) }));
+  const latest = saved
+    .flatMap(({ run }) => (run === undefined ? [] : [run.machine]))
+    .reduce<MachineInfo | undefined>((newest, machine) => (newest === undefined || machine.date > newest.date ? machine : newest), undefined);
+  const sections = saved.map(({ suite, run }) =>
+    run === undefined ? `## ${suite.title}\n\nNot run yet: \`npm run bench -- --only ${suite.name}\`.` : suite.render(run),
+  );
   return [
     '# zerotick benchmark results',
     '',
@@ -66,7 +70,7 @@ function renderResults(machine: MachineInfo): string {
     '',
     '## Machine',
     '',
-    renderMachine(machine),
+    latest === undefined ? 'No suite has run yet.' : renderMachine(latest),
     '',
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');
@@ -74,7 +78,6 @@ function renderResults(machine: MachineInfo): string {
 
 async function main(): Promise<void> {
   const { quick, only, renderOnly } = parseCommandLine();
-  const machine = describeMachine();
   mkdirSync(resultsDirectory, { recursive: true });
   for (const suite of suites) {
     if (renderOnly || (only !== undefined && suite.name !== only)) {
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     writeFileSync(savedRunPath(suite.name), JSON.stringify(suiteRun, null, 2));
     process.stderr.write(`bench ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  writeFileSync(resultsMarkdownPath, renderResults(machine));
+  writeFileSync(resultsMarkdownPath, renderResults());
   process.stderr.write(`wrote ${path.relative(process.cwd(), resultsMarkdownPath)}\n`);
 }
 

@@ -34,3 +34,12 @@ export interface SteadyStateSuiteResult {
   loops: SteadyStateResult[];
   unavailable?: string;
 }
+
+/** Everything one codec suite run saved. */
+export interface CodecSuiteRun {
+  codec: CodecSuiteResult;
+  steadyState: SteadyStateSuiteResult;
+  pinnedCpu: number | null;
+  /** Niceness the measuring processes ran at (0: not raised). */
+  niceness?: number;
+}

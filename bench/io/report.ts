@@ -1,0 +1,102 @@
+/** The I/O suite's section of RESULTS.md: loss-free rates, loss at equal offered loads, the recvmmsg goal. */
+import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
+import type { SuiteRun } from '../lib/suite.js';
+import { C_RECEIVER, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
+import type { IoSuiteResult, PayloadSweep } from './results.js';
+import type { ReceiverSweep, TrialOutcome } from './sweep.js';
+
+/** Goal of issue 3: zerotick's recvmmsg path takes at least this share of the C loop's loss-free rate. */
+const RECVMMSG_GOAL_RATIO = 0.9;
+
+/** Whether a receiver's loss-free rate is only a lower bound, and why. */
+function lowerBoundReason(sweep: ReceiverSweep): 'sender limit' | 'top of the ladder' | null {
+  if (sweep.limitedBySender) return 'sender limit';
+  return sweep.trials.every((trial) => trial.lost === 0) ? 'top of the ladder' : null;
+}
+
+function describeRate(sweep: ReceiverSweep): string {
+  if (sweep.lossFreeRate === null) return 'lost datagrams at every rate tried';
+  const bound = lowerBoundReason(sweep);
+  return bound === null ? formatRate(sweep.lossFreeRate) : `>= ${formatRate(sweep.lossFreeRate)} (${bound})`;
+}
+
+function renderRates(payload: PayloadSweep): string {
+  const reference = payload.sweeps.find((sweep) => sweep.receiver === C_RECEIVER);
+  const rows = payload.sweeps.map((sweep) => [
+    sweep.receiver,
+    describeRate(sweep),
+    reference?.lossFreeRate && sweep.lossFreeRate !== null ? formatRatio(sweep.lossFreeRate, reference.lossFreeRate) : 'n/a',
+    String(sweep.trials.length),
+  ]);
+  for (const [name, reason] of Object.entries(payload.unavailable)) {
+    rows.push([name, `not available in this build: ${reason}`, 'n/a', '0']);
+  }
+  return markdownTable(['receiver', 'highest loss-free rate', 'vs C loop', 'trials'], rows, [false, true, true, true]);
+}
+
+/** Loss of every receiver at each ladder rate it ran: the "same offered loads" comparison. */
+function renderLossAtLadder(payload: PayloadSweep, ladder: readonly number[]): string {
+  const names = payload.sweeps.map((sweep) => sweep.receiver);
+  const rows: string[][] = [];
+  for (const rate of ladder) {
+    const cells = payload.sweeps.map((sweep) => {
+      const trial = sweep.trials.find((t) => t.offeredRate === rate);
+      if (trial === undefined) return '-';
+      return `${formatPercent(trial.lost / trial.sent)}${trial.senderBound ? ` (sent ${formatRate(trial.achievedRate)})` : ''}`;
+    });
+    if (cells.some((cell) => cell !== '-')) rows.push([formatRate(rate), ...cells]);
+  }
+  return markdownTable(['offered', ...names.map((name) => `${name} loss`)], rows, names.map(() => true).concat(true));
+}
+
+/**
+ * Goal of issue 3, judged only where the data can judge it. A figure that is a lower bound
+ * (sender limit, top of the ladder) can only show zerotick's side as at least that much and the
+ * C loop's side as at least that much: the verdict is given when the bounds allow it, and
+ * "not decidable" otherwise.
+ */
+function renderGoal(payload: PayloadSweep): string {
+  const c = payload.sweeps.find((sweep) => sweep.receiver === C_RECEIVER);
+  const zerotick = payload.sweeps.find((sweep) => sweep.receiver === ZEROTICK_RECVMMSG);
+  const label = `Goal (${payload.payloadBytes} B): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop's loss-free rate:`;
+  if (zerotick === undefined || c === undefined) {
+    return `${label} not measured (${payload.unavailable[ZEROTICK_RECVMMSG] ?? payload.unavailable[C_RECEIVER] ?? 'not run'}).`;
+  }
+  if (zerotick.lossFreeRate === null) return `${label} NOT met: zerotick lost datagrams at every rate tried.`;
+  if (c.lossFreeRate === null) return `${label} not decidable: the C loop lost datagrams at every rate tried.`;
+  const ratio = zerotick.lossFreeRate / c.lossFreeRate;
+  const zerotickBound = lowerBoundReason(zerotick);
+  const cBound = lowerBoundReason(c);
+  const figures = `zerotick ${describeRate(zerotick)} vs C ${describeRate(c)} = ${ratio.toFixed(2)}x`;
+  if (ratio >= RECVMMSG_GOAL_RATIO && cBound === null) return `${label} met: ${figures}.`;
+  if (ratio < RECVMMSG_GOAL_RATIO && zerotickBound === null) return `${label} NOT met: ${figures}.`;
+  return `${label} not decidable on this machine: ${figures}; a lower bound on the ${ratio >= RECVMMSG_GOAL_RATIO ? 'C' : 'zerotick'} side leaves the ratio open. Compare the loss columns at equal offered loads instead.`;
+}
+
+/** node:dgram's loss at the highest offered load zerotick recvmmsg took without loss: the headline comparison. */
+function renderDgramAtZerotickLoad(payload: PayloadSweep): string | undefined {
+  const zerotick = payload.sweeps.find((sweep) => sweep.receiver === ZEROTICK_RECVMMSG);
+  const dgram = payload.sweeps.find((sweep) => sweep.receiver === NODE_DGRAM);
+  if (zerotick === undefined || dgram === undefined) return undefined;
+  const cleanRates = zerotick.trials.filter((trial) => trial.lost === 0).map((trial) => trial.offeredRate);
+  const shared = dgram.trials.filter((trial) => cleanRates.includes(trial.offeredRate));
+  const highest = shared.reduce<TrialOutcome | undefined>((best, trial) => (best === undefined || trial.offeredRate > best.offeredRate ? trial : best), undefined);
+  if (highest === undefined) return undefined;
+  const zerotickTrial = zerotick.trials.find((trial) => trial.lost === 0 && trial.offeredRate === highest.offeredRate)!;
+  return `At ${formatRate(highest.offeredRate)} offered, the highest load both ran at where zerotick recvmmsg lost nothing, node:dgram lost ${formatPercent(highest.lost / highest.sent)} (${highest.lost} of ${highest.sent}; the sender delivered ${formatRate(highest.achievedRate)} to node:dgram and ${formatRate(zerotickTrial.achievedRate)} to zerotick).`;
+}
+
+export function renderIoSection(suiteRun: SuiteRun<IoSuiteResult>): string {
+  const result = suiteRun.result;
+  const lines = [
+    '## I/O: highest loss-free receive rate on loopback (bench/io)',
+    '',
+    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
+  ];
+  for (const payload of result.payloads) {
+    lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', renderRates(payload), '', 'Loss at the same offered loads (each receiver\'s trial at that ladder rate; "-": not run because it had already lost at a lower rate):', '', renderLossAtLadder(payload, result.ladder), '', renderGoal(payload));
+    const dgramLine = renderDgramAtZerotickLoad(payload);
+    if (dgramLine !== undefined) lines.push('', dgramLine);
+  }
+  return lines.join('\n');
+}
