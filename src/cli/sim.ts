@@ -34,7 +34,7 @@ export function registerSimCommand(program: Command): void {
     .command('sim')
     .description('run the exchange simulator: an MDP3 feed on UDP and an order entry server on TCP')
     .addOption(
-      new Option('--feed <url>', 'feed destination udp://host:port[?iface=ADDR]; give it twice for the A and B lines')
+      new Option('--feed <url>', 'feed destination udp://host:port[?iface=NAME]; give it twice for the A and B lines')
         .argParser(collectFeed)
         .default([], DEFAULT_SIM_FEED),
     )

@@ -1,14 +1,14 @@
 /**
- * The simulator's addresses as the command line and options give them: `udp://host:port` (with
- * `?iface=ADDRESS` for the interface multicast leaves by) and `tcp://host:port`. Errors name the
- * option and say what was expected.
+ * The simulator's addresses as the command line and options give them: `udp://A.B.C.D:port`
+ * (with `?iface=NAME`, e.g. `lo`, for the interface multicast leaves by, as the feed handler's
+ * URLs name it) and `tcp://host:port`. Errors name the option and say what was expected.
  */
 import { isIPv4 } from 'node:net';
 
 export interface UdpEndpoint {
   host: string;
   port: number;
-  /** Local address of the interface to send multicast from (IP_MULTICAST_IF). */
+  /** Name of the interface multicast leaves by (IP_MULTICAST_IF), e.g. 'lo' or 'eth0'. */
   multicastInterface?: string;
 }
 
@@ -26,10 +26,13 @@ export class EndpointError extends Error {
 
 export function parseUdpEndpoint(text: string, what: string): UdpEndpoint {
   const url = parseUrl(text, 'udp', what);
-  const endpoint: UdpEndpoint = { host: hostOf(url, text, what), port: portOf(url, text, what, false) };
+  const host = hostOf(url, text, what);
+  // The native sender takes addresses only: no name lookup on the feed's path.
+  if (!isIPv4(host)) throw new EndpointError(`${what}: host must be an IPv4 address (unicast or multicast group), got '${host}' in '${text}'`);
+  const endpoint: UdpEndpoint = { host, port: portOf(url, text, what, false) };
   const multicastInterface = url.searchParams.get('iface');
   if (multicastInterface !== null) {
-    if (!isIPv4(multicastInterface)) throw new EndpointError(`${what}: iface must be an IPv4 address, got '${multicastInterface}' in '${text}'`);
+    if (multicastInterface === '') throw new EndpointError(`${what}: iface needs an interface name (e.g. lo) in '${text}'`);
     endpoint.multicastInterface = multicastInterface;
   }
   return endpoint;

@@ -7,8 +7,8 @@
  * them. Packets are numbered from 1, contiguously, and each one's send time is kept by MsgSeqNum
  * for the tick-to-trade measurement.
  *
- * Packets are written in place into a ring of preallocated slots of one Buffer (one DataView);
- * nothing is allocated per packet.
+ * Each packet is written in place into one preallocated buffer and sent synchronously before
+ * the next is written; nothing is allocated per packet.
  */
 import { monotonicNanos, realtimeNanos } from '../io/native.js';
 import { mdp3MsgSeqNum, MDP3_PACKET_HEADER_LENGTH } from '../feed/framing/mdp3.js';
@@ -18,10 +18,8 @@ import type { MatchingEngine } from './matching-engine.js';
 import { END_OF_EVENT, LAST_QUOTE_MSG, LAST_TRADE_MSG, MAX_MDP3_PACKET_LENGTH, Mdp3PacketWriter } from './mdp3-packet-writer.js';
 import { PublishedBook } from './published-book.js';
 import type { SendTimeRing } from './send-time-ring.js';
-import { UdpPacketSender } from './udp-packet-sender.js';
+import { UdpPacketSink, type PacketSink } from './udp-packet-sink.js';
 
-/** Packets kept in the slot ring: dgram may hold this many unsent before the publisher waits. */
-const PACKET_SLOT_COUNT = 1024;
 /** Book entries one instrument's event can produce: per side, each level is at most deleted and re-added. */
 const ENTRIES_PER_LEVEL_PER_EVENT = 4;
 /** ChannelReset4's ApplID: the channel's single application. */
@@ -42,12 +40,9 @@ export class FeedPublisher {
   /** The MsgSeqNum the next packet gets. */
   nextSeqNum = 1;
   packetsSent = 0;
-  /** Events that had to write over a packet dgram had not sent yet (should stay 0). */
-  slotOverrunCount = 0;
 
-  private readonly buffer = Buffer.alloc(PACKET_SLOT_COUNT * MAX_MDP3_PACKET_LENGTH);
-  private readonly view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
-  private slot = 0;
+  private readonly packet = new Uint8Array(MAX_MDP3_PACKET_LENGTH);
+  private readonly view = new DataView(this.packet.buffer);
   private readonly writer = new Mdp3PacketWriter();
   private readonly publishedBooks: PublishedBook[];
   private readonly trades: EntryBatch;
@@ -55,9 +50,10 @@ export class FeedPublisher {
   private nextTradeEntryId = 1;
   private readonly clock: () => number;
 
-  private constructor(
+  /** Publishes through `sink` (tests and benchmarks can pass their own); `open` sends over UDP. */
+  constructor(
     private readonly options: FeedPublisherOptions,
-    private readonly sender: UdpPacketSender,
+    private readonly sink: PacketSink,
   ) {
     const { engine, depth } = options;
     this.clock = options.clock ?? realtimeNanos;
@@ -67,21 +63,12 @@ export class FeedPublisher {
     this.levels = new EntryBatch(Math.max(1, engine.books.length * depth * ENTRIES_PER_LEVEL_PER_EVENT));
   }
 
-  static async open(options: FeedPublisherOptions): Promise<FeedPublisher> {
-    return new FeedPublisher(options, await UdpPacketSender.open(options.destinations));
+  static open(options: FeedPublisherOptions): FeedPublisher {
+    return new FeedPublisher(options, UdpPacketSink.open(options.destinations));
   }
 
   get destinations(): readonly UdpEndpoint[] {
-    return this.sender.destinations;
-  }
-
-  /** False while dgram still holds as many packets as the ring has slots: pacing should wait. */
-  get canSend(): boolean {
-    return this.sender.canReuse(PACKET_SLOT_COUNT);
-  }
-
-  get sendErrorCount(): number {
-    return this.sender.sendErrorCount;
+    return this.options.destinations;
   }
 
   /** The start of the channel: ChannelReset4, then SecurityStatus30 (ReadyToTrade) for each instrument. */
@@ -122,17 +109,17 @@ export class FeedPublisher {
     return this.writeEvent(trades, levels);
   }
 
-  /** Sends a captured MDP3 packet as it is (replay); its own MsgSeqNum keys the send time. False when it cannot be one. */
-  sendCaptured(source: Buffer, offset: number, length: number): boolean {
-    if (length < MDP3_PACKET_HEADER_LENGTH || length > MAX_MDP3_PACKET_LENGTH) return false;
-    const slotOffset = this.claimSlot();
-    source.copy(this.buffer, slotOffset, offset, offset + length);
-    this.transmit(mdp3MsgSeqNum(this.view, slotOffset), slotOffset, length);
+  /** Sends a recorded MDP3 packet as it is (replay); its own MsgSeqNum keys the send time. False when it cannot be one. */
+  sendRecorded(region: Uint8Array, view: DataView, offset: number, length: number): boolean {
+    if (length < MDP3_PACKET_HEADER_LENGTH) return false;
+    this.options.sendTimes.record(mdp3MsgSeqNum(view, offset), monotonicNanos());
+    this.sink.send(region, offset, length);
+    this.packetsSent++;
     return true;
   }
 
   close(): void {
-    this.sender.close();
+    this.sink.close();
   }
 
   private writeEvent(trades: EntryBatch, levels: EntryBatch): number {
@@ -171,30 +158,12 @@ export class FeedPublisher {
   }
 
   private beginPacket(sendingTimeNanos: number): void {
-    this.writer.begin(this.view, this.claimSlot(), this.nextSeqNum, sendingTimeNanos);
-  }
-
-  /** The next slot's offset; counts an overrun when dgram may still hold the packet there. */
-  private claimSlot(): number {
-    if (!this.sender.canReuse(PACKET_SLOT_COUNT)) this.slotOverrunCount++;
-    const slotOffset = this.slot * MAX_MDP3_PACKET_LENGTH;
-    this.slot = this.slot + 1 === PACKET_SLOT_COUNT ? 0 : this.slot + 1;
-    return slotOffset;
+    this.writer.begin(this.view, 0, this.nextSeqNum, sendingTimeNanos);
   }
 
   private sendPacket(): void {
-    const slotOffset = this.slotOffsetOfCurrentPacket();
-    this.transmit(this.nextSeqNum++, slotOffset, this.writer.length);
-  }
-
-  private slotOffsetOfCurrentPacket(): number {
-    const previousSlot = this.slot === 0 ? PACKET_SLOT_COUNT - 1 : this.slot - 1;
-    return previousSlot * MAX_MDP3_PACKET_LENGTH;
-  }
-
-  private transmit(seqNum: number, slotOffset: number, length: number): void {
-    this.options.sendTimes.record(seqNum, monotonicNanos());
-    this.sender.send(this.buffer, slotOffset, length);
+    this.options.sendTimes.record(this.nextSeqNum++, monotonicNanos());
+    this.sink.send(this.packet, 0, this.writer.length);
     this.packetsSent++;
   }
 }
