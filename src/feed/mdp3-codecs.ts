@@ -76,6 +76,13 @@ export class TemplateTable {
     this.bookTemplates = new Set(BOOK_TEMPLATES.filter((templateId) => sameLayout(module, templateId)));
   }
 
+  /** Names of the book templates this schema has but lays out unlike the project's schema (start-up warnings). */
+  bookTemplatesLaidOutOtherwise(): string[] {
+    return BOOK_TEMPLATES.filter((templateId) => this.decoders[templateId] !== undefined && !this.bookTemplates.has(templateId)).map(
+      (templateId) => this.names[templateId]!,
+    );
+  }
+
   /** One past the highest template id: the length of every per-template array. */
   get templateIdLimit(): number {
     return this.decoders.length;

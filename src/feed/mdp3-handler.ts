@@ -126,6 +126,9 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     this.schemaVersion = templates.schemaVersion;
     this.bookRoles = new Uint8Array(templates.templateIdLimit);
     for (const templateId of templates.bookTemplates) this.bookRoles[templateId] = templateId;
+    for (const name of templates.bookTemplatesLaidOutOtherwise()) {
+      (options.logger ?? console).warn(`books: ${name} in ${templates.origin} is laid out unlike schemas/mdp3.xml; no book is built from it`);
+    }
   }
 
   /** The book of an instrument, or undefined before its first update. */
