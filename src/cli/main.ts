@@ -8,6 +8,7 @@ import { registerDecodeCommand } from './decode.js';
 import { registerSbeCommand } from './sbe.js';
 import { registerRecordCommand } from './record.js';
 import { registerReplayCommand } from './replay.js';
+import { registerFeedsCommand } from './feeds.js';
 import { registerSimCommand } from './sim.js';
 
 const program = new Command('zerotick')
@@ -19,6 +20,7 @@ registerSbeCommand(program);
 registerDecodeCommand(program);
 registerRecordCommand(program);
 registerReplayCommand(program);
+registerFeedsCommand(program);
 registerSimCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
