@@ -49,28 +49,33 @@ function renderLossAtLadder(payload: PayloadSweep, ladder: readonly number[]): s
   return markdownTable(['offered', ...names.map((name) => `${name} loss`)], rows, names.map(() => true).concat(true));
 }
 
+export type GoalVerdict = 'met' | 'NOT met' | 'not decidable' | 'not measured';
+
 /**
  * Goal of issue 3, judged only where the data can judge it. A figure that is a lower bound
- * (sender limit, top of the ladder) can only show zerotick's side as at least that much and the
- * C loop's side as at least that much: the verdict is given when the bounds allow it, and
- * "not decidable" otherwise.
+ * (sender limit, top of the ladder) says only "at least this much": the goal is met when
+ * zerotick's figure reaches 0.9x an exact C figure, missed when an exact zerotick figure falls
+ * short of 0.9x the C figure, and not decidable otherwise.
  */
-function renderGoal(payload: PayloadSweep): string {
+export function judgeRecvmmsgGoal(payload: PayloadSweep): { verdict: GoalVerdict; why: string } {
   const c = payload.sweeps.find((sweep) => sweep.receiver === C_RECEIVER);
   const zerotick = payload.sweeps.find((sweep) => sweep.receiver === ZEROTICK_RECVMMSG);
-  const label = `Goal (${payload.payloadBytes} B): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop's loss-free rate:`;
   if (zerotick === undefined || c === undefined) {
-    return `${label} not measured (${payload.unavailable[ZEROTICK_RECVMMSG] ?? payload.unavailable[C_RECEIVER] ?? 'not run'}).`;
+    return { verdict: 'not measured', why: payload.unavailable[ZEROTICK_RECVMMSG] ?? payload.unavailable[C_RECEIVER] ?? 'not run' };
   }
-  if (zerotick.lossFreeRate === null) return `${label} NOT met: zerotick lost datagrams at every rate tried.`;
-  if (c.lossFreeRate === null) return `${label} not decidable: the C loop lost datagrams at every rate tried.`;
+  if (zerotick.lossFreeRate === null) return { verdict: 'NOT met', why: 'zerotick lost datagrams at every rate tried' };
+  if (c.lossFreeRate === null) return { verdict: 'not decidable', why: 'the C loop lost datagrams at every rate tried' };
   const ratio = zerotick.lossFreeRate / c.lossFreeRate;
-  const zerotickBound = lowerBoundReason(zerotick);
-  const cBound = lowerBoundReason(c);
   const figures = `zerotick ${describeRate(zerotick)} vs C ${describeRate(c)} = ${ratio.toFixed(2)}x`;
-  if (ratio >= RECVMMSG_GOAL_RATIO && cBound === null) return `${label} met: ${figures}.`;
-  if (ratio < RECVMMSG_GOAL_RATIO && zerotickBound === null) return `${label} NOT met: ${figures}.`;
-  return `${label} not decidable on this machine: ${figures}; a lower bound on the ${ratio >= RECVMMSG_GOAL_RATIO ? 'C' : 'zerotick'} side leaves the ratio open. Compare the loss columns at equal offered loads instead.`;
+  if (ratio >= RECVMMSG_GOAL_RATIO && lowerBoundReason(c) === null) return { verdict: 'met', why: figures };
+  if (ratio < RECVMMSG_GOAL_RATIO && lowerBoundReason(zerotick) === null) return { verdict: 'NOT met', why: figures };
+  const openSide = ratio >= RECVMMSG_GOAL_RATIO ? 'C' : 'zerotick';
+  return { verdict: 'not decidable', why: `${figures}; a lower bound on the ${openSide} side leaves the ratio open (compare the loss columns at equal offered loads instead)` };
+}
+
+function renderGoal(payload: PayloadSweep): string {
+  const { verdict, why } = judgeRecvmmsgGoal(payload);
+  return `Goal (${payload.payloadBytes} B): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop's loss-free rate: ${verdict}: ${why}.`;
 }
 
 /** node:dgram's loss at the highest offered load zerotick recvmmsg took without loss: the headline comparison. */

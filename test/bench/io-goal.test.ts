@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { judgeRecvmmsgGoal } from '../../bench/io/report.js';
+import type { PayloadSweep } from '../../bench/io/results.js';
+import type { ReceiverSweep } from '../../bench/io/sweep.js';
+
+/** A sweep whose best clean trial ran at `rate`; `exact`: a higher rate lost, so the figure is not a bound. */
+function sweep(receiver: string, rate: number, exact: boolean): ReceiverSweep {
+  const clean = { offeredRate: rate, achievedRate: rate, sent: 1000, received: 1000, lost: 0, senderBound: !exact };
+  const lossy = { offeredRate: rate * 2, achievedRate: rate * 2, sent: 1000, received: 990, lost: 10, senderBound: false };
+  return { receiver, trials: exact ? [clean, lossy] : [clean], lossFreeRate: rate, limitedBySender: !exact };
+}
+
+function payload(c: ReceiverSweep, zerotick: ReceiverSweep): PayloadSweep {
+  return { payloadBytes: 64, sweeps: [c, zerotick], unavailable: {} };
+}
+
+describe('the recvmmsg goal (>= 0.9x the C loop)', () => {
+  it('is met when zerotick reaches 0.9x an exact C figure, even as a lower bound itself', () => {
+    expect(judgeRecvmmsgGoal(payload(sweep('C recvmmsg (limit)', 100, true), sweep('zerotick recvmmsg', 95, true))).verdict).toBe('met');
+    expect(judgeRecvmmsgGoal(payload(sweep('C recvmmsg (limit)', 100, true), sweep('zerotick recvmmsg', 95, false))).verdict).toBe('met');
+  });
+
+  it('is missed when an exact zerotick figure is below 0.9x the C figure', () => {
+    expect(judgeRecvmmsgGoal(payload(sweep('C recvmmsg (limit)', 100, false), sweep('zerotick recvmmsg', 80, true))).verdict).toBe('NOT met');
+  });
+
+  it('is not decidable when the side that matters is only a lower bound', () => {
+    expect(judgeRecvmmsgGoal(payload(sweep('C recvmmsg (limit)', 100, false), sweep('zerotick recvmmsg', 120, false))).verdict).toBe('not decidable');
+    expect(judgeRecvmmsgGoal(payload(sweep('C recvmmsg (limit)', 100, true), sweep('zerotick recvmmsg', 50, false))).verdict).toBe('not decidable');
+  });
+
+  it('is not measured when a receiver is missing', () => {
+    const only = { payloadBytes: 64, sweeps: [sweep('C recvmmsg (limit)', 100, true)], unavailable: { 'zerotick recvmmsg': 'src/io/udp.ts is not in this build' } };
+    expect(judgeRecvmmsgGoal(only)).toEqual({ verdict: 'not measured', why: 'src/io/udp.ts is not in this build' });
+  });
+});
