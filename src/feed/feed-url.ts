@@ -73,6 +73,9 @@ function parseUdp(url: string, rest: string): FeedAddress {
   if (source !== undefined && !IPV4.test(source)) throw new FeedUrlError(url, `source '${source}' is not an IPv4 address`);
   const multicast = isMulticast(host);
   if (!multicast && source !== undefined) throw new FeedUrlError(url, `source= needs a multicast group, and ${host} is not one`);
+  if (!multicast && interfaceName !== undefined) {
+    throw new FeedUrlError(url, `iface= names the interface to join a multicast group on, and ${host} is not one`);
+  }
   if (multicast && interfaceName === undefined) {
     throw new FeedUrlError(url, `multicast group ${host} needs the interface to join it on (?iface=eth0)`);
   }

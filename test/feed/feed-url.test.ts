@@ -25,6 +25,7 @@ describe('parseFeedUrl', () => {
     ['udp://239.1.2.3:9000', 'multicast group 239.1.2.3 needs the interface to join it on (?iface=eth0)'],
     ['udp://127.0.0.1:9000?source=10.0.0.1', 'source= needs a multicast group, and 127.0.0.1 is not one'],
     ['udp://239.1.2.3:9000?iface=lo&source=nope', "source 'nope' is not an IPv4 address"],
+    ['udp://127.0.0.1:9000?iface=lo', 'iface= names the interface to join a multicast group on, and 127.0.0.1 is not one'],
     ['udp://127.0.0.1:9000?ifase=lo', "unknown parameter 'ifase' (known: iface, source)"],
     ['packet://lo:0', 'port 0 cannot be filtered on'],
     ['packet://:14310', "expected interface:port, got ':14310'"],
