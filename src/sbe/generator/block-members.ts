@@ -12,6 +12,7 @@
 import type { CompositeMember, EncodedType, EnumType, Field, PrimitiveValue, Presence, Type } from '../ir.js';
 import { primitiveSize } from '../ir.js';
 import { CODEC_SUFFIXES } from './catalog.js';
+import { type ClassParts, emptyParts } from './class-parts.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { memberName } from './names.js';
 import {
@@ -50,23 +51,6 @@ export interface BlockMember {
 /** The class being generated: how its errors name it (`Car`, `Car.fuelFigures`). */
 export interface OwnerScope {
   what: string;
-}
-
-/** Members of generated code: instance fields first, then methods; statics separately. */
-export interface ClassParts {
-  statics: string[];
-  fields: string[];
-  methods: string[];
-}
-
-export function emptyParts(): ClassParts {
-  return { statics: [], fields: [], methods: [] };
-}
-
-export function mergeParts(target: ClassParts, source: ClassParts): void {
-  target.statics.push(...source.statics);
-  target.fields.push(...source.fields);
-  target.methods.push(...source.methods);
 }
 
 function enumConstant(type: EnumType, valueName: string | undefined, where: string): number {

@@ -14,15 +14,13 @@ import { primitiveSize } from '../ir.js';
 import { CODEC_SUFFIXES, type GroupEntry } from './catalog.js';
 import {
   type BlockMember,
-  type ClassParts,
   decoderMember,
-  emptyParts,
   encoderMember,
   memberStatics,
   memberWireLength,
-  mergeParts,
   presentSince,
 } from './block-members.js';
+import { type ClassParts, emptyParts, mergeParts } from './class-parts.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { memberName } from './names.js';
 import { numberLiteral, plus, readNumber, stringLiteral, writeNumber } from './primitives.js';

@@ -7,7 +7,8 @@
 import type { CompositeType, EncodedType, Group } from '../ir.js';
 import { primitiveSize } from '../ir.js';
 import type { GroupEntry, MessageEntry } from './catalog.js';
-import { type BlockMember, type ClassParts, emptyParts, memberFromField } from './block-members.js';
+import { type BlockMember, memberFromField } from './block-members.js';
+import { type ClassParts, emptyParts, renderClass } from './class-parts.js';
 import {
   type BodyScope,
   DECODER,
@@ -20,7 +21,6 @@ import {
 } from './body-codecs.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { plus, readNumber, stringLiteral, writeNumber } from './primitives.js';
-import { renderClass } from './type-codecs.js';
 
 function primitiveOf(type: CompositeType['members'][number]['type'], where: string): EncodedType['primitiveType'] {
   if (type.kind !== 'encoded') throw new Error(`internal: ${where} must be a primitive type`);

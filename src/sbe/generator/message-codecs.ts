@@ -7,7 +7,8 @@
  */
 import type { CompositeType, Message } from '../ir.js';
 import type { MessageEntry } from './catalog.js';
-import { type BlockMember, type ClassParts, emptyParts, memberFromField } from './block-members.js';
+import { type BlockMember, memberFromField } from './block-members.js';
+import { type ClassParts, emptyParts, renderClass } from './class-parts.js';
 import {
   type BodyScope,
   DECODER,
@@ -21,7 +22,6 @@ import {
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { groupCode } from './group-codecs.js';
 import { plus, readNumber, stringLiteral, writeNumber } from './primitives.js';
-import { renderClass } from './type-codecs.js';
 
 export function messageCode(entry: MessageEntry, context: EmitContext, headerType: CompositeType): string[] {
   const { message } = entry;

@@ -4,32 +4,11 @@
  */
 import type { CompositeType, EnumType, SetType } from '../ir.js';
 import { CODEC_SUFFIXES } from './catalog.js';
-import {
-  type ClassParts,
-  decoderMember,
-  emptyParts,
-  encoderMember,
-  memberFromComposite,
-  memberStatics,
-  mergeParts,
-} from './block-members.js';
+import { decoderMember, encoderMember, memberFromComposite, memberStatics } from './block-members.js';
+import { type ClassParts, emptyParts, mergeParts, renderClass } from './class-parts.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
 import { enumKey, memberName } from './names.js';
 import { numberLiteral, plus, readNumber, stringLiteral, writeNumber } from './primitives.js';
-
-/** Assembles a class from its parts: doc, statics, state, constructor-free fields, methods. */
-export function renderClass(doc: string[], name: string, parts: ClassParts): string[] {
-  return [
-    ...doc.map((line) => line.replace(/^ {2}/, '')),
-    `export class ${name} {`,
-    ...parts.statics,
-    ...(parts.statics.length > 0 ? [''] : []),
-    ...parts.fields,
-    ...(parts.fields.length > 0 ? [''] : []),
-    ...parts.methods,
-    `}`,
-  ];
-}
 
 /**
  * `sbeWrapInBlock` is `wrap` without the bounds check, for the accessor of the message or group
