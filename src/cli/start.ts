@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole product on one machine, no setup. Runs the exchange simulator (a seeded
+ * synthetic market: MDP 3.0 on UDP, order entry on TCP), the gateway with
+ * strategies/market-maker.ts trading against it, and the HTTP status endpoint; prints what runs
+ * where and a one-line summary about once a second. Ctrl-C stops all of it cleanly (the market
+ * maker cancels its quotes first) and exits 0.
+ *
+ *   npm start
+ *   npm start -- --http 127.0.0.1:9080 --rate 200 --strategy strategies/ping.ts
+ */
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadGatewayConfig } from '../gateway/config.js';
+import { Gateway } from '../gateway/gateway.js';
+import { DEFAULT_RATE, startSimulator } from '../sim/simulator.js';
+import { consoleLog } from './console-log.js';
+import { startLiveSummary, summaryLine } from './live-summary.js';
+import { DEFAULT_SIM_FEED, DEFAULT_SIM_LISTEN } from './sim.js';
+import { waitForStopSignal } from './stop-signal.js';
+
+const MARKET_MAKER = fileURLToPath(new URL('../../strategies/market-maker.ts', import.meta.url));
+
+interface StartOptions {
+  feed: string;
+  exchange: string;
+  http: string;
+  rate: string;
+  strategy: string;
+}
+
+async function start(options: StartOptions): Promise<void> {
+  const log = consoleLog();
+  const config = loadGatewayConfig({ feed: [options.feed], exchange: options.exchange, strategy: [options.strategy], http: options.http });
+  // The simulator starts a moment after the gateway: retry the order session quickly meanwhile.
+  config.session = { reconnectInitialMs: 20, reconnectMaxMs: 200 };
+  // The gateway first: its feed socket must be bound before the simulator publishes the opening books.
+  const gateway = await Gateway.start(config, { log });
+  let simulator;
+  try {
+    simulator = await startSimulator({ feeds: [options.feed], listen: options.exchange, rate: Number(options.rate), log: (line) => log.warn(`simulator: ${line}`) });
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+  const http = gateway.httpAddress!;
+  log.info('zerotick is running:');
+  log.info(`  simulator  MDP 3.0 feed -> ${options.feed}, order entry on ${options.exchange}, ${options.rate} market steps/s`);
+  log.info(`  gateway    ${options.strategy} on the hot-path worker, orders to ${options.exchange}`);
+  log.info(`  http       http://${http.host}:${http.port}/status  http://${http.host}:${http.port}/health`);
+  log.info('Ctrl-C stops it all.');
+  const stopSummary = startLiveSummary(gateway);
+  const signal = await waitForStopSignal();
+  stopSummary();
+  log.info(`${signal}: stopping the gateway (strategies' onStop run, quotes cancelled), then the simulator`);
+  await gateway.stop();
+  await simulator.stop();
+  log.info(`stopped: ${summaryLine(gateway)}`);
+}
+
+const program = new Command('npm start')
+  .description('the simulator, the gateway with the market maker, and the HTTP status endpoint, on this machine')
+  .option('--feed <udp://host:port>', 'where the simulator publishes and the gateway listens', DEFAULT_SIM_FEED)
+  .option('--exchange <tcp://host:port>', "the simulator's order entry", DEFAULT_SIM_LISTEN)
+  .option('--http <host:port>', 'status endpoint', '127.0.0.1:8080')
+  .option('--rate <n>', 'market steps per second', String(DEFAULT_RATE))
+  .option('--strategy <path>', 'strategy module', MARKET_MAKER)
+  .action(start);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`zerotick: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
