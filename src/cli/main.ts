@@ -10,6 +10,7 @@ import { registerRecordCommand } from './record.js';
 import { registerReplayCommand } from './replay.js';
 import { registerFeedsCommand } from './feeds.js';
 import { registerSimCommand } from './sim.js';
+import { registerRunCommand } from './run.js';
 
 const program = new Command('zerotick')
   .description('low-latency market-data trading gateway')
@@ -22,6 +23,7 @@ registerRecordCommand(program);
 registerReplayCommand(program);
 registerFeedsCommand(program);
 registerSimCommand(program);
+registerRunCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
