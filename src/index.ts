@@ -10,3 +10,5 @@ export * from './io/pcap.js';
 export * from './io/ipv4.js';
 export * from './sbe/generator.js';
 export * from './feed/index.js';
+export * from './io/shm-ring.js';
+export * from './io/packet-ring.js';
