@@ -4,6 +4,7 @@
  * interleaved search of sweep.ts over them.
  */
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import { rmSync } from 'node:fs';
 import { ManagedProcess, runToCompletion } from '../lib/managed-process.js';
 import { logProgress } from '../lib/child.js';
@@ -26,6 +27,28 @@ interface RunningReceiver {
 }
 
 let nextTrialId = 1;
+
+/** Far above anything this machine sends: the sender runs flat out. */
+const FLAT_OUT_RATE = 100_000_000;
+const CEILING_DATAGRAMS = 50_000;
+
+/** A UDP port nobody listens on (bound, read back, released). */
+async function unusedPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+/**
+ * What the sender alone reaches on this machine, flat out to a port with no receiver: the
+ * ceiling every "sender limit" in the tables is read against.
+ */
+async function measureSenderCeiling(payloadBytes: number): Promise<number> {
+  const report = await sendUdp(await unusedPort(), payloadBytes, nextTrialId++, CEILING_DATAGRAMS, FLAT_OUT_RATE);
+  return report.achievedRate;
+}
 
 async function startReceiver(spec: ReceiverSpec, ringPath: string): Promise<RunningReceiver> {
   const [command, args] = spec.command(ringPath);
@@ -93,8 +116,9 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
       logProgress(`${payloadBytes} B ${name} @ ${formatRate(offeredRate)}: sent ${outcome.sent} at ${formatRate(outcome.achievedRate)}, lost ${outcome.lost}${outcome.senderBound ? ' (sender-bound)' : ''}`);
       return outcome;
     };
+    const senderCeiling = await measureSenderCeiling(payloadBytes);
     const sweeps = await sweepReceivers(names, plan, trial);
-    return { payloadBytes, sweeps, unavailable };
+    return { payloadBytes, senderCeiling, sweeps, unavailable };
   } finally {
     await Promise.all([...running.values()].map((receiver) => receiver.process.stop()));
     await producer?.stop();

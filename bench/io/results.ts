@@ -3,6 +3,8 @@ import type { ReceiverSweep } from './sweep.js';
 
 export interface PayloadSweep {
   payloadBytes: number;
+  /** Datagrams per second the sender reached alone, flat out, with no receiver. */
+  senderCeiling?: number;
   sweeps: ReceiverSweep[];
   /** Receivers that could not run, with the reason. */
   unavailable: Record<string, string>;
