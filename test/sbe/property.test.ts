@@ -1,12 +1,13 @@
 /**
  * Property tests over generated codecs, driven by the schema IR so one driver covers every
  * message of several schemas (Car, nested groups, groups with var data, a big-endian schema, all
- * of MDP3 v9 including MDIncrementalRefreshBook46):
+ * of MDP3 v9 including MDIncrementalRefreshBook46; every other peer schema with fewer runs):
  * - a random valid message encoded with the generated encoder decodes to the same values;
  * - truncating the encoding anywhere and decoding everything throws SbeBoundsError, never reads
  *   past the view (a DataView RangeError would mean an unchecked read);
  * - corrupting random bytes either decodes or throws SbeBoundsError / SbeHeaderError.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -22,6 +23,7 @@ import { SbeBoundsError, SbeHeaderError } from '../../src/sbe/runtime/index.js';
 const peer = fileURLToPath(new URL('../../../shared/peer/', import.meta.url));
 const generatedRoot = fileURLToPath(new URL('../.generated/property/', import.meta.url));
 
+/** Schemas every property runs over, with many runs per message. */
 const SCHEMAS = [
   'sbe-golden/example-schema.xml',
   'sbe-schemas/nested-group-schema.xml',
@@ -30,6 +32,14 @@ const SCHEMAS = [
   'sbe-schemas/issue910.xml',
   'mdp3/Cme.Futures.Mdp3.Sbe.v1.9.xml',
 ];
+
+/** Every other peer schema, with fewer round-trip runs, for breadth (custom headers, offsets, constants). */
+const BREADTH_SCHEMAS = readdirSync(path.join(peer, 'sbe-schemas'))
+  .filter((name) => name.endsWith('.xml'))
+  .sort()
+  .map((name) => `sbe-schemas/${name}`)
+  .concat('mdp3/Cme.Futures.Mdp3.Sbe.v1.13.xml')
+  .filter((file) => !SCHEMAS.includes(file));
 
 // The driver calls generated methods by name, as the generator derives them.
 type Flyweight = Record<string, (...args: unknown[]) => any>;
@@ -218,27 +228,32 @@ interface SchemaCase {
 }
 
 const schemaCases: SchemaCase[] = [];
+const breadthCases: SchemaCase[] = [];
+
+/** Generates the schema's codecs, imports them and pairs each message with its codec driver. */
+async function loadSchemaCase(file: string): Promise<SchemaCase> {
+  const schema: Schema = loadSchemaOrThrow(path.join(peer, file));
+  const outDir = path.join(generatedRoot, file.replace(/[^A-Za-z0-9]+/g, '-'));
+  writeGeneratedCode(schema, outDir);
+  const module = (await import(path.join(outDir, moduleFileName(schema)))) as Record<string, new () => Flyweight>;
+  const headerName = pascalCase(schema.headerType.name);
+  return {
+    file,
+    headerEncoder: new module[`${headerName}Encoder`]!(),
+    headerDecoder: new module[`${headerName}Decoder`]!(),
+    cases: schema.messages.map((message) => ({
+      message,
+      codec: bodyCodec(message),
+      encoderClass: module[`${pascalCase(message.name)}Encoder`]!,
+      decoderClass: module[`${pascalCase(message.name)}Decoder`]!,
+    })),
+  };
+}
 
 beforeAll(async () => {
-  for (const file of SCHEMAS) {
-    const schema: Schema = loadSchemaOrThrow(path.join(peer, file));
-    const outDir = path.join(generatedRoot, file.replace(/[^A-Za-z0-9]+/g, '-'));
-    writeGeneratedCode(schema, outDir);
-    const module = (await import(path.join(outDir, moduleFileName(schema)))) as Record<string, new () => Flyweight>;
-    const headerName = pascalCase(schema.headerType.name);
-    schemaCases.push({
-      file,
-      headerEncoder: new module[`${headerName}Encoder`]!(),
-      headerDecoder: new module[`${headerName}Decoder`]!(),
-      cases: schema.messages.map((message) => ({
-        message,
-        codec: bodyCodec(message),
-        encoderClass: module[`${pascalCase(message.name)}Encoder`]!,
-        decoderClass: module[`${pascalCase(message.name)}Decoder`]!,
-      })),
-    });
-  }
-});
+  for (const file of SCHEMAS) schemaCases.push(await loadSchemaCase(file));
+  for (const file of BREADTH_SCHEMAS) breadthCases.push(await loadSchemaCase(file));
+}, 120_000);
 
 function encode(schemaCase: SchemaCase, messageCase: MessageCase, value: Value): Uint8Array {
   const bytes = new Uint8Array(8192);
@@ -260,9 +275,9 @@ function decode(schemaCase: SchemaCase, messageCase: MessageCase, bytes: Uint8Ar
   return messageCase.codec.read(decoder);
 }
 
-function forEachMessage(test: (schemaCase: SchemaCase, messageCase: MessageCase) => void): void {
-  expect(schemaCases.length).toBe(SCHEMAS.length);
-  for (const schemaCase of schemaCases) {
+function forEachMessage(test: (schemaCase: SchemaCase, messageCase: MessageCase) => void, cases = schemaCases): void {
+  expect(cases.length).toBeGreaterThan(0);
+  for (const schemaCase of cases) {
     for (const messageCase of schemaCase.cases) test(schemaCase, messageCase);
   }
 }
@@ -291,6 +306,19 @@ describe('generated codecs (property tests)', () => {
     expect(messages).toBeGreaterThan(30);
   });
 
+  it('round-trip random valid messages of every other peer schema', () => {
+    expect(breadthCases.length).toBe(BREADTH_SCHEMAS.length);
+    forEachMessage((schemaCase, messageCase) => {
+      fc.assert(
+        fc.property(messageCase.codec.arbitrary, (value) => {
+          const bytes = encode(schemaCase, messageCase, value);
+          expect(decode(schemaCase, messageCase, bytes), `${schemaCase.file} ${messageCase.message.name}`).toEqual(value);
+        }),
+        { numRuns: 10 },
+      );
+    }, breadthCases);
+  });
+
   it('never read past a truncated message: decoding everything throws SbeBoundsError', () => {
     forEachMessage((schemaCase, messageCase) => {
       fc.assert(
@@ -301,7 +329,7 @@ describe('generated codecs (property tests)', () => {
         }),
         { numRuns: 20 },
       );
-    });
+    }, [...schemaCases, ...breadthCases]);
   });
 
   it('never read out of bounds on corrupted bytes: decode, or SbeBoundsError / SbeHeaderError', () => {
@@ -318,6 +346,6 @@ describe('generated codecs (property tests)', () => {
         ),
         { numRuns: 20 },
       );
-    });
+    }, [...schemaCases, ...breadthCases]);
   });
 });
