@@ -239,7 +239,10 @@ export abstract class PacketRing {
    */
   abstract poll(handler: PacketHandler, maxPackets: number): number;
 
-  /** Blocks up to `timeoutMs` (-1: forever) until a frame is ready; false on timeout. */
+  /**
+   * Blocks up to `timeoutMs` (-1: forever) until the kernel hands over a frame (V3: a block);
+   * false on timeout. Call it after poll() returned 0: a V3 block already ours does not wake it.
+   */
   wait(timeoutMs: number): boolean {
     return checkResult(ztPacketRingWait(this.fd, timeoutMs), 'poll', this.description) === 1;
   }

@@ -113,7 +113,7 @@ export class ShmRing {
 
   private words: Int32Array;
   private readonly address: bigint | null;
-  private readonly fileLength: number;
+  private readonly mappedLength: number;
   private readonly indexMask: number;
   private readonly tailWordIndex: number;
   private readonly headCacheWordIndex: number;
@@ -161,7 +161,7 @@ export class ShmRing {
     this.capacity = capacity;
     this.maxMessageLength = maxMessageLength(capacity);
     this.address = mapping.address;
-    this.fileLength = mapping.length;
+    this.mappedLength = mapping.length;
     this.view = view;
     this.bytes = new Uint8Array(view.buffer);
     this.words = new Int32Array(view.buffer);
@@ -282,7 +282,7 @@ export class ShmRing {
     this.bytes = new Uint8Array(0);
     this.view = new DataView(this.bytes.buffer);
     this.words = new Int32Array(0);
-    checkResult(ztShmRingUnmap(this.address, this.fileLength), 'munmap', this.path);
+    checkResult(ztShmRingUnmap(this.address, this.mappedLength), 'munmap', this.path);
   }
 
   /**

@@ -188,6 +188,12 @@ describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i
     expect(ring.truncatedCount).toBe(version === 2 ? 1 : 0);
   });
 
+  it('names the call and the interface when the interface does not exist', () => {
+    expect(() => openRing({ interfaceName: 'zt-missing0' })).toThrow(
+      `if_nametoindex zt-missing0, UDP port ${filtered.address().port}, TPACKET_V${version}: ENODEV (No such device)`,
+    );
+  });
+
   it('throws a RangeError, not a crash, when polled after close()', () => {
     const ring = openRing();
     ring.close();
@@ -311,6 +317,16 @@ describe('PacketRing without CAP_NET_RAW', () => {
       'RESULT MissingCapabilityError: AF_PACKET needs CAP_NET_RAW: run as root or `setcap cap_net_raw+ep $(which node)` ' +
         '(socket AF_PACKET lo, UDP port 9, TPACKET_V2: EPERM (Operation not permitted))',
     );
+  });
+});
+
+describe('PacketRing options', () => {
+  it('rejects a geometry the kernel would refuse, naming the value, before any socket is made', () => {
+    const lo = { interfaceName: 'lo', udpPort: 9 };
+    expect(() => PacketRing.open({ ...lo, frameSize: 100 })).toThrow('frameSize must be a multiple of 16 of at least 48: frameSize=100');
+    expect(() => PacketRing.open({ ...lo, blockSize: 6000 })).toThrow('blockSize must be a multiple of the page size (4096) and of frameSize (2048): blockSize=6000');
+    expect(() => PacketRing.open({ ...lo, udpPort: 70000 })).toThrow('udpPort must be in 1..65535: udpPort=70000');
+    expect(() => PacketRing.open({ ...lo, version: 3, blockTimeoutMs: 70_000 })).toThrow('blockTimeoutMs must be an integer in 0..65535: blockTimeoutMs=70000');
   });
 });
 
