@@ -86,6 +86,18 @@ describe('feed sources', () => {
     expect(source.droppedCount).toBe(0);
   });
 
+  it('udp: skips a datagram larger than its slot and counts it as dropped', async () => {
+    const source = openFeedSource('udp://127.0.0.1:0', { slotSize: 64 }) as UdpSource;
+    cleanups.push(() => source.close());
+    const sender = await openSender();
+    cleanups.push(() => sender.close());
+    await sender.sendAll([new Uint8Array(100).fill(1), Uint8Array.of(2)], source.localPort);
+    const handler = new CopyingHandler();
+    for (let attempt = 0; attempt < 100 && handler.datagrams.length < 1; attempt++) source.poll(handler, 10, 10);
+    expect(handler.datagrams.map((datagram) => datagram.bytes)).toEqual([[2]]);
+    expect([source.truncatedCount, source.droppedCount]).toEqual([1, 1]);
+  });
+
   it('udp: an address that is not this host\'s is an error naming the URL and the call', () => {
     expect(() => openFeedSource('udp://192.0.2.1:0')).toThrow(/^feed udp:\/\/192.0.2.1:0: cannot open: bind .*EADDRNOTAVAIL/);
   });

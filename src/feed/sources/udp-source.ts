@@ -26,7 +26,7 @@ export class UdpSource implements FeedSource {
   readonly url: string;
   readonly line: number;
   readonly receiver: UdpReceiver;
-  /** Datagrams larger than a slot: cut by the kernel, so skipped. */
+  /** Datagrams larger than a slot: cut by the kernel, so skipped (counted in droppedCount too). */
   truncatedCount = 0;
   private readonly pool: BufferPool;
   private readonly view: DataView;
@@ -68,8 +68,9 @@ export class UdpSource implements FeedSource {
     return this.receiver.localPort;
   }
 
+  /** Kernel drops (SO_RXQ_OVFL), datagrams discarded for want of a pool slot, and truncated ones skipped. */
   get droppedCount(): number {
-    return this.receiver.kernelDropCount + this.receiver.discardedCount;
+    return this.receiver.kernelDropCount + this.receiver.discardedCount + this.truncatedCount;
   }
 
   poll(handler: DatagramHandler, maxDatagrams: number, timeoutMs: number): number {
