@@ -86,6 +86,29 @@ describe('feed sources', () => {
     expect(source.droppedCount).toBe(0);
   });
 
+  it('udp: joins the multicast group of the URL on its iface, source-specific with source=', async () => {
+    // given a source-specific join on lo, and two senders
+    const group = '239.255.70.2';
+    const source = opened(`udp://${group}:0?iface=lo&source=127.0.0.1`) as UdpSource;
+    const multicastSender = async (bindAddress: string) => {
+      const sender = await openSender(bindAddress, (socket) => {
+        socket.setMulticastInterface(bindAddress);
+        socket.setMulticastLoopback(true);
+      });
+      cleanups.push(() => sender.close());
+      return sender;
+    };
+    const other = await multicastSender('127.0.0.2');
+    const wanted = await multicastSender('127.0.0.1');
+    // when both send to the group
+    await other.send(Uint8Array.of(9), source.localPort, group);
+    await wanted.send(Uint8Array.of(1), source.localPort, group);
+    // then only the named source's datagram arrives
+    const handler = new CopyingHandler();
+    for (let attempt = 0; attempt < 10; attempt++) source.poll(handler, 10, 10);
+    expect(handler.datagrams.map((datagram) => datagram.bytes)).toEqual([[1]]);
+  });
+
   it('udp: skips a datagram larger than its slot and counts it as dropped', async () => {
     const source = openFeedSource('udp://127.0.0.1:0', { slotSize: 64 }) as UdpSource;
     cleanups.push(() => source.close());
