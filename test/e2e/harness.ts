@@ -57,6 +57,8 @@ export interface Stack {
 
 export interface StackOptions {
   strategies: string[];
+  /** Parameters of each strategy, by position (as a config file's `params`). */
+  params?: Record<string, unknown>[];
   /** 2: the simulator publishes lines A and B, the gateway takes both. Default 1. */
   lines?: 1 | 2;
   /** Written to a config file: risk, session, ... */
@@ -85,6 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     idle: 'block',
   });
   Object.assign(config, { session: { reconnectInitialMs: 10, reconnectMaxMs: 50 } }, options.config);
+  options.params?.forEach((params, index) => (config.strategies[index]!.params = params));
   const gateway = await Gateway.start(config, { log });
   let sim: Simulator;
   try {
