@@ -34,6 +34,8 @@ export interface FeedPublisherOptions {
   sendTimes: SendTimeRing;
   /** SendingTime and TransactTime, ns since the epoch. Default: CLOCK_REALTIME. Tests inject one to make packets byte-identical. */
   clock?: () => number;
+  /** The send time kept for tick-to-trade, monotonic ns. Default: CLOCK_MONOTONIC (the order server reads the same clock). */
+  sendClock?: () => number;
 }
 
 export class FeedPublisher {
@@ -43,12 +45,12 @@ export class FeedPublisher {
 
   private readonly packet = new Uint8Array(MAX_MDP3_PACKET_LENGTH);
   private readonly view = new DataView(this.packet.buffer);
-  private readonly writer = new Mdp3PacketWriter();
+  private readonly writer: Mdp3PacketWriter;
   private readonly publishedBooks: PublishedBook[];
   private readonly trades: EntryBatch;
   private readonly levels: EntryBatch;
   private nextTradeEntryId = 1;
-  private readonly clock: () => number;
+  private readonly sendClock: () => number;
 
   /** Publishes through `sink` (tests and benchmarks can pass their own); `open` sends over UDP. */
   constructor(
@@ -56,7 +58,8 @@ export class FeedPublisher {
     private readonly sink: PacketSink,
   ) {
     const { engine, depth } = options;
-    this.clock = options.clock ?? realtimeNanos;
+    this.writer = new Mdp3PacketWriter(options.clock ?? realtimeNanos);
+    this.sendClock = options.sendClock ?? monotonicNanos;
     this.publishedBooks = engine.books.map((book) => new PublishedBook(book, depth));
     const tradeCapacity = engine.books.reduce((sum, book) => sum + book.trades.capacity, 0);
     this.trades = new EntryBatch(Math.max(1, tradeCapacity));
@@ -73,17 +76,17 @@ export class FeedPublisher {
 
   /** The start of the channel: ChannelReset4, then SecurityStatus30 (ReadyToTrade) for each instrument. */
   publishOpening(): void {
-    const now = this.clock();
-    this.beginPacket(now);
-    this.writer.writeChannelReset(now, DEFAULT_APPL_ID);
+    this.writer.startEvent();
+    this.beginPacket();
+    this.writer.writeChannelReset(DEFAULT_APPL_ID);
     this.sendPacket();
-    this.beginPacket(now);
+    this.beginPacket();
     for (const published of this.publishedBooks) {
       if (this.writer.bookEntriesThatFit() === 0) {
         this.sendPacket();
-        this.beginPacket(now);
+        this.beginPacket();
       }
-      this.writer.writeSecurityStatus(now, published.book.spec, END_OF_EVENT);
+      this.writer.writeSecurityStatus(published.book.spec, END_OF_EVENT);
     }
     this.sendPacket();
   }
@@ -112,7 +115,7 @@ export class FeedPublisher {
   /** Sends a recorded MDP3 packet as it is (replay); its own MsgSeqNum keys the send time. False when it cannot be one. */
   sendRecorded(region: Uint8Array, view: DataView, offset: number, length: number): boolean {
     if (length < MDP3_PACKET_HEADER_LENGTH) return false;
-    this.options.sendTimes.record(mdp3MsgSeqNum(view, offset), monotonicNanos());
+    this.options.sendTimes.record(mdp3MsgSeqNum(view, offset), this.sendClock());
     this.sink.send(region, offset, length);
     this.packetsSent++;
     return true;
@@ -123,21 +126,21 @@ export class FeedPublisher {
   }
 
   private writeEvent(trades: EntryBatch, levels: EntryBatch): number {
-    const now = this.clock();
     const writer = this.writer;
     const firstSeqNum = this.nextSeqNum;
-    this.beginPacket(now);
+    writer.startEvent();
+    this.beginPacket();
     let index = 0;
     while (index < trades.count) {
       const count = Math.min(trades.count - index, writer.tradeEntriesThatFit());
       if (count === 0) {
         this.sendPacket();
-        this.beginPacket(now);
+        this.beginPacket();
         continue;
       }
       const last = index + count === trades.count;
       const indicator = last ? LAST_TRADE_MSG | (levels.count === 0 ? END_OF_EVENT : 0) : 0;
-      writer.writeTrades(trades, index, count, this.nextTradeEntryId, now, indicator);
+      writer.writeTrades(trades, index, count, this.nextTradeEntryId, indicator);
       this.nextTradeEntryId += count;
       index += count;
     }
@@ -146,23 +149,23 @@ export class FeedPublisher {
       const count = Math.min(levels.count - index, writer.bookEntriesThatFit());
       if (count === 0) {
         this.sendPacket();
-        this.beginPacket(now);
+        this.beginPacket();
         continue;
       }
       const last = index + count === levels.count;
-      writer.writeBookEntries(levels, index, count, now, last ? LAST_QUOTE_MSG | END_OF_EVENT : 0);
+      writer.writeBookEntries(levels, index, count, last ? LAST_QUOTE_MSG | END_OF_EVENT : 0);
       index += count;
     }
     this.sendPacket();
     return this.nextSeqNum - firstSeqNum;
   }
 
-  private beginPacket(sendingTimeNanos: number): void {
-    this.writer.begin(this.view, 0, this.nextSeqNum, sendingTimeNanos);
+  private beginPacket(): void {
+    this.writer.begin(this.view, 0, this.nextSeqNum);
   }
 
   private sendPacket(): void {
-    this.options.sendTimes.record(this.nextSeqNum++, monotonicNanos());
+    this.options.sendTimes.record(this.nextSeqNum++, this.sendClock());
     this.sink.send(this.packet, 0, this.writer.length);
     this.packetsSent++;
   }

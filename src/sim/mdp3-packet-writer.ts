@@ -2,6 +2,11 @@
  * Writes MDP 3.0 packets (layout: src/feed/framing/mdp3.ts): the packet header, then messages
  * each behind its MsgSize, encoded in place by the generated encoders. One writer, reused for
  * every packet; nothing is allocated per packet or per message.
+ *
+ * The event's time (SendingTime of its packets, TransactTime of its messages) is read from the
+ * clock once per event and kept in a Float64Array, never passed around as an argument: a time in
+ * nanoseconds is far beyond a small integer, and V8 boxes such a number at every call it is
+ * passed to that is not inlined.
  */
 import {
   ChannelReset4Encoder,
@@ -63,6 +68,8 @@ const NO_EVENT = 0;
 const NO_TRADE_DATE = 65535;
 
 export class Mdp3PacketWriter {
+  /** [0]: the current event's time, ns since the epoch. */
+  private readonly eventTime = new Float64Array(1);
   private view: DataView = new DataView(new ArrayBuffer(0));
   private packetOffset = 0;
   private position = 0;
@@ -73,13 +80,21 @@ export class Mdp3PacketWriter {
   private readonly bookRefresh = new MDIncrementalRefreshBook46Encoder();
   private readonly tradeSummary = new MDIncrementalRefreshTradeSummary48Encoder();
 
+  /** @param clock ns since the epoch: SendingTime and TransactTime */
+  constructor(private readonly clock: () => number) {}
+
+  /** Reads the clock: the packets and messages written from now on carry this time. */
+  startEvent(): void {
+    this.eventTime[0] = this.clock();
+  }
+
   /** Starts a packet at `packetOffset`; it may use `MAX_MDP3_PACKET_LENGTH` bytes from there. */
-  begin(view: DataView, packetOffset: number, seqNum: number, sendingTimeNanos: number): void {
+  begin(view: DataView, packetOffset: number, seqNum: number): void {
     this.view = view;
     this.packetOffset = packetOffset;
     this.limit = packetOffset + MAX_MDP3_PACKET_LENGTH;
     view.setUint32(packetOffset + MDP3_MSG_SEQ_NUM_OFFSET, seqNum, true);
-    setUint64FromNumber(view, packetOffset + MDP3_SENDING_TIME_OFFSET, sendingTimeNanos, true);
+    setUint64FromNumber(view, packetOffset + MDP3_SENDING_TIME_OFFSET, this.eventTime[0]!, true);
     this.position = packetOffset + MDP3_PACKET_HEADER_LENGTH;
   }
 
@@ -100,17 +115,17 @@ export class Mdp3PacketWriter {
     return this.entriesThatFit(TRADE_MESSAGE_FIXED_LENGTH, TRADE_ENTRY_LENGTH);
   }
 
-  writeChannelReset(transactTimeNanos: number, applId: number): void {
+  writeChannelReset(applId: number): void {
     const encoder = this.channelReset.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(END_OF_EVENT);
+    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(END_OF_EVENT);
     encoder.noMDEntriesCount(1).next().applID(applId);
     this.endMessage(encoder.encodedLength());
   }
 
-  writeSecurityStatus(transactTimeNanos: number, instrument: InstrumentSpec, matchEventIndicator: number): void {
+  writeSecurityStatus(instrument: InstrumentSpec, matchEventIndicator: number): void {
     const encoder = this.securityStatus.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
     encoder
-      .transactTime(transactTimeNanos)
+      .transactTime(this.eventTime[0]!)
       .securityGroupFromString(instrument.asset)
       .assetFromString(instrument.asset)
       .securityID(instrument.securityId)
@@ -122,9 +137,9 @@ export class Mdp3PacketWriter {
   }
 
   /** One MDIncrementalRefreshBook46 with entries `from .. from+count-1` of the batch. */
-  writeBookEntries(batch: EntryBatch, from: number, count: number, transactTimeNanos: number, matchEventIndicator: number): void {
+  writeBookEntries(batch: EntryBatch, from: number, count: number, matchEventIndicator: number): void {
     const encoder = this.bookRefresh.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(matchEventIndicator);
+    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(matchEventIndicator);
     const entries = encoder.noMDEntriesCount(count);
     for (let index = from; index < from + count; index++) {
       entries.next();
@@ -143,9 +158,9 @@ export class Mdp3PacketWriter {
   }
 
   /** One MDIncrementalRefreshTradeSummary48 with entries `from .. from+count-1` of the batch. */
-  writeTrades(batch: EntryBatch, from: number, count: number, firstTradeEntryId: number, transactTimeNanos: number, matchEventIndicator: number): void {
+  writeTrades(batch: EntryBatch, from: number, count: number, firstTradeEntryId: number, matchEventIndicator: number): void {
     const encoder = this.tradeSummary.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(transactTimeNanos).matchEventIndicator().rawValue(matchEventIndicator);
+    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(matchEventIndicator);
     const entries = encoder.noMDEntriesCount(count);
     for (let index = from; index < from + count; index++) {
       entries.next();
