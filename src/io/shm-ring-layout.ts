@@ -192,16 +192,25 @@ export function storePosition(words: Int32Array, lowWordIndex: number, position:
   Atomics.store(words, lowWordIndex + POSITION_HIGH_WORD_OFFSET / SIZE_OF_INT32, Math.floor(position / POSITION_HIGH_WORD_UNIT));
 }
 
-/** The whole position, read from another process without a lock: retries until both words agree. */
+/** A writer stores its two words nanoseconds apart; words that disagree for this long were never written together. */
+const MAX_POSITION_READS = 1_000_000;
+
+/**
+ * The whole position, read from another process without a lock: retries until both words
+ * agree. Throws if they never do (a corrupt file), rather than spinning forever.
+ */
 export function loadPosition(words: Int32Array, lowWordIndex: number): number {
   const highWordIndex = lowWordIndex + POSITION_HIGH_WORD_OFFSET / SIZE_OF_INT32;
-  for (;;) {
-    const low = Atomics.load(words, lowWordIndex);
-    const high = Atomics.load(words, highWordIndex);
+  let low = 0;
+  let high = 0;
+  for (let read = 0; read < MAX_POSITION_READS; read++) {
+    low = Atomics.load(words, lowWordIndex);
+    high = Atomics.load(words, highWordIndex);
     if (low === Atomics.load(words, lowWordIndex) && (high & 1) === low >>> 31) {
       return high * POSITION_HIGH_WORD_UNIT + (low & 0x7fffffff);
     }
   }
+  throw new Error(`position words at byte ${lowWordIndex * SIZE_OF_INT32} disagree (low=${low}, high=${high}): the ring file is corrupt`);
 }
 
 /**

@@ -347,6 +347,20 @@ describe('ShmRing files', () => {
     expect(values).toEqual([42]);
   });
 
+  it('reports position words that never agree as a corrupt file instead of spinning', () => {
+    // given a tail whose high word says "below 2^31" while its low word says "above"
+    const path = freshPath('corrupt');
+    const ring = track(ShmRing.create(path, 1024));
+    const words = new Int32Array(ring.bytes.buffer);
+    const tailWordIndex = positionWordIndex(1024, TAIL_POSITION_OFFSET);
+    words[tailWordIndex] = -8;
+
+    // then
+    expect(() => ring.producerPosition()).toThrow(
+      `position words at byte ${tailWordIndex * 4} disagree (low=-8, high=0): the ring file is corrupt`,
+    );
+  });
+
   it('throws a RangeError, not a crash, when used after close()', () => {
     const path = freshPath('closed');
     const ring = ShmRing.create(path, 1024);
