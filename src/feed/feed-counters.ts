@@ -57,6 +57,8 @@ export class FeedCounters {
   reorderOverflow = 0;
   gaps = 0;
   lostPackets = 0;
+  /** The channel started its MsgSeqNum over at 1 (a restart): the sequencer followed. */
+  sequenceResets = 0;
   /** Datagrams too short to carry a MsgSeqNum: passed on unsequenced (the handler counts them). */
   unsequenced = 0;
 

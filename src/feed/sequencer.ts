@@ -8,6 +8,9 @@
  *    lost (lateCopies).
  *  - A packet that arrives ahead of a hole is copied into the reorder window (its source memory
  *    is only valid during the call) and handed on once the hole fills.
+ *  - MsgSeqNum 1, more than the window behind and more than a second after this sequence
+ *    began, is the channel starting over (a publisher restart, a replay loop), not the other
+ *    line's late copy (lines lag by microseconds): the sequence restarts there.
  *  - A hole is declared lost when a packet more than `reorderWindowPackets` past it arrives, or
  *    when the first packet held behind it has waited `reorderWindowMicros` (measured on the
  *    receive timestamps, or by `expire(now)` when the line goes quiet). The listener then gets a
@@ -43,6 +46,9 @@ const EMPTY_SLOT = -1;
 const SEQ_NUM_LENGTH = 4;
 /** MsgSeqNum starts at 1: 0 means no packet seen yet. */
 const NOT_STARTED = 0;
+const FIRST_SEQ_NUM = 1;
+/** How old a sequence must be before a MsgSeqNum 1 restarts it rather than counting as a late copy. */
+const RESTART_MIN_AGE_NANOS = 1_000_000_000;
 
 class ChannelGap implements GapEvent {
   fromSeqNum = 0;
@@ -67,6 +73,8 @@ export class Sequencer implements DatagramHandler {
   private readonly heldReceiveTimes: Float64Array;
   private readonly heldLines: Uint8Array;
   private heldCount = 0;
+  /** Receive time of the first packet of the current sequence. */
+  private sequenceStartNanos = 0;
   /** Receive time of the first packet held behind the current hole. */
   private holeSinceNanos = 0;
   // Recent gaps as [from, to] pairs, a ring.
@@ -98,7 +106,14 @@ export class Sequencer implements DatagramHandler {
       return;
     }
     const seqNum = view.getUint32(offset + MDP3_MSG_SEQ_NUM_OFFSET, true);
-    if (this.expectedSeqNum === NOT_STARTED) this.expectedSeqNum = seqNum;
+    if (seqNum === FIRST_SEQ_NUM && this.isRestart(receiveTimeNanos)) {
+      counters.sequenceResets++;
+      this.reset();
+    }
+    if (this.expectedSeqNum === NOT_STARTED) {
+      this.expectedSeqNum = seqNum;
+      this.sequenceStartNanos = receiveTimeNanos;
+    }
     if (seqNum < this.expectedSeqNum) {
       if (this.wasDeclaredLost(seqNum)) counters.lateCopies++;
       else counters.duplicates++;
@@ -131,6 +146,10 @@ export class Sequencer implements DatagramHandler {
     this.expectedSeqNum = NOT_STARTED;
     this.heldSeqNums.fill(EMPTY_SLOT);
     this.heldCount = 0;
+  }
+
+  private isRestart(receiveTimeNanos: number): boolean {
+    return this.expectedSeqNum - FIRST_SEQ_NUM > this.reorderWindowPackets && receiveTimeNanos - this.sequenceStartNanos > RESTART_MIN_AGE_NANOS;
   }
 
   private handOn(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {

@@ -150,6 +150,23 @@ describe('Sequencer', () => {
     expect([counters.unsequenced, counters.truncatedDatagram]).toEqual([1, 1]);
   });
 
+  it('follows a channel that starts its MsgSeqNum over at 1', () => {
+    const { listener, send, counters } = channel({ reorderWindowPackets: 3 });
+    for (let seqNum = 1; seqNum <= 10; seqNum++) send(seqNum, LINE_A, seqNum * MICROS);
+    send(1, LINE_A, 2_000_000 * MICROS);
+    send(2, LINE_A, 2_000_001 * MICROS);
+    expect(listener.packetSeqNums()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2]);
+    expect([counters.sequenceResets, counters.duplicates, counters.gaps]).toEqual([1, 0, 0]);
+  });
+
+  it("takes the other line's late copy of packet 1 for a duplicate, not a restart", () => {
+    const { listener, send, counters } = channel({ reorderWindowPackets: 3 });
+    for (let seqNum = 1; seqNum <= 10; seqNum++) send(seqNum, LINE_A, seqNum * MICROS);
+    send(1, LINE_B, 20 * MICROS);
+    expect(listener.packetSeqNums()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([counters.sequenceResets, counters.duplicates]).toEqual([0, 1]);
+  });
+
   it('starts over after reset()', () => {
     const { listener, send, sequencer } = channel();
     send(50);
