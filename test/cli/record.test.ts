@@ -29,8 +29,12 @@ interface Recording {
 
 /** Starts `zerotick record` on a kernel-chosen loopback port and resolves once it is listening. */
 async function startRecording(...args: string[]): Promise<Recording> {
+  return startRecordingFrom('udp://127.0.0.1:0', ...args);
+}
+
+async function startRecordingFrom(feedUrl: string, ...args: string[]): Promise<Recording> {
   // node --import tsx, not the tsx wrapper: signals must reach the recorder itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'record', '--feed', 'udp://127.0.0.1:0', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'record', '--feed', feedUrl, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,7 +46,7 @@ async function startRecording(...args: string[]): Promise<Recording> {
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const listening = /recording udp:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+      const listening = /recording udp:\/\/[\d.]+:(\d+)/.exec(stderr);
       if (listening) resolve(Number(listening[1]));
     });
     void exit.then(() => reject(new Error(`record exited before listening: ${stderr}`)));
@@ -124,6 +128,24 @@ describe('zerotick record', () => {
     expect(recorded.timestamps[49]! > recorded.timestamps[0]!).toBe(true);
     expect(new Set(recorded.sourcePorts)).toEqual(new Set([from.port]));
     expect(new Set(recorded.destinations)).toEqual(new Set([`${parseIpv4('127.0.0.1')}:${recording.port}`]));
+  });
+
+  it('records a multicast group joined on the named interface, with the group as destination', async () => {
+    // given
+    const out = join(workDirectory, 'multicast.pcap');
+    const recording = await startRecordingFrom('udp://239.255.70.8:0?iface=lo', '--out', out, '--count', '3');
+    const from = await openSender('127.0.0.1', (socket) => {
+      socket.setMulticastInterface('127.0.0.1');
+      socket.setMulticastLoopback(true);
+    });
+    senders.push(from);
+    // when
+    await from.sendAll([1, 2, 3].map((i) => patternedPayload(i, 64)), recording.port, '239.255.70.8');
+    // then
+    expect((await recording.exit).code).toBe(0);
+    const recorded = readRecording(out);
+    expect(recorded.payloads).toEqual([1, 2, 3].map((i) => patternedPayload(i, 64)));
+    expect(new Set(recorded.destinations)).toEqual(new Set([`${parseIpv4('239.255.70.8')}:${recording.port}`]));
   });
 
   it('stops by itself after --duration, with a valid file even when nothing arrived', async () => {

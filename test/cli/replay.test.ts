@@ -208,6 +208,23 @@ describe('zerotick replay', () => {
     });
   }
 
+  it('replays the committed sample feed, and the sample is what its README command makes', async () => {
+    // given
+    const sample = join(repoRoot, 'feeds/sample.pcap');
+    const regenerated = join(workDirectory, 'sample.pcap');
+    // when
+    const generate = await runCli(['feeds', 'generate', '--messages', '2000', '--seed', '1', '--out', regenerated]);
+    const target = listen();
+    const run = await runCli(['replay', sample, '--to', `udp://127.0.0.1:${target.port}`, '--speed', 'max']);
+    await settle(target);
+    // then
+    expect(generate.code).toBe(0);
+    // If the simulator's market changed on purpose, regenerate feeds/*.pcap with the commands in feeds/README.md.
+    expect(readFileSync(regenerated).equals(readFileSync(sample))).toBe(true);
+    expect(run.code).toBe(0);
+    expect(target.arrivals.map((arrival) => arrival.payload)).toEqual(payloadsOf(sample));
+  });
+
   describe('bad input', () => {
     it('refuses a file that is not a capture, naming the byte offset', async () => {
       const path = join(workDirectory, 'not-a-capture.pcap');

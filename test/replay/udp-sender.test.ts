@@ -91,6 +91,25 @@ describe('UdpSender (sendmmsg)', () => {
     expect(out.datagramsSent).toBe(40);
   });
 
+  it('sends to a multicast group out of the named interface', () => {
+    // given: a receiver joined to the group on lo
+    const pool = BufferPool.create({ slotSize: 2048, slotCount: 64 });
+    const member = UdpReceiver.open(pool, { port: 0, multicast: { group: '239.255.70.9', interface: 'lo' } });
+    cleanups.push(() => pool.destroy(), () => member.close());
+    const out = sender({ destinations: [{ host: '239.255.70.9', port: member.localPort }], multicastInterface: 'lo' });
+    // when
+    out.setPacket(0, 7, 100);
+    out.send(regionOf(1, 100), 1);
+    // then
+    expect(drain(member)).toEqual([new Array(100).fill(0)]);
+  });
+
+  it('names an interface that does not exist', () => {
+    expect(() => UdpSender.open({ destinations: [{ host: '239.255.70.9', port: 9 }], multicastInterface: 'nosuchif0' })).toThrow(
+      'if_nametoindex nosuchif0: ENODEV (No such device)',
+    );
+  });
+
   it('sends zero-length datagrams', () => {
     const target = receiver();
     const out = sender({ destinations: [{ host: '127.0.0.1', port: target.localPort }] });
