@@ -230,6 +230,8 @@ export class ShmRing {
    * their space with one head update for the whole batch. Stops at the end of the records
    * region; the next call continues from its start. Returns the number of records handled.
    * A record whose handler throws is consumed all the same (as in Agrona), and the error rethrown.
+   * A record length that cannot be (the file was written by something else) throws
+   * ShmRingFormatError before the handler sees anything of it.
    */
   read(handler: ShmRingHandler, maxRecords: number): number {
     const words = this.words;
@@ -244,6 +246,9 @@ export class ShmRing {
         const recordOffset = HEADER_LENGTH + headIndex + bytesRead;
         const recordLength = Atomics.load(words, lengthOffset(recordOffset) / SIZE_OF_INT32); // acquire
         if (recordLength <= 0) break;
+        if (recordLength < RECORD_HEADER_LENGTH || recordLength > contiguousLength - bytesRead) {
+          throw this.corruptRecord(recordOffset, recordLength, contiguousLength - bytesRead);
+        }
         bytesRead += alignRecordLength(recordLength);
         const typeId = view.getInt32(typeOffset(recordOffset), true);
         if (PADDING_TYPE_ID === typeId) continue;
@@ -340,6 +345,14 @@ export class ShmRing {
     const start = HEADER_LENGTH + headIndex;
     this.bytes.fill(0, start, start + bytesRead);
     this.headLow = advancePosition(this.words, this.headWordIndex, headLow, bytesRead); // after the zeroing: a release
+  }
+
+  /** A length no producer of this ring writes: the file was written by something else. */
+  private corruptRecord(recordOffset: number, recordLength: number, bytesToRegionEnd: number): ShmRingFormatError {
+    return new ShmRingFormatError(
+      this.path,
+      `record at byte ${recordOffset} has length ${recordLength}, outside ${RECORD_HEADER_LENGTH}..${bytesToRegionEnd}: the ring is corrupt`,
+    );
   }
 
   private checkMessage(typeId: number, length: number): void {

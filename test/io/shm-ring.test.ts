@@ -361,6 +361,23 @@ describe('ShmRing files', () => {
     );
   });
 
+  it('refuses a record length that runs past the records region, after handing over the records before it', () => {
+    // given one good record, then a length that claims more than the region holds
+    const path = freshPath('bad-length');
+    const ring = track(ShmRing.create(path, 1024));
+    expect(ring.tryWrite(1, new Uint8Array(8), 0, 8)).toBe(true);
+    new Int32Array(ring.bytes.buffer)[(128 + 16) / 4] = 5000;
+    let handled = 0;
+    const count = (): void => {
+      handled++;
+    };
+
+    // then
+    expect(() => ring.read(count, 10)).toThrow(`shm ring ${path}: record at byte 144 has length 5000, outside 8..1008: the ring is corrupt`);
+    expect(handled).toBe(1);
+    expect(ring.consumerPosition()).toBe(16);
+  });
+
   it('throws a RangeError, not a crash, when used after close()', () => {
     const path = freshPath('closed');
     const ring = ShmRing.create(path, 1024);
