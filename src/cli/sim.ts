@@ -10,6 +10,7 @@ import {
   DEFAULT_INSTRUMENT_COUNT,
   DEFAULT_RATE,
   DEFAULT_SEED,
+  DEFAULT_SNAPSHOT_INTERVAL_MS,
   startSimulator,
   type Simulator,
   type SimulatorCounters,
@@ -22,6 +23,8 @@ const SUMMARY_INTERVAL_MS = 1000;
 
 interface SimCommandOptions {
   feed: UdpEndpoint[];
+  snapshot: UdpEndpoint[];
+  snapshotInterval: number;
   listen: TcpEndpoint;
   pcap?: string;
   seed: number;
@@ -39,6 +42,12 @@ export function registerSimCommand(program: Command): void {
         .default([], DEFAULT_SIM_FEED),
     )
     .addOption(
+      new Option('--snapshot <url>', 'snapshot loop destination udp://host:port (SnapshotFullRefresh52 per instrument); twice for A and B')
+        .argParser(collectSnapshotFeed)
+        .default([], 'no snapshot loop'),
+    )
+    .option('--snapshot-interval <ms>', 'time between snapshot loops', parseInterval, DEFAULT_SNAPSHOT_INTERVAL_MS)
+    .addOption(
       new Option('--listen <url>', 'order entry listener tcp://host:port (port 0: any free port)')
         .argParser(parseListen)
         .default(parseTcpEndpoint(DEFAULT_SIM_LISTEN, 'listen URL'), DEFAULT_SIM_LISTEN),
@@ -49,6 +58,8 @@ export function registerSimCommand(program: Command): void {
     .option('--instruments <n>', `instruments listed, 1-${MAX_DEFAULT_INSTRUMENTS}`, parseInstrumentCount, DEFAULT_INSTRUMENT_COUNT)
     .action(async (options: SimCommandOptions, command: Command) => {
       if (options.feed.length > 2) command.error(`error: option '--feed <url>' given ${options.feed.length} times: at most twice (A and B lines)`);
+      if (options.snapshot.length > 2) command.error(`error: option '--snapshot <url>' given ${options.snapshot.length} times: at most twice (A and B lines)`);
+      if (options.snapshot.length > 0 && options.pcap !== undefined) command.error("error: option '--snapshot <url>' needs the synthetic market: not with '--pcap <file>'");
       await runSimulator(options);
     });
 }
@@ -61,6 +72,8 @@ async function runSimulator(options: SimCommandOptions): Promise<void> {
     seed: options.seed,
     rate: options.rate,
     instruments: options.instruments,
+    snapshotFeeds: options.snapshot,
+    snapshotIntervalMs: options.snapshotInterval,
     ...(options.pcap === undefined ? {} : { pcap: options.pcap }),
     log: (line) => process.stderr.write(`zerotick sim: ${line}\n`),
   });
@@ -87,6 +100,9 @@ function printWhatRunsWhere(simulator: Simulator, options: SimCommandOptions): v
   simulator.feeds.forEach((feed, index) => {
     process.stdout.write(`zerotick sim: feed ${index === 0 ? 'A' : 'B'} ${formatEndpoint('udp', feed)} (${source})\n`);
   });
+  simulator.snapshotFeeds.forEach((feed, index) => {
+    process.stdout.write(`zerotick sim: snapshot loop ${index === 0 ? 'A' : 'B'} ${formatEndpoint('udp', feed)} (every ${options.snapshotInterval} ms)\n`);
+  });
   process.stdout.write(`zerotick sim: order entry ${formatEndpoint('tcp', simulator.orderEntry)} (schemas/order-entry.xml, SOFH framed)\n`);
   for (const instrument of simulator.instruments) {
     process.stdout.write(`zerotick sim: instrument ${instrument.securityId} ${instrument.asset} tick ${instrument.tickSize / 1e9}\n`);
@@ -112,6 +128,16 @@ function micros(nanos: number): string {
 
 function collectFeed(text: string, feeds: UdpEndpoint[]): UdpEndpoint[] {
   return [...feeds, endpointArgument(() => parseUdpEndpoint(text, 'feed URL'))];
+}
+
+function collectSnapshotFeed(text: string, feeds: UdpEndpoint[]): UdpEndpoint[] {
+  return [...feeds, endpointArgument(() => parseUdpEndpoint(text, 'snapshot URL'))];
+}
+
+function parseInterval(text: string): number {
+  const milliseconds = Number(text);
+  if (!/^\d+$/.test(text) || milliseconds < 1) throw new InvalidArgumentError('milliseconds: a whole number >= 1.');
+  return milliseconds;
 }
 
 function parseListen(text: string): TcpEndpoint {

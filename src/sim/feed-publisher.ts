@@ -46,7 +46,8 @@ export class FeedPublisher {
   private readonly packet = new Uint8Array(MAX_MDP3_PACKET_LENGTH);
   private readonly view = new DataView(this.packet.buffer);
   private readonly writer: Mdp3PacketWriter;
-  private readonly publishedBooks: PublishedBook[];
+  /** Each instrument's book as receivers of this feed hold it (the snapshot loop publishes these). */
+  readonly publishedBooks: PublishedBook[];
   private readonly trades: EntryBatch;
   private readonly levels: EntryBatch;
   private nextTradeEntryId = 1;
@@ -68,6 +69,11 @@ export class FeedPublisher {
 
   static open(options: FeedPublisherOptions): FeedPublisher {
     return new FeedPublisher(options, UdpPacketSink.open(options.destinations));
+  }
+
+  /** MsgSeqNum of the last packet sent (0 before the first). */
+  get lastSeqNum(): number {
+    return this.nextSeqNum - 1;
   }
 
   get destinations(): readonly UdpEndpoint[] {

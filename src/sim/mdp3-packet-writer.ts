@@ -18,6 +18,8 @@ import {
   MDIncrementalRefreshTradeSummary48NoOrderIDEntriesEncoder,
   MessageHeaderEncoder,
   SecurityStatus30Encoder,
+  SnapshotFullRefresh52Encoder,
+  SnapshotFullRefresh52NoMDEntriesEncoder,
 } from '../generated/mdp3/index.js';
 import {
   MDP3_MSG_SEQ_NUM_OFFSET,
@@ -55,6 +57,10 @@ const TRADE_MESSAGE_FIXED_LENGTH =
   MDIncrementalRefreshTradeSummary48NoOrderIDEntriesEncoder.HEADER_SIZE;
 const TRADE_ENTRY_LENGTH = MDIncrementalRefreshTradeSummary48NoMDEntriesEncoder.BLOCK_LENGTH;
 
+const SNAPSHOT_MESSAGE_FIXED_LENGTH =
+  MDP3_MSG_SIZE_LENGTH + MESSAGE_HEADER_LENGTH + SnapshotFullRefresh52Encoder.BLOCK_LENGTH + SnapshotFullRefresh52NoMDEntriesEncoder.HEADER_SIZE;
+const SNAPSHOT_ENTRY_LENGTH = SnapshotFullRefresh52NoMDEntriesEncoder.BLOCK_LENGTH;
+
 // MatchEventIndicator bits (schemas/mdp3.xml).
 export const LAST_TRADE_MSG = 1 << 0;
 export const LAST_QUOTE_MSG = 1 << 2;
@@ -66,6 +72,10 @@ const READY_TO_TRADE = 17;
 const NO_EVENT = 0;
 /** LocalMktDate null: the simulator has no trade date. */
 const NO_TRADE_DATE = 65535;
+/** PRICENULL9's null mantissa: the simulator has no price limits. */
+const NO_PRICE = 9223372036854775807;
+/** OpenCloseSettlFlag null. */
+const NO_SETTLE_FLAG = 255;
 
 export class Mdp3PacketWriter {
   /** [0]: the current event's time, ns since the epoch. */
@@ -79,6 +89,7 @@ export class Mdp3PacketWriter {
   private readonly securityStatus = new SecurityStatus30Encoder();
   private readonly bookRefresh = new MDIncrementalRefreshBook46Encoder();
   private readonly tradeSummary = new MDIncrementalRefreshTradeSummary48Encoder();
+  private readonly snapshotRefresh = new SnapshotFullRefresh52Encoder();
 
   /** @param clock ns since the epoch: SendingTime and TransactTime */
   constructor(private readonly clock: () => number) {}
@@ -113,6 +124,10 @@ export class Mdp3PacketWriter {
 
   tradeEntriesThatFit(): number {
     return this.entriesThatFit(TRADE_MESSAGE_FIXED_LENGTH, TRADE_ENTRY_LENGTH);
+  }
+
+  snapshotEntriesThatFit(): number {
+    return this.entriesThatFit(SNAPSHOT_MESSAGE_FIXED_LENGTH, SNAPSHOT_ENTRY_LENGTH);
   }
 
   writeChannelReset(applId: number): void {
@@ -175,6 +190,41 @@ export class Mdp3PacketWriter {
         .mDTradeEntryID(firstTradeEntryId + index - from);
     }
     encoder.noOrderIDEntriesCount(0);
+    this.endMessage(encoder.encodedLength());
+  }
+
+  /**
+   * One SnapshotFullRefresh52: an instrument's whole book (entries `from .. from+count-1`, from
+   * PublishedBook.snapshot) as of incremental packet `lastMsgSeqNumProcessed` and RptSeq `rptSeq`.
+   */
+  writeSnapshot(batch: EntryBatch, from: number, count: number, securityId: number, rptSeq: number, lastMsgSeqNumProcessed: number, totNumReports: number): void {
+    const encoder = this.snapshotRefresh.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    encoder
+      .lastMsgSeqNumProcessed(lastMsgSeqNumProcessed)
+      .totNumReports(totNumReports)
+      .securityID(securityId)
+      .rptSeq(rptSeq)
+      .transactTime(this.eventTime[0]!)
+      .lastUpdateTime(this.eventTime[0]!)
+      .tradeDate(NO_TRADE_DATE)
+      .mDSecurityTradingStatus(READY_TO_TRADE);
+    encoder.highLimitPrice().mantissa(NO_PRICE);
+    encoder.lowLimitPrice().mantissa(NO_PRICE);
+    encoder.maxPriceVariation().mantissa(NO_PRICE);
+    const entries = encoder.noMDEntriesCount(count);
+    for (let index = from; index < from + count; index++) {
+      entries.next();
+      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      entries
+        .mDEntrySize(batch.quantity[index]!)
+        .numberOfOrders(batch.orderCount[index]!)
+        .mDPriceLevel(batch.levelOrAggressor[index]!)
+        .tradingReferenceDate(NO_TRADE_DATE)
+        .openCloseSettlFlag(NO_SETTLE_FLAG)
+        .settlPriceType()
+        .clear();
+      entries.mDEntryType(batch.entryType[index]!);
+    }
     this.endMessage(encoder.encodedLength());
   }
 

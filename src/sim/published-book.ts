@@ -62,6 +62,13 @@ class PublishedSide {
     }
   }
 
+  /** Appends every level as receivers hold it (for a snapshot: no RptSeq, no action). */
+  appendLevels(securityId: number, tickSize: number, out: EntryBatch): void {
+    for (let index = 0; index < this.count; index++) {
+      out.add(securityId, this.priceTicks[index]! * tickSize, this.quantity[index]!, this.orderCount[index]!, 0, index + 1, 0, this.entryType);
+    }
+  }
+
   private insertAt(index: number, priceTicks: number, quantity: number, orderCount: number): void {
     const last = Math.min(this.count, this.depth - 1); // the level pushed past the depth falls off
     this.priceTicks.copyWithin(index + 1, index, last);
@@ -100,6 +107,12 @@ export class PublishedBook {
   catchUp(out: EntryBatch): void {
     this.bids.catchUp(this.book.bids, this, out);
     this.asks.catchUp(this.book.asks, this, out);
+  }
+
+  /** Appends the book as receivers hold it, bids then offers, for SnapshotFullRefresh52. */
+  snapshot(out: EntryBatch): void {
+    this.bids.appendLevels(this.book.securityId, this.book.spec.tickSize, out);
+    this.asks.appendLevels(this.book.securityId, this.book.spec.tickSize, out);
   }
 
   /** Appends the instrument's pending trades as trade entries and forgets them. */

@@ -13,6 +13,7 @@ import { MatchingEngine } from './matching-engine.js';
 import { OrderServer } from './order-server.js';
 import { Pacer } from './pacer.js';
 import { SeededRandom } from './seeded-random.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
 import { DEFAULT_SEND_TIME_CAPACITY, SendTimeRing } from './send-time-ring.js';
 import { SyntheticMarket } from './synthetic-market.js';
 import { TickToTrade, type LatencySummary } from './tick-to-trade.js';
@@ -23,6 +24,7 @@ export const DEFAULT_INSTRUMENT_COUNT = 4;
 /** CME's futures books are 10 deep. */
 export const DEFAULT_BOOK_DEPTH = 10;
 export const DEFAULT_LISTEN = 'tcp://127.0.0.1:0';
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 1000;
 
 export interface SimulatorOptions {
   /** Where the feed goes: `udp://host:port[?iface=NAME]` or an endpoint; two for the A and B lines. */
@@ -42,6 +44,10 @@ export interface SimulatorOptions {
   depth?: number;
   /** Replay this pcap/pcapng capture instead of the synthetic market (no instruments are listed then). */
   pcap?: string;
+  /** Where the snapshot loop (SnapshotFullRefresh52 per instrument) goes; one or two lines. Default: no snapshot loop. */
+  snapshotFeeds?: ReadonlyArray<string | UdpEndpoint>;
+  /** Time between snapshot loops. Default 1000 ms. */
+  snapshotIntervalMs?: number;
   /** SendingTime/TransactTime source, ns since the epoch. Default CLOCK_REALTIME. */
   clock?: () => number;
   /** Packets whose send time is kept for tick-to-trade (a power of 2). Default 65536. */
@@ -52,6 +58,7 @@ export interface SimulatorOptions {
 
 export interface SimulatorCounters {
   packetsSent: number;
+  snapshotPacketsSent: number;
   /** NewOrderSingle received. */
   ordersReceived: number;
   cancelsReceived: number;
@@ -73,6 +80,8 @@ export interface SimulatorCounters {
 export interface Simulator {
   /** Feed destinations, as given (line A first). */
   readonly feeds: readonly UdpEndpoint[];
+  /** Snapshot loop destinations (empty: no loop). */
+  readonly snapshotFeeds: readonly UdpEndpoint[];
   /** The order entry listener's actual address. */
   readonly orderEntry: { host: string; port: number };
   readonly instruments: readonly InstrumentSpec[];
@@ -88,6 +97,11 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const feeds = options.feeds.map((feed, index) => (typeof feed === 'string' ? parseUdpEndpoint(feed, `feed ${index + 1}`) : feed));
   if (feeds.length < 1 || feeds.length > 2) throw new RangeError(`one or two feed destinations (A and B lines), got ${feeds.length}`);
+  const snapshotFeeds = (options.snapshotFeeds ?? []).map((feed, index) =>
+    typeof feed === 'string' ? parseUdpEndpoint(feed, `snapshot feed ${index + 1}`) : feed,
+  );
+  if (snapshotFeeds.length > 2) throw new RangeError(`at most two snapshot feed destinations (A and B lines), got ${snapshotFeeds.length}`);
+  if (snapshotFeeds.length > 0 && options.pcap !== undefined) throw new RangeError('a snapshot loop needs the synthetic market: not with a capture replay');
   const listenOption = options.listen ?? DEFAULT_LISTEN;
   const listen = typeof listenOption === 'string' ? parseTcpEndpoint(listenOption, 'listen') : listenOption;
   const rate = options.rate ?? DEFAULT_RATE;
@@ -104,10 +118,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const tickToTrade = new TickToTrade(sendTimes);
 
   let publisher: FeedPublisher | undefined;
+  let snapshots: SnapshotPublisher | undefined;
   let server: OrderServer | undefined;
   try {
     publisher = FeedPublisher.open({ destinations: feeds, engine, depth, sendTimes, clock });
     const feed = publisher;
+    if (snapshotFeeds.length > 0) snapshots = SnapshotPublisher.open(feed, { destinations: snapshotFeeds, depth, clock });
     server = await OrderServer.listen({
       listen,
       engine,
@@ -120,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
   } catch (error) {
     publisher?.close();
+    snapshots?.close();
     replay?.close();
     throw error;
   }
@@ -150,10 +167,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   const pacer = rate > 0 ? new Pacer(rate, replay === undefined ? runSyntheticSteps : replayPackets) : undefined;
   pacer?.start();
+  const snapshotLoop = snapshots;
+  const snapshotTimer = snapshotLoop === undefined
+    ? undefined
+    : setInterval(() => snapshotLoop.publishCycle(), options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS);
 
   let stopped = false;
   return {
     feeds,
+    snapshotFeeds,
     orderEntry: orders.address,
     instruments,
     engine,
@@ -164,6 +186,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const counters = orders.counters;
       return {
         packetsSent: feed.packetsSent,
+        snapshotPacketsSent: snapshotLoop?.packetsSent ?? 0,
         ordersReceived: counters.ordersReceived,
         cancelsReceived: counters.cancelsReceived,
         replacesReceived: counters.replacesReceived,
@@ -183,8 +206,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (stopped) return;
       stopped = true;
       pacer?.stop();
+      clearInterval(snapshotTimer);
       await orders.close();
       feed.close();
+      snapshotLoop?.close();
       replay?.close();
     },
   };

@@ -124,6 +124,45 @@ describe('feed publisher', () => {
     expect(other.some((packet, index) => first[index] === undefined || !packet.equals(first[index]!))).toBe(true);
   });
 
+  it('loops snapshots of every book as receivers of the incremental feed hold it', async () => {
+    // given
+    const snapshotCapture = await FeedCapture.open();
+    cleanups.push(() => snapshotCapture.close());
+    const capture = await FeedCapture.open();
+    cleanups.push(() => capture.close());
+    const simulator = await startSimulator({ feeds: [capture.url], snapshotFeeds: [snapshotCapture.url], snapshotIntervalMs: 20, rate: 0, instruments: 3, depth: DEPTH });
+    cleanups.push(() => simulator.stop());
+    const books = new Map(simulator.instruments.map((instrument) => [instrument.securityId, new ReferenceBook(DEPTH)]));
+    const lastRptSeq = new Map<number, number>();
+    // when
+    await stepAndReceive(simulator, [capture], 200);
+    const lastSeqNum = simulator.counters().packetsSent;
+    for (const packet of capture.packets.map(decodePacket)) {
+      applyPacket(books, packet.messages, () => undefined);
+      for (const message of packet.messages) for (const entry of message.fields.NoMDEntries ?? []) if (entry.RptSeq !== undefined) lastRptSeq.set(entry.SecurityID, entry.RptSeq);
+    }
+    // then: a loop taken after the last incremental packet matches the books built from the feed
+    const snapshotOf = new Map<number, Record<string, any>>();
+    const deadline = Date.now() + 5000;
+    while (snapshotOf.size < books.size && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const packet of snapshotCapture.packets.map(decodePacket)) {
+        const snapshot = packet.messages[0]!.fields;
+        if (snapshot.LastMsgSeqNumProcessed === lastSeqNum) snapshotOf.set(snapshot.SecurityID, snapshot);
+      }
+    }
+    for (const [securityId, book] of books) {
+      const snapshot = snapshotOf.get(securityId)!;
+      expect(snapshot).toMatchObject({ TotNumReports: 3, RptSeq: lastRptSeq.get(securityId), MDSecurityTradingStatus: 'ReadyToTrade' });
+      const side = (type: string) =>
+        snapshot.NoMDEntries.filter((entry: any) => entry.MDEntryType === type).map((entry: any) => ({ price: entry.MDEntryPx.mantissa, size: entry.MDEntrySize, orders: entry.NumberOfOrders }));
+      expect(side('Bid')).toEqual(book.bids);
+      expect(side('Offer')).toEqual(book.asks);
+    }
+    const seqNums = snapshotCapture.packets.map((packet) => decodePacket(packet).seqNum);
+    expect(seqNums).toEqual(seqNums.map((_, index) => index + 1));
+  });
+
   it('sends every packet to both the A and the B line', async () => {
     const { simulator, captures } = await simulatorWithCapture({ lines: 2 });
     await stepAndReceive(simulator, captures, 50);
