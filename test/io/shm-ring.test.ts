@@ -91,6 +91,25 @@ describe('ShmRing records', () => {
     expect(() => producer.commit(third)).toThrow(/no claimed record at messageOffset=/);
   });
 
+  it('consumes a record whose handler throws, rethrows, and goes on with the next one', () => {
+    // given three records
+    const path = freshPath('throwing-handler');
+    const producer = track(ShmRing.create(path, 1024));
+    const consumer = track(ShmRing.open(path));
+    for (const value of [1, 2, 3]) expect(producer.tryWrite(1, new Uint8Array([value]), 0, 1)).toBe(true);
+    const values: number[] = [];
+    const failOnTwo = (view: DataView, offset: number): void => {
+      values.push(view.getUint8(offset));
+      if (view.getUint8(offset) === 2) throw new Error('handler failed on 2');
+    };
+
+    // when / then
+    expect(() => consumer.read(failOnTwo, 10)).toThrow('handler failed on 2');
+    expect(consumer.read(failOnTwo, 10)).toBe(1);
+    expect(values).toEqual([1, 2, 3]);
+    expect(consumer.size()).toBe(0);
+  });
+
   it('wraps a record that does not fit before the end to the start, behind a padding record the handler never sees', () => {
     // given a 1024-byte ring: 9 records of 100 + 8 bytes (112 aligned) fill 1008 bytes
     const path = freshPath('wrap');
