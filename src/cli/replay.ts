@@ -10,7 +10,7 @@ import { parseFeedUrl } from '../feed/feed-url.js';
 import { parseIpv4 } from '../io/ipv4.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, type CaptureFilter, type SkippedPackets } from '../io/pcap.js';
 import { DEFAULT_SEND_BATCH, UdpSender, type UdpDestination } from '../io/udp-sender.js';
-import { formatBytes, formatMicros, formatRate, formatSeconds } from '../replay/format.js';
+import { formatBitRate, formatBytes, formatMicros, formatRate, formatSeconds } from '../replay/format.js';
 import { Replayer, type ReplaySpeed, type ReplayStats } from '../replay/replayer.js';
 import { positiveInteger, positiveNumber } from './number-options.js';
 
@@ -144,8 +144,8 @@ async function runWithProgress(replayer: Replayer, totalPackets: number): Promis
     : undefined;
   bar?.start(totalPackets, 0, { rate: '-' });
   try {
-    const stats = await replayer.run(bar === undefined ? undefined : (progress) => bar.update(progress.packets, { rate: `${formatRate(progress.packets, progress.elapsedNs)} packets` }));
-    bar?.update(stats.packets, { rate: `${formatRate(stats.packets, stats.elapsedNs)} packets` });
+    const stats = await replayer.run(bar === undefined ? undefined : (progress) => bar.update(progress.packets, { rate: formatRate(progress.packets, progress.elapsedNs, 'packets') }));
+    bar?.update(stats.packets, { rate: formatRate(stats.packets, stats.elapsedNs, 'packets') });
     return stats;
   } finally {
     bar?.stop();
@@ -158,7 +158,7 @@ function summary(stats: ReplayStats, destinationCount: number, skipped: SkippedP
   const lines = [
     `sent ${stats.packets} packets (${formatBytes(stats.payloadBytes)} of UDP payload) to ${destinationCount} destination${destinationCount === 1 ? '' : 's'}: ` +
       `${stats.datagrams} datagrams in ${stats.sends} sendmmsg calls, ${stats.passes} pass${stats.passes === 1 ? '' : 'es'}`,
-    `elapsed ${formatSeconds(stats.elapsedNs)}: ${formatRate(stats.packets, stats.elapsedNs)} packets, ${formatRate(stats.payloadBytes * 8, stats.elapsedNs)} bits of payload`,
+    `elapsed ${formatSeconds(stats.elapsedNs)}: ${formatRate(stats.packets, stats.elapsedNs, 'packets')}, ${formatBitRate(stats.payloadBytes, stats.elapsedNs)} of payload`,
   ];
   const pacing = stats.pacingError;
   if (pacing !== undefined) {

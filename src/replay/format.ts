@@ -18,10 +18,16 @@ export function formatSeconds(nanoseconds: number): string {
   return `${(nanoseconds / 1e9).toFixed(3)} s`;
 }
 
-/** Events over nanoseconds -> "123,456/s". */
-export function formatRate(count: number, nanoseconds: number): string {
-  if (nanoseconds <= 0) return '-';
-  return `${Math.round((count * 1e9) / nanoseconds).toLocaleString('en-US')}/s`;
+/** Events over nanoseconds -> "123,456 packets/s". */
+export function formatRate(count: number, nanoseconds: number, unit: string): string {
+  if (nanoseconds <= 0) return `- ${unit}/s`;
+  return `${Math.round((count * 1e9) / nanoseconds).toLocaleString('en-US')} ${unit}/s`;
+}
+
+/** Bytes over nanoseconds -> "84.02 Mbit/s". */
+export function formatBitRate(bytes: number, nanoseconds: number): string {
+  if (nanoseconds <= 0) return '- bit/s';
+  return `${((bytes * 8 * 1e3) / nanoseconds).toFixed(2)} Mbit/s`;
 }
 
 /** Nanoseconds -> microseconds with one decimal: "12.3 us". */

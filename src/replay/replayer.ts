@@ -65,7 +65,12 @@ export interface ReplayStats {
 
 /** Values above this (10 s) are clamped: a packet that late is still counted. */
 const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
+/** The event loop turns about this often... */
 const YIELD_INTERVAL_NS = 50_000_000;
+/** ...when a paced send is at least this far away, as a turn (a progress redraw) takes a while... */
+const YIELD_ROOM_NS = 1_000_000;
+/** ...and at the latest this often, even if a send is then late. */
+const MAX_YIELD_INTERVAL_NS = 1_000_000_000;
 const NANOS_PER_SECOND = 1e9;
 
 export class Replayer {
@@ -183,6 +188,7 @@ export class Replayer {
         await clock.sleepMs(timerSleepMs(clock, due));
         this.lastYieldNs = clock.nowNanos();
       }
+      if (this.mayYieldBefore(due)) await this.yieldNow(onProgress);
       const sendNs = waitShortly(clock, due);
       let count = 0;
       let scheduled = due;
@@ -193,8 +199,17 @@ export class Replayer {
         scheduled = this.scheduledNs();
       } while (count < batchSize && scheduled <= sendNs);
       this.flushBatch(count);
-      if (sendNs - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
     }
+  }
+
+  /**
+   * Whether to turn the event loop (signals, progress) now: when it is due and the next send is
+   * far enough away for the turn not to make it late, or when it is long overdue.
+   */
+  private mayYieldBefore(dueNs: number): boolean {
+    const now = this.clock.nowNanos();
+    const sinceYield = now - this.lastYieldNs;
+    return (sinceYield >= YIELD_INTERVAL_NS && dueNs - now >= YIELD_ROOM_NS) || sinceYield >= MAX_YIELD_INTERVAL_NS;
   }
 
   private async sendAtFullSpeed(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
