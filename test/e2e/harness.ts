@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import { TcpProxy } from './tcp-proxy.js';
+import { UdpRelay } from './udp-relay.js';
 
 /** A UDP port free right now on 127.0.0.1 (the kernel's choice). */
 export async function freeUdpPort(): Promise<number> {
@@ -52,6 +54,10 @@ export interface Stack {
   gateway: Gateway;
   log: LogLines;
   config: GatewayConfig;
+  /** With `relays`: one per line, between the simulator and the gateway. */
+  relays: UdpRelay[];
+  /** With `proxy`: between the gateway's order session and the simulator. */
+  proxy: TcpProxy | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,6 +72,10 @@ export interface StackOptions {
   sim?: Partial<SimulatorOptions>;
   /** Wait for a healthy gateway (feeds up, session established). Default true. */
   waitHealthy?: boolean;
+  /** Put a UdpRelay on each feed line (to drop or duplicate packets). */
+  relays?: boolean;
+  /** Put a TcpProxy on the order session (to lose bytes and cut the connection). */
+  proxy?: boolean;
 }
 
 /**
@@ -75,25 +85,40 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const lines = options.lines ?? 1;
-  const ports = [await freeUdpPort(), ...(lines === 2 ? [await freeUdpPort()] : [])];
-  const feeds = ports.map((port) => `udp://127.0.0.1:${port}`);
+  const gatewayPorts = [await freeUdpPort(), ...(lines === 2 ? [await freeUdpPort()] : [])];
+  const feeds = gatewayPorts.map((port) => `udp://127.0.0.1:${port}`);
+  const relays = options.relays ? await Promise.all(gatewayPorts.map((port) => UdpRelay.open(port))) : [];
+  const simFeeds = options.relays ? relays.map((relay) => `udp://127.0.0.1:${relay.port}`) : feeds;
   const exchangePort = await freeTcpPort();
+  const proxy = options.proxy ? await TcpProxy.open(await freeTcpPort(), exchangePort) : undefined;
+  const gatewayExchangePort = proxy === undefined ? exchangePort : proxy.port;
   const log = new LogLines();
   const config = loadGatewayConfig({
     feed: feeds,
-    exchange: `tcp://127.0.0.1:${exchangePort}`,
+    exchange: `tcp://127.0.0.1:${gatewayExchangePort}`,
     strategy: options.strategies,
     http: '127.0.0.1:0',
     idle: 'block',
   });
   Object.assign(config, { session: { reconnectInitialMs: 10, reconnectMaxMs: 50 } }, options.config);
   options.params?.forEach((params, index) => (config.strategies[index]!.params = params));
-  const gateway = await Gateway.start(config, { log });
+  const closeRelays = async (): Promise<void> => {
+    for (const relay of relays) relay.close();
+    await proxy?.close();
+  };
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.start(config, { log });
+  } catch (error) {
+    await closeRelays();
+    throw error;
+  }
   let sim: Simulator;
   try {
-    sim = await startSimulator({ feeds, listen: `tcp://127.0.0.1:${exchangePort}`, rate: 0, seed: 7, log: () => {}, ...options.sim });
+    sim = await startSimulator({ feeds: simFeeds, listen: `tcp://127.0.0.1:${exchangePort}`, rate: 0, seed: 7, log: () => {}, ...options.sim });
   } catch (error) {
     await gateway.stop();
+    await closeRelays();
     throw error;
   }
   const stack: Stack = {
@@ -101,9 +126,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     gateway,
     log,
     config,
+    relays,
+    proxy,
     async stop() {
       await gateway.stop();
       await sim.stop();
+      await closeRelays();
     },
   };
   if (options.waitHealthy ?? true) {
@@ -121,8 +149,11 @@ export async function stepAndSettle(stack: Stack, steps = 1): Promise<void> {
   await settle(stack);
 }
 
-/** Waits until the gateway has received every packet the simulator sent (one line). */
+/** Waits until the gateway has received every datagram sent to it so far, on every line. */
 export async function settle(stack: Stack): Promise<void> {
-  const sent = stack.sim.counters().packetsSent;
-  await waitFor(`the gateway to receive ${sent} packets`, () => stack.gateway.status().feeds[0]!.packets >= sent);
+  const expected = stack.relays.length > 0 ? stack.relays.map((relay) => relay.forwarded) : [stack.sim.counters().packetsSent];
+  await waitFor(`the gateway to receive ${expected.join(' + ')} datagrams`, () => {
+    const feeds = stack.gateway.status().feeds;
+    return expected.every((count, line) => feeds[line]!.packets >= count);
+  });
 }
