@@ -188,6 +188,25 @@ describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i
     expect(ring.truncatedCount).toBe(version === 2 ? 1 : 0);
   });
 
+  it('gives a frame back even when its handler throws, and goes on with the next datagram', async () => {
+    // given two datagrams in the ring
+    const ring = openRing();
+    await send(sender, payload(0, 10), filtered.address().port);
+    await send(sender, payload(1, 10), filtered.address().port);
+    const { received, handler } = collector();
+    let calls = 0;
+    const failFirst: typeof handler = (...args) => {
+      if (calls++ === 0) throw new Error('handler failed on the first datagram');
+      handler(...args);
+    };
+
+    // when / then
+    ring.wait(1_000);
+    expect(() => ring.poll(failFirst, 10)).toThrow('handler failed on the first datagram');
+    pollUntil(ring, failFirst, received, 1);
+    expect(received.payloads).toEqual([payload(1, 10)]);
+  });
+
   it('names the call and the interface when the interface does not exist', () => {
     expect(() => openRing({ interfaceName: 'zt-missing0' })).toThrow(
       `if_nametoindex zt-missing0, UDP port ${filtered.address().port}, TPACKET_V${version}: ENODEV (No such device)`,
