@@ -12,3 +12,4 @@ export * from './sbe/generator.js';
 export * from './feed/index.js';
 export * from './io/shm-ring.js';
 export * from './io/packet-ring.js';
+export { startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions, type LatencySummary } from './sim/index.js';

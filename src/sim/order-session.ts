@@ -131,11 +131,7 @@ export class OrderSession implements OrderOwner {
     const clOrdId = request.clOrdID();
     const origClOrdId = request.origClOrdID();
     const order = this.workingOrders.get(origClOrdId);
-    const rejectReason = !this.claimClOrdId(clOrdId)
-      ? OrdRejReason.DuplicateOrder
-      : order === undefined || order.level === null
-        ? OrdRejReason.UnknownOrder
-        : undefined;
+    const rejectReason = this.checkCancel(clOrdId, order);
     if (rejectReason !== undefined || order === undefined) {
       return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), NO_PRICE, 0, rejectReason ?? OrdRejReason.UnknownOrder);
     }
@@ -202,6 +198,12 @@ export class OrderSession implements OrderOwner {
     if (book === undefined) return OrdRejReason.UnknownSecurity;
     if (orderQty === 0) return OrdRejReason.InvalidQuantity;
     if (ordType === OrdType.Limit && !isOnTick(priceMantissa, book.spec.tickSize)) return OrdRejReason.InvalidPrice;
+    return undefined;
+  }
+
+  private checkCancel(clOrdId: number, order: ClientOrder | undefined): number | undefined {
+    if (!this.claimClOrdId(clOrdId)) return OrdRejReason.DuplicateOrder;
+    if (order === undefined || order.level === null) return OrdRejReason.UnknownOrder;
     return undefined;
   }
 
