@@ -9,7 +9,11 @@
  *                                                 after <count> datagrams of that trial, or when
  *                                                 none came for the idle timeout
  *
- *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS]
+ *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS] [--timestamps]
+ *
+ * --timestamps asks for what zerotick's receiver asks of the kernel for every datagram: the
+ * source address, a receive timestamp (SO_TIMESTAMPNS) and the drop counter (SO_RXQ_OVFL),
+ * read from the control messages; it tells the kernel's share of a gap apart from the JS side's.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench_datagram.h"
@@ -34,7 +39,12 @@ struct options {
   int rcvbuf;
   unsigned batch;
   unsigned idle_ms;
+  int timestamps;
 };
+
+/* Room for SCM_TIMESTAMPNS (a timespec) and SO_RXQ_OVFL (a uint32), each with its cmsghdr. */
+#define CONTROL_BYTES 64
+_Static_assert(CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) <= CONTROL_BYTES, "control buffer too small");
 
 struct trial_result {
   uint64_t received;
@@ -45,9 +55,13 @@ struct trial_result {
 static unsigned char slots[MAX_BATCH][SLOT_BYTES];
 static struct iovec iov[MAX_BATCH];
 static struct mmsghdr messages[MAX_BATCH];
+static struct sockaddr_in peers[MAX_BATCH];
+static unsigned char controls[MAX_BATCH][CONTROL_BYTES];
+/* Every timestamp and drop counter read is added here: volatile, so the reads are not optimised away. */
+static volatile uint64_t control_sink;
 
 static void usage_and_exit(const char *problem) {
-  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--batch N<=%d] [--idle-ms MS]\n", problem,
+  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--batch N<=%d] [--idle-ms MS] [--timestamps]\n", problem,
           MAX_BATCH);
   exit(2);
 }
@@ -56,9 +70,9 @@ static struct options parse_options(int argc, char **argv) {
   static const struct option long_options[] = {
       {"port", required_argument, 0, 'p'},  {"rcvbuf", required_argument, 0, 'r'},
       {"batch", required_argument, 0, 'b'}, {"idle-ms", required_argument, 0, 'i'},
-      {0, 0, 0, 0},
+      {"timestamps", no_argument, 0, 't'},  {0, 0, 0, 0},
   };
-  struct options options = {.port = 0, .rcvbuf = 4 << 20, .batch = 64, .idle_ms = 300};
+  struct options options = {.port = 0, .rcvbuf = 4 << 20, .batch = 64, .idle_ms = 300, .timestamps = 0};
   int option;
   while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (option) {
@@ -66,6 +80,7 @@ static struct options parse_options(int argc, char **argv) {
     case 'r': options.rcvbuf = atoi(optarg); break;
     case 'b': options.batch = (unsigned)strtoul(optarg, NULL, 10); break;
     case 'i': options.idle_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+    case 't': options.timestamps = 1; break;
     default: usage_and_exit("unknown option");
     }
   }
@@ -94,6 +109,12 @@ static int bind_socket(const struct options *options) {
     perror("udp_receiver: setsockopt SO_RCVBUF");
     exit(1);
   }
+  const int on = 1;
+  if (options->timestamps && (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 ||
+                              setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) != 0)) {
+    perror("udp_receiver: setsockopt SO_TIMESTAMPNS/SO_RXQ_OVFL");
+    exit(1);
+  }
   struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)options->port)};
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) {
@@ -103,12 +124,36 @@ static int bind_socket(const struct options *options) {
   return fd;
 }
 
+/* The kernel rewrites these on every call: reset them for the next batch. */
+static void rearm(unsigned count) {
+  for (unsigned i = 0; i < count; i++) {
+    messages[i].msg_hdr.msg_namelen = sizeof peers[i];
+    messages[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+  }
+}
+
+static void read_control(struct msghdr *header) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c != NULL; c = CMSG_NXTHDR(header, c)) {
+    if (c->cmsg_level != SOL_SOCKET) continue;
+    if (c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+      memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      control_sink += (uint64_t)ts.tv_nsec;
+    } else if (c->cmsg_type == SO_RXQ_OVFL) {
+      uint32_t drops;
+      memcpy(&drops, CMSG_DATA(c), sizeof drops);
+      control_sink += drops;
+    }
+  }
+}
+
 static struct trial_result run_trial(int fd, const struct options *options, uint32_t trial, uint64_t count) {
   struct trial_result result = {0, 0, 0};
   const uint64_t idle_ns = (uint64_t)options->idle_ms * 1000000u;
   const uint64_t start = bench_monotonic_ns();
   uint64_t last_datagram = start;
   while (result.received < count) {
+    if (options->timestamps) rearm(options->batch);
     int n = recvmmsg(fd, messages, options->batch, MSG_DONTWAIT, NULL);
     if (n <= 0) {
       if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -121,6 +166,7 @@ static struct trial_result run_trial(int fd, const struct options *options, uint
     }
     for (int i = 0; i < n; i++) {
       const unsigned char *payload = slots[i];
+      if (options->timestamps) read_control(&messages[i].msg_hdr);
       if (messages[i].msg_len < BENCH_HEADER_LENGTH || bench_read_u32(payload + BENCH_TRIAL_OFFSET) != trial) continue;
       const uint64_t sequence = bench_read_u64(payload + BENCH_SEQUENCE_OFFSET);
       if (sequence > result.max_sequence) result.max_sequence = sequence;
@@ -139,6 +185,10 @@ int main(int argc, char **argv) {
     iov[i].iov_len = SLOT_BYTES;
     messages[i].msg_hdr.msg_iov = &iov[i];
     messages[i].msg_hdr.msg_iovlen = 1;
+    if (options.timestamps) {
+      messages[i].msg_hdr.msg_name = &peers[i];
+      messages[i].msg_hdr.msg_control = controls[i];
+    }
   }
   int fd = bind_socket(&options);
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -1,7 +1,7 @@
 /**
- * One payload size's sweep: every available receiver started once (each its own process on the
- * measured core, idle between trials), the loads started per trial on the other core, and the
- * interleaved search of sweep.ts over them.
+ * One payload size's measurements: every available receiver started once (each its own process
+ * on the measured core, idle between trials), the loads started per trial on the other core,
+ * the interleaved search of sweep.ts over them, then the drain rates.
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -10,15 +10,27 @@ import { ManagedProcess, runToCompletion } from '../lib/managed-process.js';
 import { logProgress } from '../lib/child.js';
 import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { formatRate } from '../lib/markdown.js';
+import { median } from '../lib/stats.js';
 import type { SenderReport, TrialCount } from './protocol.js';
-import { cProgram, receivers, unavailableReason, type ReceiverSpec } from './receivers.js';
-import type { PayloadSweep } from './results.js';
+import { cProgram, NODE_DGRAM, receivers, unavailableReason, type ReceiverSpec } from './receivers.js';
+import type { DrainRate, PayloadSweep } from './results.js';
 import { SENDER_KEEPS_UP, sweepReceivers, type SweepPlan, type TrialOutcome } from './sweep.js';
 
 export interface TrialSettings {
   trialDurationMs: number;
   minimumTrialDatagrams: number;
+  /** Drain measurements per receiver (interleaved); each reports its median. */
+  drainRounds: number;
 }
+
+/** Far above anything this machine sends: the sender runs flat out. */
+const FLAT_OUT_RATE = 100_000_000;
+const CEILING_DATAGRAMS = 50_000;
+/**
+ * A backlog every receiver can hold while idle: the TPACKET_V2 ring has 2048 frames, and 4 MiB
+ * of SO_RCVBUF holds about 3,600 1 KiB datagrams on lo (about 10,000 of 64 bytes).
+ */
+export const DRAIN_DATAGRAMS = 1500;
 
 interface RunningReceiver {
   spec: ReceiverSpec;
@@ -27,10 +39,6 @@ interface RunningReceiver {
 }
 
 let nextTrialId = 1;
-
-/** Far above anything this machine sends: the sender runs flat out. */
-const FLAT_OUT_RATE = 100_000_000;
-const CEILING_DATAGRAMS = 50_000;
 
 /** A UDP port nobody listens on (bound, read back, released). */
 async function unusedPort(): Promise<number> {
@@ -41,13 +49,9 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
-/**
- * What the sender alone reaches on this machine, flat out to a port with no receiver: the
- * ceiling every "sender limit" in the tables is read against.
- */
-async function measureSenderCeiling(payloadBytes: number): Promise<number> {
-  const report = await sendUdp(await unusedPort(), payloadBytes, nextTrialId++, CEILING_DATAGRAMS, FLAT_OUT_RATE);
-  return report.achievedRate;
+function sendUdp(port: number, payloadBytes: number, trial: number, count: number, rate: number): Promise<SenderReport> {
+  const args = ['--port', String(port), '--size', String(payloadBytes), '--count', String(count), '--rate', String(rate), '--trial', String(trial)];
+  return runToCompletion<SenderReport>('udp_sender', cProgram('udp_sender'), args, LOAD_CPU);
 }
 
 async function startReceiver(spec: ReceiverSpec, ringPath: string): Promise<RunningReceiver> {
@@ -58,70 +62,128 @@ async function startReceiver(spec: ReceiverSpec, ringPath: string): Promise<Runn
 }
 
 async function startRingProducer(ringPath: string): Promise<ManagedProcess> {
-  const producer = new ManagedProcess('SPSC ring producer', process.execPath, ['--import', 'tsx', new URL('shm-ring-producer.ts', import.meta.url).pathname, '--ring', ringPath], LOAD_CPU);
+  const script = new URL('shm-ring-producer.ts', import.meta.url).pathname;
+  const producer = new ManagedProcess('SPSC ring producer', process.execPath, ['--import', 'tsx', script, '--ring', ringPath], LOAD_CPU);
   await producer.nextMessage();
   return producer;
 }
 
-function sendUdp(port: number, payloadBytes: number, trial: number, count: number, rate: number): Promise<SenderReport> {
-  const args = ['--port', String(port), '--size', String(payloadBytes), '--count', String(count), '--rate', String(rate), '--trial', String(trial)];
-  return runToCompletion<SenderReport>('udp_sender', cProgram('udp_sender'), args, LOAD_CPU);
-}
+/** The receivers of one payload size, their load generators, and the two kinds of measurement. */
+class ReceiverBench {
+  readonly unavailable: Record<string, string> = {};
+  private readonly running = new Map<string, RunningReceiver>();
+  private producer: ManagedProcess | undefined;
 
-async function sendRing(producer: ManagedProcess, payloadBytes: number, trial: number, count: number, rate: number): Promise<SenderReport> {
-  producer.send(`send ${trial} ${count} ${rate} ${payloadBytes}`);
-  return producer.nextMessage<SenderReport>();
-}
+  constructor(
+    private readonly payloadBytes: number,
+    private readonly ringPath: string,
+  ) {}
 
-export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, settings: TrialSettings): Promise<PayloadSweep> {
-  const ringPath = `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const unavailable: Record<string, string> = {};
-  const running = new Map<string, RunningReceiver>();
-  let producer: ManagedProcess | undefined;
-  try {
-    // Started together: each is a tsx process that takes a second or two to come up.
+  /** Starts every receiver the build has, together: each is a tsx process that takes a second or two to come up. */
+  async start(): Promise<void> {
     await Promise.all(receivers.map(async (spec) => {
       const reason = unavailableReason(spec);
       if (reason !== undefined) {
-        unavailable[spec.name] = reason;
+        this.unavailable[spec.name] = reason;
         return;
       }
       try {
-        running.set(spec.name, await startReceiver(spec, ringPath));
-        if (spec.load === 'ring') producer = await startRingProducer(ringPath);
+        this.running.set(spec.name, await startReceiver(spec, this.ringPath));
+        if (spec.load === 'ring') this.producer = await startRingProducer(this.ringPath);
       } catch (error) {
-        unavailable[spec.name] = `failed to start: ${(error as Error).message}`;
+        this.unavailable[spec.name] = `failed to start: ${(error as Error).message}`;
       }
     }));
-    const names = receivers.map((spec) => spec.name).filter((name) => running.has(name));
+  }
 
-    const trial = async (name: string, offeredRate: number): Promise<TrialOutcome> => {
-      const receiver = running.get(name)!;
-      const trialId = nextTrialId++;
-      const count = Math.max(settings.minimumTrialDatagrams, Math.round((offeredRate * settings.trialDurationMs) / 1000));
-      receiver.process.send(`trial ${trialId} ${count}`);
-      await receiver.process.nextMessage(); // armed
-      const report = receiver.spec.load === 'ring'
-        ? await sendRing(producer!, payloadBytes, trialId, count, offeredRate)
-        : await sendUdp(receiver.port, payloadBytes, trialId, count, offeredRate);
-      const counted = await receiver.process.nextMessage<TrialCount>();
-      const outcome: TrialOutcome = {
-        offeredRate,
-        achievedRate: report.achievedRate,
-        sent: report.sent,
-        received: counted.received,
-        lost: report.sent - counted.received,
-        senderBound: report.achievedRate < offeredRate * SENDER_KEEPS_UP,
-      };
-      logProgress(`${payloadBytes} B ${name} @ ${formatRate(offeredRate)}: sent ${outcome.sent} at ${formatRate(outcome.achievedRate)}, lost ${outcome.lost}${outcome.senderBound ? ' (sender-bound)' : ''}`);
-      return outcome;
+  /** Names of the receivers running, in the order of `receivers`, that `include` accepts. */
+  names(include: (spec: ReceiverSpec) => boolean): string[] {
+    return receivers.filter((spec) => this.running.has(spec.name) && include(spec)).map((spec) => spec.name);
+  }
+
+  /** What the sender alone reaches, flat out to a port with no receiver: the ceiling every "sender limit" is read against. */
+  async senderCeiling(): Promise<number> {
+    const report = await sendUdp(await unusedPort(), this.payloadBytes, nextTrialId++, CEILING_DATAGRAMS, FLAT_OUT_RATE);
+    return report.achievedRate;
+  }
+
+  /** One trial: the receiver polls while `count` datagrams (or records) arrive at `offeredRate`. */
+  async trial(name: string, offeredRate: number, count: number): Promise<TrialOutcome> {
+    const receiver = this.running.get(name)!;
+    const trialId = nextTrialId++;
+    receiver.process.send(`trial ${trialId} ${count}`);
+    await receiver.process.nextMessage(); // armed
+    const report = await this.offer(receiver, trialId, count, offeredRate);
+    const counted = await receiver.process.nextMessage<TrialCount>();
+    const outcome: TrialOutcome = {
+      offeredRate,
+      achievedRate: report.achievedRate,
+      sent: report.sent,
+      received: counted.received,
+      lost: report.sent - counted.received,
+      senderBound: report.achievedRate < offeredRate * SENDER_KEEPS_UP,
     };
-    const senderCeiling = await measureSenderCeiling(payloadBytes);
-    const sweeps = await sweepReceivers(names, plan, trial);
-    return { payloadBytes, senderCeiling, sweeps, unavailable };
+    logProgress(`${this.payloadBytes} B ${name} @ ${formatRate(offeredRate)}: sent ${outcome.sent} at ${formatRate(outcome.achievedRate)}, lost ${outcome.lost}${outcome.senderBound ? ' (sender-bound)' : ''}`);
+    return outcome;
+  }
+
+  /**
+   * Drain rate: DRAIN_DATAGRAMS are queued while the receiver is idle, then it is told to read
+   * them; datagrams per second from its first poll to the last datagram. The sender is out of
+   * the way, so this is the receiver's own capacity. Null when the backlog did not all arrive.
+   */
+  async drain(name: string): Promise<number | null> {
+    const receiver = this.running.get(name)!;
+    const trialId = nextTrialId++;
+    await this.offer(receiver, trialId, DRAIN_DATAGRAMS, FLAT_OUT_RATE);
+    receiver.process.send(`trial ${trialId} ${DRAIN_DATAGRAMS}`);
+    await receiver.process.nextMessage(); // armed
+    const counted = await receiver.process.nextMessage<TrialCount>();
+    return counted.received === DRAIN_DATAGRAMS ? (counted.received * 1e9) / counted.elapsedNs : null;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.values()].map((receiver) => receiver.process.stop()));
+    await this.producer?.stop();
+    rmSync(this.ringPath, { force: true });
+  }
+
+  private async offer(receiver: RunningReceiver, trialId: number, count: number, rate: number): Promise<SenderReport> {
+    if (receiver.spec.load === 'udp') return sendUdp(receiver.port, this.payloadBytes, trialId, count, rate);
+    this.producer!.send(`send ${trialId} ${count} ${rate} ${this.payloadBytes}`);
+    return this.producer!.nextMessage<SenderReport>();
+  }
+}
+
+/** Best and median drain rate of each receiver in `draining`, rounds interleaved across receivers. */
+async function measureDrainRates(bench: ReceiverBench, draining: readonly string[], rounds: number): Promise<Record<string, DrainRate | null>> {
+  const samples = new Map(draining.map((name) => [name, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const name of draining) {
+      const rate = await bench.drain(name);
+      if (rate !== null) samples.get(name)!.push(rate);
+    }
+  }
+  return Object.fromEntries(draining.map((name) => {
+    const rates = samples.get(name)!;
+    return [name, rates.length === 0 ? null : { best: Math.max(...rates), median: median(rates) }];
+  }));
+}
+
+export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, settings: TrialSettings): Promise<PayloadSweep> {
+  const bench = new ReceiverBench(payloadBytes, `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await bench.start();
+    const senderCeiling = await bench.senderCeiling();
+    const trialCount = (rate: number): number => Math.max(settings.minimumTrialDatagrams, Math.round((rate * settings.trialDurationMs) / 1000));
+    const swept = bench.names((spec) => spec.drainOnly !== true);
+    const sweeps = await sweepReceivers(swept, plan, (name, rate) => bench.trial(name, rate, trialCount(rate)));
+    // node:dgram reads continuously, so it cannot hold a backlog to drain.
+    const draining = bench.names((spec) => spec.name !== NODE_DGRAM);
+    const drainRates = await measureDrainRates(bench, draining, settings.drainRounds);
+    logProgress(`${payloadBytes} B drain rates (best): ${Object.entries(drainRates).map(([name, rate]) => `${name} ${rate === null ? 'n/a' : formatRate(rate.best)}`).join(', ')}`);
+    return { payloadBytes, senderCeiling, sweeps, drainRates, unavailable: bench.unavailable };
   } finally {
-    await Promise.all([...running.values()].map((receiver) => receiver.process.stop()));
-    await producer?.stop();
-    rmSync(ringPath, { force: true });
+    await bench.stop();
   }
 }

@@ -16,9 +16,12 @@ export interface ReceiverSpec {
   requires?: string;
   /** Program and arguments; `ringPath` only matters to the ring's receiver. */
   command(ringPath: string): [string, string[]];
+  /** Measured by drain rate only, not swept: a reference point rather than a candidate. */
+  drainOnly?: boolean;
 }
 
 export const C_RECEIVER = 'C recvmmsg (limit)';
+export const C_RECEIVER_WITH_TIMESTAMPS = 'C recvmmsg + timestamps';
 export const ZEROTICK_RECVMMSG = 'zerotick recvmmsg';
 export const NODE_DGRAM = 'node:dgram';
 
@@ -30,8 +33,12 @@ function typeScriptReceiver(script: string, extraArgs: (ringPath: string) => str
   return (ringPath) => [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'io', 'receivers', script), ...extraArgs(ringPath)]];
 }
 
+const C_RECEIVER_ARGS = ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', String(RECEIVE_BATCH)];
+
 export const receivers: readonly ReceiverSpec[] = [
-  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', String(RECEIVE_BATCH)]] },
+  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), C_RECEIVER_ARGS] },
+  // What zerotick's receiver asks of the kernel per datagram (source, timestamp, drop counter), in C.
+  { name: C_RECEIVER_WITH_TIMESTAMPS, load: 'udp', drainOnly: true, command: () => [cProgram('udp_receiver'), [...C_RECEIVER_ARGS, '--timestamps']] },
   { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
   { name: 'zerotick TPACKET_V2 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
   { name: 'zerotick TPACKET_V3 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },

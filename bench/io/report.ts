@@ -1,7 +1,7 @@
 /** The I/O suite's section of RESULTS.md: loss-free rates, loss at equal offered loads, the recvmmsg goal. */
 import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import type { SuiteRun } from '../lib/suite.js';
-import { C_RECEIVER, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
+import { C_RECEIVER, C_RECEIVER_WITH_TIMESTAMPS, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
 import type { IoSuiteResult, PayloadSweep } from './results.js';
 import type { ReceiverSweep, TrialOutcome } from './sweep.js';
 
@@ -78,6 +78,37 @@ function renderGoal(payload: PayloadSweep): string {
   return `Goal (${payload.payloadBytes} B): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop's loss-free rate: ${verdict}: ${why}.`;
 }
 
+/** Drain rates (the receiver's own capacity, sender out of the way) and the goal judged on them. */
+function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[] {
+  const drainRates = payload.drainRates;
+  if (drainRates === undefined) return [];
+  const best = (name: string): number | null => drainRates[name]?.best ?? null;
+  const reference = best(C_RECEIVER);
+  const rows = Object.entries(drainRates).map(([name, rate]) => [
+    name,
+    rate === null ? 'backlog never fully arrived' : formatRate(rate.best),
+    rate === null ? 'n/a' : formatRate(rate.median),
+    rate === null || reference === null ? 'n/a' : formatRatio(rate.best, reference),
+  ]);
+  const zerotick = best(ZEROTICK_RECVMMSG);
+  const label = `Goal (${payload.payloadBytes} B) on drain rate (best): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop:`;
+  const verdict = zerotick === null || reference === null
+    ? `${label} not measured.`
+    : `${label} ${zerotick >= RECVMMSG_GOAL_RATIO * reference ? 'met' : 'NOT met'}: ${formatRate(zerotick)} vs ${formatRate(reference)} = ${(zerotick / reference).toFixed(2)}x.`;
+  const withTimestamps = best(C_RECEIVER_WITH_TIMESTAMPS);
+  const sameWork = zerotick === null || withTimestamps === null
+    ? []
+    : ['', `Against C doing the same kernel work per datagram (source address, SO_TIMESTAMPNS, SO_RXQ_OVFL, as zerotick's receiver asks for): ${formatRate(zerotick)} vs ${formatRate(withTimestamps)} = ${(zerotick / withTimestamps).toFixed(2)}x.`];
+  return [
+    `Drain rate: ${result.drainDatagrams} datagrams (records) queued while the receiver is idle, then read as fast as it can, first poll to last datagram; ${result.drainRounds} rounds, receivers interleaved. The sender is out of the way, so this is each receiver's own capacity; the best round is the one least disturbed by the rest of the machine (node:dgram reads continuously and cannot hold a backlog).`,
+    '',
+    markdownTable(['receiver', 'drain rate (best)', 'drain rate (median)', 'best vs C loop'], rows, [false, true, true, true]),
+    '',
+    verdict,
+    ...sameWork,
+  ];
+}
+
 /** node:dgram's loss at the highest offered load zerotick recvmmsg took without loss: the headline comparison. */
 function renderDgramAtZerotickLoad(payload: PayloadSweep): string | undefined {
   const zerotick = payload.sweeps.find((sweep) => sweep.receiver === ZEROTICK_RECVMMSG);
@@ -91,6 +122,27 @@ function renderDgramAtZerotickLoad(payload: PayloadSweep): string | undefined {
   return `At ${formatRate(highest.offeredRate)} offered, the highest load both ran at where zerotick recvmmsg lost nothing, node:dgram lost ${formatPercent(highest.lost / highest.sent)} (${highest.lost} of ${highest.sent}; the sender delivered ${formatRate(highest.achievedRate)} to node:dgram and ${formatRate(zerotickTrial.achievedRate)} to zerotick).`;
 }
 
+function renderPayload(payload: PayloadSweep, result: IoSuiteResult): string[] {
+  const lines: string[] = [];
+  if (payload.senderCeiling !== undefined) {
+    lines.push(`The sender alone, flat out to a port with no receiver: ${formatRate(payload.senderCeiling)}.`, '');
+  }
+  lines.push(
+    renderRates(payload),
+    '',
+    'Loss at the same offered loads (each receiver\'s trial at that ladder rate; "-": not run because it had already lost at a lower rate):',
+    '',
+    renderLossAtLadder(payload, result.ladder),
+    '',
+    renderGoal(payload),
+  );
+  const dgramLine = renderDgramAtZerotickLoad(payload);
+  if (dgramLine !== undefined) lines.push('', dgramLine);
+  const drain = renderDrainRates(payload, result);
+  if (drain.length > 0) lines.push('', ...drain);
+  return lines;
+}
+
 export function renderIoSection(suiteRun: SuiteRun<IoSuiteResult>): string {
   const result = suiteRun.result;
   const lines = [
@@ -99,10 +151,7 @@ export function renderIoSection(suiteRun: SuiteRun<IoSuiteResult>): string {
     `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
   ];
   for (const payload of result.payloads) {
-    const ceiling = payload.senderCeiling === undefined ? '' : `The sender alone, flat out to a port with no receiver: ${formatRate(payload.senderCeiling)}.`;
-    lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', ...(ceiling === '' ? [] : [ceiling, '']), renderRates(payload), '', 'Loss at the same offered loads (each receiver\'s trial at that ladder rate; "-": not run because it had already lost at a lower rate):', '', renderLossAtLadder(payload, result.ladder), '', renderGoal(payload));
-    const dgramLine = renderDgramAtZerotickLoad(payload);
-    if (dgramLine !== undefined) lines.push('', dgramLine);
+    lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', ...renderPayload(payload, result));
   }
   return lines.join('\n');
 }

@@ -1,11 +1,22 @@
 /** What the I/O suite measures and saves (bench/build/results/io.json), and its report reads. */
 import type { ReceiverSweep } from './sweep.js';
 
+/**
+ * Over the drain rounds: the best is the receiver's capacity with the least interference (other
+ * work on the machine only ever slows a drain down), the median what a typical round saw.
+ */
+export interface DrainRate {
+  best: number;
+  median: number;
+}
+
 export interface PayloadSweep {
   payloadBytes: number;
   /** Datagrams per second the sender reached alone, flat out, with no receiver. */
   senderCeiling?: number;
   sweeps: ReceiverSweep[];
+  /** Datagrams per second each receiver drains a backlog at (null: the backlog never fully arrived). */
+  drainRates?: Record<string, DrainRate | null>;
   /** Receivers that could not run, with the reason. */
   unavailable: Record<string, string>;
 }
@@ -13,6 +24,9 @@ export interface PayloadSweep {
 export interface IoSuiteResult {
   payloads: PayloadSweep[];
   trialDurationMs: number;
+  /** Backlog size and rounds of the drain measurement. */
+  drainDatagrams?: number;
+  drainRounds?: number;
   ladder: number[];
   bisectionSteps: number;
   receiveBufferBytes: number;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { benchDirectory } from '../lib/paths.js';
 import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite } from '../lib/suite.js';
-import { runPayloadSweep, type TrialSettings } from './payload-run.js';
+import { DRAIN_DATAGRAMS, runPayloadSweep, type TrialSettings } from './payload-run.js';
 import { NODE_DGRAM } from './receivers.js';
 import { renderIoSection } from './report.js';
 import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
@@ -22,8 +22,8 @@ interface Mode {
   trial: TrialSettings;
 }
 
-const FULL: Mode = { ladderSteps: 9, bisectionSteps: 4, trial: { trialDurationMs: 1000, minimumTrialDatagrams: 20_000 } };
-const QUICK: Mode = { ladderSteps: 8, bisectionSteps: 1, trial: { trialDurationMs: 200, minimumTrialDatagrams: 5_000 } };
+const FULL: Mode = { ladderSteps: 9, bisectionSteps: 4, trial: { trialDurationMs: 1000, minimumTrialDatagrams: 20_000, drainRounds: 25 } };
+const QUICK: Mode = { ladderSteps: 8, bisectionSteps: 1, trial: { trialDurationMs: 200, minimumTrialDatagrams: 5_000, drainRounds: 9 } };
 
 function buildCHelpers(): void {
   const make = spawnSync('make', ['-s', '-C', benchDirectory], { stdio: 'inherit' });
@@ -44,6 +44,8 @@ async function run(quick: boolean): Promise<IoSuiteResult> {
   return {
     payloads,
     trialDurationMs: mode.trial.trialDurationMs,
+    drainDatagrams: DRAIN_DATAGRAMS,
+    drainRounds: mode.trial.drainRounds,
     ladder,
     bisectionSteps: mode.bisectionSteps,
     receiveBufferBytes: RECEIVE_BUFFER_BYTES,
