@@ -1,4 +1,4 @@
-/** The I/O suite's section of RESULTS.md: loss-free rates, loss at equal offered loads, the recvmmsg goal. */
+/** The I/O suite's section of RESULTS.md: loss-free rates, loss at equal offered loads, drain rates, the recvmmsg goal. */
 import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import type { SuiteRun } from '../lib/suite.js';
 import { C_RECEIVER, C_RECEIVER_WITH_TIMESTAMPS, NODE_DGRAM, ZEROTICK_RECVMMSG } from './receivers.js';
@@ -146,7 +146,7 @@ function renderPayload(payload: PayloadSweep, result: IoSuiteResult): string[] {
 export function renderIoSection(suiteRun: SuiteRun<IoSuiteResult>): string {
   const result = suiteRun.result;
   const lines = [
-    '## I/O: highest loss-free receive rate on loopback (bench/io)',
+    '## I/O: loss-free receive rate and drain rate on loopback (bench/io)',
     '',
     `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
   ];
