@@ -191,7 +191,7 @@ export abstract class PacketRing {
   view: DataView;
   /** Frames that were not IPv4 UDP after all (the filter lets none through; counted, never delivered). */
   malformedCount = 0;
-  /** Datagrams longer than a frame holds (raise frameSize): counted, never delivered cut short. */
+  /** Datagrams not whole in their frame (longer than a frame holds: raise frameSize; or IP fragments): counted, never delivered cut short. */
   truncatedCount = 0;
 
   protected statusWords: Int32Array;
