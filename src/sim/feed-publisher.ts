@@ -20,7 +20,7 @@ import { PublishedBook } from './published-book.js';
 import type { SendTimeRing } from './send-time-ring.js';
 import { UdpPacketSink, type PacketSink } from './udp-packet-sink.js';
 
-/** Book entries one instrument's event can produce: per side, each level is at most deleted and re-added. */
+/** Book entries an instrument's event can produce per level of depth: each position of each side is at most deleted and refilled. */
 const ENTRIES_PER_LEVEL_PER_EVENT = 4;
 /** ChannelReset4's ApplID: the channel's single application. */
 const DEFAULT_APPL_ID = 1;

@@ -97,7 +97,7 @@ export class OrderConnection implements SessionConnection {
     const session = this.session;
     const sessionBytes = session === null ? 0 : session.out.length;
     const total = this.out.length + sessionBytes;
-    if (total === 0 || this.socket.destroyed) return;
+    if (total === 0 || this.socket.destroyed || this.socket.writableEnded) return;
     // One write per read: node:net keeps a reference to what it queues, so hand it its own copy.
     const bytes = Buffer.allocUnsafe(total);
     this.out.take().copy(bytes, 0);
@@ -195,6 +195,12 @@ export class OrderConnection implements SessionConnection {
 
   private onEstablish(request: EstablishDecoder): void {
     const { counters, replies } = this.host;
+    if (this.session !== null) {
+      this.problem(`Establish for session ${request.sessionID()} on a connection already established as session ${this.session.sessionId}: ignored`);
+      counters.malformedMessages++;
+      this.session.businessReject(0, Number.NaN, BusinessRejectReason.Other, `already established as session ${this.session.sessionId}`);
+      return;
+    }
     const session = this.host.sessionFor(request.sessionID());
     const previous = session.connection;
     session.connection = this;

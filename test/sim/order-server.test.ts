@@ -68,6 +68,15 @@ describe('order entry session', () => {
     await client.closed;
   });
 
+  it('refuses a second Establish on an established connection and keeps the first session', async () => {
+    const { simulator } = await setUp();
+    const client = await establishedClient(simulator, 5);
+    client.establish(6, 1);
+    expect((await client.next()).fields).toMatchObject({ BusinessRejectReason: 'Other', SeqNum: 1 });
+    client.newOrder({ seqNum: 1, clOrdId: 1, securityId: 999, side: Side.Buy, price: 1_000_000_000, quantity: 1 });
+    expect((await client.next()).fields).toMatchObject({ ClOrdID: 1, OrdRejReason: 'UnknownSecurity', SeqNum: 2 });
+  });
+
   it('answers Terminate with Terminate and closes', async () => {
     const { simulator } = await setUp();
     const client = await establishedClient(simulator);
