@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { parseFeedUrl } from '../feed/feed-url.js';
+import { parseIpv4 } from '../io/ipv4.js';
 import type { CaptureFileFormat } from '../io/pcap-file-writer.js';
 import { formatBytes, formatSeconds } from '../replay/format.js';
 import { Recorder, type RecordStats } from '../replay/recorder.js';
@@ -49,6 +50,7 @@ than 64 KiB, recorded truncated).`,
 async function record(options: RecordCommandOptions): Promise<number> {
   const feed = parseFeedUrl(options.feed);
   if (feed.kind !== 'udp') throw new Error(`record takes a udp:// feed, not ${feed.kind}: ${options.feed}`);
+  parseIpv4(feed.host); // the socket binds an address, not a name: say so here, naming the host
   const recorder = Recorder.open({
     host: feed.host,
     port: feed.port,

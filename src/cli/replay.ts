@@ -59,7 +59,7 @@ p50/p99/max). A file that breaks part-way is replayed up to the break, named by 
 
 async function replay(file: string, options: ReplayCommandOptions): Promise<number> {
   const destinations = options.to.map(parseDestination);
-  const multicastInterface = multicastInterfaceOf(options.to);
+  const multicastInterface = multicastInterfaceOf(destinations);
   const reader = openCapture(file, options.filter ?? {});
   if (reader === undefined) return 1;
   try {
@@ -68,7 +68,7 @@ async function replay(file: string, options: ReplayCommandOptions): Promise<numb
     if (survey.error !== undefined) {
       process.stderr.write(`zerotick replay: ${file}: ${survey.error.message}: replaying the ${survey.packets} packets before it\n`);
     }
-    const sender = UdpSender.open({ destinations, batchSize: options.batch, ...(multicastInterface === undefined ? {} : { multicastInterface }) });
+    const sender = UdpSender.open({ destinations: destinations.map(({ host, port }) => ({ host, port })), batchSize: options.batch, ...(multicastInterface === undefined ? {} : { multicastInterface }) });
     try {
       const replayer = new Replayer(reader, sender, {
         speed: options.speed,
@@ -178,21 +178,23 @@ function paceDescription(options: ReplayCommandOptions): string {
   return options.speed === 'max' ? 'as fast as possible' : `${options.speed}x the capture's pace`;
 }
 
-function parseDestination(url: string): UdpDestination {
+interface ParsedDestination extends UdpDestination {
+  url: string;
+  interfaceName: string | undefined;
+}
+
+function parseDestination(url: string): ParsedDestination {
   const feed = parseFeedUrl(url);
   if (feed.kind !== 'udp') throw new Error(`--to takes udp://host:port, not ${feed.kind}: ${url}`);
   parseIpv4(feed.host); // the sender takes addresses, not names: say so here, naming the URL
   if (feed.port === 0) throw new Error(`--to ${url}: port 0 is not a destination`);
-  return { host: feed.host, port: feed.port };
+  return { host: feed.host, port: feed.port, url, interfaceName: feed.interfaceName };
 }
 
 /** One socket sends to every destination, so multicast ones must agree on the interface. */
-function multicastInterfaceOf(urls: readonly string[]): string | undefined {
+function multicastInterfaceOf(destinations: readonly ParsedDestination[]): string | undefined {
   const interfaces = new Set<string>();
-  for (const url of urls) {
-    const feed = parseFeedUrl(url);
-    if (feed.kind === 'udp' && feed.interfaceName !== undefined) interfaces.add(feed.interfaceName);
-  }
+  for (const destination of destinations) if (destination.interfaceName !== undefined) interfaces.add(destination.interfaceName);
   if (interfaces.size > 1) throw new Error(`--to destinations name different interfaces (${[...interfaces].join(', ')}): use one`);
   return interfaces.values().next().value;
 }
