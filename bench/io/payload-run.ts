@@ -12,7 +12,7 @@ import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { formatRate } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 import type { SenderReport, TrialCount } from './protocol.js';
-import { cProgram, NODE_DGRAM, receivers, unavailableReason, type ReceiverSpec } from './receivers.js';
+import { cProgram, NODE_DGRAM, receivers, unavailableReason, type LoadKind, type ReceiverSpec } from './receivers.js';
 import type { DrainRate, PayloadSweep } from './results.js';
 import { SENDER_KEEPS_UP, sweepReceivers, type SweepPlan, type TrialOutcome } from './sweep.js';
 
@@ -96,6 +96,10 @@ class ReceiverBench {
     }));
   }
 
+  loadOf(name: string): LoadKind {
+    return this.running.get(name)!.spec.load;
+  }
+
   /** Names of the receivers running, in the order of `receivers`, that `include` accepts. */
   names(include: (spec: ReceiverSpec) => boolean): string[] {
     return receivers.filter((spec) => this.running.has(spec.name) && include(spec)).map((spec) => spec.name);
@@ -175,9 +179,14 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
   try {
     await bench.start();
     const senderCeiling = await bench.senderCeiling();
-    const trialCount = (rate: number): number => Math.max(settings.minimumTrialDatagrams, Math.round((rate * settings.trialDurationMs) / 1000));
+    // A UDP trial offered more than the sender can send lasts as long as the sender needs:
+    // its datagram count stops growing at the sender's ceiling, so such trials stay short.
+    const trialCount = (name: string, rate: number): number => {
+      const deliverable = bench.loadOf(name) === 'udp' ? Math.min(rate, senderCeiling) : rate;
+      return Math.max(settings.minimumTrialDatagrams, Math.round((deliverable * settings.trialDurationMs) / 1000));
+    };
     const swept = bench.names((spec) => spec.drainOnly !== true);
-    const sweeps = await sweepReceivers(swept, plan, (name, rate) => bench.trial(name, rate, trialCount(rate)));
+    const sweeps = await sweepReceivers(swept, plan, (name, rate) => bench.trial(name, rate, trialCount(name, rate)));
     // node:dgram reads continuously, so it cannot hold a backlog to drain.
     const draining = bench.names((spec) => spec.name !== NODE_DGRAM);
     const drainRates = await measureDrainRates(bench, draining, settings.drainRounds);
