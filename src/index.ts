@@ -13,3 +13,6 @@ export * from './feed/index.js';
 export * from './io/shm-ring.js';
 export * from './io/packet-ring.js';
 export { startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions, type LatencySummary } from './sim/index.js';
+export * from './io/udp-sender.js';
+export { PcapFileWriter, rotatedPath, type CaptureFileFormat, type PcapFileWriterOptions } from './io/pcap-file-writer.js';
+export * from './replay/index.js';
