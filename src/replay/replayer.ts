@@ -55,6 +55,7 @@ export interface ReplayStats {
   datagrams: number;
   /** sendmmsg calls. */
   sends: number;
+  /** Passes completed (one stopped part-way does not count). */
   passes: number;
   elapsedNs: number;
   /** Undefined at 'max' speed, where nothing is scheduled. */
@@ -153,7 +154,7 @@ export class Replayer {
       } else {
         await this.sendAtFullSpeed(onProgress);
       }
-      this.stats.passes++;
+      if (!this.stopRequested) this.stats.passes++;
     }
     this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
     this.stats.pacingError = this.paced ? this.pacingSummary() : undefined;

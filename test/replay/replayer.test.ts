@@ -191,6 +191,7 @@ describe('Replayer pacing (fake clock)', () => {
     };
     const stats = await replayer.run();
     expect(stats.packets).toBe(1);
+    expect(stats.passes).toBe(0);
   });
 
   it('replays a file cut mid-record up to the cut and reports where it broke', async () => {
