@@ -2,6 +2,7 @@
  * The simulator's order entry server, driven through a real TCP socket on loopback by a client
  * that encodes with the generated encoders and decodes replies with the OTF decoder.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrdType, Side, TimeInForce } from '../../src/generated/order-entry/index.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
@@ -262,6 +263,49 @@ describe('bad input', () => {
     expect((await beforeEstablish.next('Terminate')).fields).toEqual({ Reason: 'ProtocolError' });
     await establishedClient(simulator, 3);
     expect(simulator.counters().protocolErrors).toBe(3);
+  });
+});
+
+describe('random input', () => {
+  /** A SOFH frame around an SBE header with the given template and schema ids and random block bytes. */
+  const frame = fc
+    .record({
+      templateId: fc.constantFrom(1, 3, 4, 10, 11, 12, 20, 99),
+      schemaId: fc.constantFrom(8, 8, 8, 1),
+      blockLength: fc.integer({ min: 0, max: 60 }),
+      body: fc.uint8Array({ minLength: 0, maxLength: 60 }),
+      establishedFirst: fc.boolean(),
+    })
+    .map(({ templateId, schemaId, blockLength, body, establishedFirst }) => {
+      const bytes = Buffer.alloc(4 + 8 + body.length);
+      bytes.writeUInt16LE(bytes.length, 0);
+      bytes.writeUInt16LE(0xcafe, 2);
+      bytes.writeUInt16LE(blockLength, 4);
+      bytes.writeUInt16LE(templateId, 6);
+      bytes.writeUInt16LE(schemaId, 8);
+      bytes.set(body, 12);
+      return { bytes, establishedFirst };
+    });
+  const garbage = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => ({ bytes: Buffer.from(bytes), establishedFirst: true }));
+
+  it('survives any stream of frames and bytes: counted, answered or terminated, and the next client trades normally', async () => {
+    const { simulator } = await setUp();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(frame, frame, garbage), { minLength: 1, maxLength: 8 }), async (inputs) => {
+        const client = await connect(simulator);
+        if (inputs[0]!.establishedFirst) client.establish(1000, 1);
+        for (const input of inputs) client.sendRaw(input.bytes);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        client.close();
+      }),
+      { numRuns: 60 },
+    );
+    const client = await establishedClient(simulator, 4242);
+    client.newOrder({ seqNum: 1, clOrdId: 1, securityId: ES, side: Side.Sell, price: null, quantity: 1, ordType: OrdType.Market });
+    expect((await client.next()).fields.ExecType).toBe('New');
+    expect((await client.next()).fields.ExecType).toBe('Fill');
+    const counters = simulator.counters();
+    expect(counters.malformedMessages + counters.protocolErrors + counters.outOfSequenceMessages).toBeGreaterThan(0);
   });
 });
 
