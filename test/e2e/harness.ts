@@ -149,9 +149,15 @@ export async function stepAndSettle(stack: Stack, steps = 1): Promise<void> {
   await settle(stack);
 }
 
-/** Waits until the gateway has received every datagram sent to it so far, on every line. */
+/**
+ * Waits until every datagram the simulator sent so far went through (the relays, when there are
+ * some) and reached the gateway, on every line.
+ */
 export async function settle(stack: Stack): Promise<void> {
-  const expected = stack.relays.length > 0 ? stack.relays.map((relay) => relay.forwarded) : [stack.sim.counters().packetsSent];
+  const sent = stack.sim.counters().packetsSent;
+  const relays = stack.relays;
+  if (relays.length > 0) await waitFor(`the relays to see ${sent} packets`, () => relays.every((relay) => relay.seen.size >= sent));
+  const expected = relays.length > 0 ? relays.map((relay) => relay.forwarded) : [sent];
   await waitFor(`the gateway to receive ${expected.join(' + ')} datagrams`, () => {
     const feeds = stack.gateway.status().feeds;
     return expected.every((count, line) => feeds[line]!.packets >= count);

@@ -33,11 +33,11 @@ describe('end to end: A/B arbitration and gaps', () => {
     expect(status.feeds.map((feed) => feed.packets)).toEqual([lineA.forwarded, lineB.forwarded]);
     expect(log.matching(/gap /)).toEqual([]);
     // the packet A lost reached the strategy from B, and B's from A
-    const booksOf = (seqNum: number): string[] => log.matching(new RegExp(`seq ${seqNum} line`));
-    expect(booksOf(last + 1).length).toBeGreaterThan(0);
-    expect(booksOf(last + 1).every((line) => line.endsWith('line 1'))).toBe(true);
-    expect(booksOf(last + 2).length).toBeGreaterThan(0);
-    expect(booksOf(last + 2).every((line) => line.endsWith('line 0'))).toBe(true);
+    const messagesOf = (seqNum: number): string[] => log.matching(new RegExp(`message seq ${seqNum} line`));
+    // (log lines travel as messages from the worker: wait for them, the counters may be ahead)
+    await waitFor('the messages of both lost packets', () => messagesOf(last + 1).length > 0 && messagesOf(last + 2).length > 0);
+    expect(messagesOf(last + 1).every((line) => line.endsWith('line 1'))).toBe(true);
+    expect(messagesOf(last + 2).every((line) => line.endsWith('line 0'))).toBe(true);
   });
 
   it('declares a packet lost on both lines a gap, to the strategy and the counters, and goes on', async () => {
