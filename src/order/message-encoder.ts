@@ -8,7 +8,11 @@
  *   ^ offset                                                 frame length = 12 + block
  *
  * One encoder object per message type, created once; every method returns the frame length.
+ * Prices and times come in inside their objects (the request, the clock), not as loose doubles,
+ * so that no call boundary boxes them.
  */
+import type { TimeSource } from './clock.js';
+import type { NewOrderRequest } from './order-request.js';
 import { SOFH_ENCODING_CME_SBE, SOFH_ENCODING_TYPE_OFFSET, SOFH_HEADER_LENGTH, SOFH_MESSAGE_LENGTH_OFFSET } from '../feed/framing/sofh.js';
 import {
   EstablishEncoder,
@@ -19,6 +23,7 @@ import {
   OrderCancelRequestEncoder,
   SequenceEncoder,
   TerminateEncoder,
+  TimeInForce,
 } from '../generated/order-entry/index.js';
 
 /** PRICENULL9's null mantissa (int64 max): a market order's price. */
@@ -66,31 +71,28 @@ export class MessageEncoder {
     return this.frame(view, offset, TerminateEncoder.BLOCK_LENGTH);
   }
 
-  /** `price` NaN encodes a market order (null price). */
+  /** A NaN price encodes a market order (null price); `timeInForce` unset is Day. */
   newOrderSingle(
     view: DataView,
     offset: number,
     seqNum: number,
     clOrdId: number,
-    securityId: number,
-    side: number,
-    price: number,
-    quantity: number,
-    timeInForce: number,
-    sendingTime: number,
+    order: NewOrderRequest,
+    sendingTime: TimeSource,
     triggerSeqNum: number,
   ): number {
+    const price = order.price;
     const isMarket = price !== price;
     const encoder = this.newOrderEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
       .seqNum(seqNum)
       .clOrdID(clOrdId)
-      .securityID(securityId)
-      .side(side)
+      .securityID(order.securityId)
+      .side(order.side)
       .ordType(isMarket ? OrdType.Market : OrdType.Limit)
-      .timeInForce(timeInForce);
+      .timeInForce(order.timeInForce ?? TimeInForce.Day);
     encoder.price().mantissa(isMarket ? NULL_PRICE_MANTISSA : price);
-    encoder.orderQty(quantity).sendingTimeEpoch(sendingTime).triggerSeqNum(triggerSeqNum);
+    encoder.orderQty(order.quantity).sendingTimeEpoch(sendingTime.nanos).triggerSeqNum(triggerSeqNum);
     return this.frame(view, offset, NewOrderSingleEncoder.BLOCK_LENGTH);
   }
 
@@ -102,7 +104,7 @@ export class MessageEncoder {
     origClOrdId: number,
     securityId: number,
     side: number,
-    sendingTime: number,
+    sendingTime: TimeSource,
   ): number {
     this.cancelEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
@@ -111,31 +113,30 @@ export class MessageEncoder {
       .origClOrdID(origClOrdId)
       .securityID(securityId)
       .side(side)
-      .sendingTimeEpoch(sendingTime);
+      .sendingTimeEpoch(sendingTime.nanos);
     return this.frame(view, offset, OrderCancelRequestEncoder.BLOCK_LENGTH);
   }
 
+  /** The new price and quantity are those of `replacement`. */
   orderCancelReplaceRequest(
     view: DataView,
     offset: number,
     seqNum: number,
     clOrdId: number,
     origClOrdId: number,
-    securityId: number,
-    side: number,
-    price: number,
-    quantity: number,
-    sendingTime: number,
+    replacement: NewOrderRequest,
+    sendingTime: TimeSource,
   ): number {
+    const price = replacement.price;
     const encoder = this.replaceEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
       .seqNum(seqNum)
       .clOrdID(clOrdId)
       .origClOrdID(origClOrdId)
-      .securityID(securityId)
-      .side(side);
+      .securityID(replacement.securityId)
+      .side(replacement.side);
     encoder.price().mantissa(price !== price ? NULL_PRICE_MANTISSA : price);
-    encoder.orderQty(quantity).sendingTimeEpoch(sendingTime);
+    encoder.orderQty(replacement.quantity).sendingTimeEpoch(sendingTime.nanos);
     return this.frame(view, offset, OrderCancelReplaceRequestEncoder.BLOCK_LENGTH);
   }
 

@@ -17,12 +17,12 @@
  * ClOrdIDs are one sequence per router (cancels and replaces take their own), never reused.
  */
 import { BusinessRejectReasonNames, ExecType, type BusinessRejectDecoder, type ExecutionReportDecoder } from '../generated/order-entry/index.js';
-import { monotonicNanos, realtimeNanos } from '../io/native.js';
 import { NO_SLOT } from '../io/pool.js';
+import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from './clock.js';
 import { MessageEncoder, NO_TRIGGER_SEQ_NUM } from './message-encoder.js';
 import { OrderCounters } from './order-counters.js';
 import { OrderRejectEvent } from './order-reject.js';
-import { OrderSide, OrderTimeInForce, RejectReason, type NewOrderRequest, type OrderEntry, type OrderReject } from './order-request.js';
+import { OrderSide, RejectReason, type NewOrderRequest, type OrderEntry, type OrderReject } from './order-request.js';
 import { OrderSession, SessionState, type OrderSessionOptions, type SessionHandler } from './order-session.js';
 import { NO_RECORD, OrderTable, RecordKind } from './order-table.js';
 import { RISK_ALLOWED, RiskChecks, type RiskConfig } from './risk.js';
@@ -38,10 +38,10 @@ export interface OrderRouterOptions extends OrderSessionOptions {
   maxLiveOrders?: number;
   /** First ClOrdID. Default 1; pass something larger to keep IDs unique across restarts. */
   firstClOrdId?: number;
-  /** Monotonic ns for the throttle and duplicate windows. Default: CLOCK_MONOTONIC. */
-  clock?: () => number;
-  /** Epoch ns for SendingTimeEpoch. Default: CLOCK_REALTIME. */
-  wallClock?: () => number;
+  /** Monotonic ns for the throttle and duplicate windows, read once per request. Default: CLOCK_MONOTONIC. */
+  clock?: TimeSource;
+  /** Epoch ns for SendingTimeEpoch, read once per message. Default: CLOCK_REALTIME. */
+  wallClock?: TimeSource;
 }
 
 /** Where the order path reports to one strategy (the gateway registers one per strategy). */
@@ -69,8 +69,10 @@ export class OrderRouter implements SessionHandler {
   private readonly rejectEvent = new OrderRejectEvent();
   private readonly listeners: OrderListener[] = [];
   private readonly entries: StrategyOrderEntry[] = [];
-  private readonly clock: () => number;
-  private readonly wallClock: () => number;
+  private readonly clock: TimeSource;
+  private readonly wallClock: TimeSource;
+  /** The price and quantity a replace asks for, in the request shape the risk checks and encoder read. */
+  private readonly replacement: NewOrderRequest = { securityId: 0, side: OrderSide.Buy, price: 0.5, quantity: 0 };
   private nextClOrdId: number;
   private liveOrders = 0;
 
@@ -79,8 +81,8 @@ export class OrderRouter implements SessionHandler {
     this.maxLiveOrders = options.maxLiveOrders ?? 8192;
     this.nextClOrdId = options.firstClOrdId ?? 1;
     if (!Number.isSafeInteger(this.nextClOrdId) || this.nextClOrdId < 1) throw new RangeError(`firstClOrdId must be a positive integer: ${this.nextClOrdId}`);
-    this.clock = options.clock ?? monotonicNanos;
-    this.wallClock = options.wallClock ?? realtimeNanos;
+    this.clock = options.clock ?? new NanosecondClock(CLOCK_MONOTONIC);
+    this.wallClock = options.wallClock ?? new NanosecondClock(CLOCK_REALTIME);
     this.risk = new RiskChecks(options.risk);
     // Room for every live order plus one pending cancel/replace each: a request always fits.
     this.table = new OrderTable(this.maxLiveOrders * 2);
@@ -95,8 +97,12 @@ export class OrderRouter implements SessionHandler {
     return entry;
   }
 
-  /** Drives the session: reads exchange messages (dispatched to listeners), timers, reconnects. */
-  poll(nowNanos: number): void {
+  /**
+   * Drives the session: reads exchange messages (dispatched to listeners), timers, reconnects.
+   * `nowNanos` is CLOCK_MONOTONIC ns; without it the session reads that clock itself, which
+   * allocates nothing (a double passed in is boxed unless V8 inlines the call).
+   */
+  poll(nowNanos?: number): void {
     this.session.poll(nowNanos);
   }
 
@@ -148,31 +154,30 @@ export class OrderRouter implements SessionHandler {
     const side = request.side;
     checkSide(side);
     if (this.session.state !== SessionState.Established) return this.refuse(strategy, 0, securityId, RejectReason.SessionDown, 0, 0);
-    const price = request.price;
-    const quantity = request.quantity;
     const instrument = this.risk.instrument(securityId);
-    const now = this.clock();
-    if (this.risk.checkNewOrder(instrument, side, price, quantity, now) !== RISK_ALLOWED) return this.refuseDenied(strategy, 0);
+    const clock = this.clock;
+    clock.update();
+    if (this.risk.checkNewOrder(instrument, request, clock) !== RISK_ALLOWED) return this.refuseDenied(strategy, 0);
     if (this.liveOrders >= this.maxLiveOrders) return this.refuse(strategy, 0, securityId, RejectReason.MaxOpenOrders, this.liveOrders, this.maxLiveOrders);
     const slot = this.session.acquireSlot();
     if (slot === NO_SLOT) return this.refuseUnsent(strategy, 0, securityId);
     const clOrdId = this.nextClOrdId;
     const seqNum = this.session.nextSeqNo;
     const pool = this.session.pool;
-    const timeInForce = request.timeInForce ?? OrderTimeInForce.Day;
-    const length = this.encoder.newOrderSingle(pool.view, pool.slotOffset(slot), seqNum, clOrdId, securityId, side, price, quantity, timeInForce, this.wallClock(), this.triggerSeqNum);
+    this.wallClock.update();
+    const length = this.encoder.newOrderSingle(pool.view, pool.slotOffset(slot), seqNum, clOrdId, request, this.wallClock, this.triggerSeqNum);
     if (!this.session.sendApplicationMessage(slot, length)) return this.refuseUnsent(strategy, 0, securityId);
     this.nextClOrdId++;
     const table = this.table;
     const record = table.insert(clOrdId, RecordKind.Order, strategy);
     table.securityId[record] = securityId;
     table.side[record] = side;
-    table.price[record] = price;
-    table.quantity[record] = quantity;
-    table.leavesQuantity[record] = quantity;
+    table.price[record] = request.price;
+    table.quantity[record] = request.quantity;
+    table.leavesQuantity[record] = request.quantity;
     table.seqNum[record] = seqNum;
-    instrument.orderOpened(side, quantity);
-    this.risk.recordNewOrder(instrument, side, price, quantity, now);
+    instrument.orderOpened(side, request.quantity);
+    this.risk.recordNewOrder(instrument, request, clock);
     this.liveOrders++;
     this.entries[strategy]!.openOrderCount++;
     this.counters.ordersSent++;
@@ -193,25 +198,31 @@ export class OrderRouter implements SessionHandler {
     if (!this.mayRequest(strategy, record)) return 0;
     const table = this.table;
     const securityId = table.securityId[record]!;
-    const side = table.side[record]!;
     const leaves = table.leavesQuantity[record]!;
     const filled = table.quantity[record]! - leaves;
     const instrument = this.risk.instrument(securityId);
-    const now = this.clock();
+    const replacement = this.replacement;
+    replacement.securityId = securityId;
+    replacement.side = table.side[record]!;
+    replacement.price = price;
+    replacement.quantity = quantity;
+    const clock = this.clock;
+    clock.update();
     const addedQuantity = Math.max(0, quantity - filled) - leaves;
-    if (this.risk.checkReplace(instrument, side, price, quantity, addedQuantity, now) !== RISK_ALLOWED) return this.refuseDenied(strategy, clOrdId);
+    if (this.risk.checkReplace(instrument, replacement, addedQuantity, clock) !== RISK_ALLOWED) return this.refuseDenied(strategy, clOrdId);
     const slot = this.session.acquireSlot();
     if (slot === NO_SLOT) return this.refuseUnsent(strategy, clOrdId, securityId);
     const replaceId = this.nextClOrdId;
     const seqNum = this.session.nextSeqNo;
     const pool = this.session.pool;
-    const length = this.encoder.orderCancelReplaceRequest(pool.view, pool.slotOffset(slot), seqNum, replaceId, clOrdId, securityId, side, price, quantity, this.wallClock());
+    this.wallClock.update();
+    const length = this.encoder.orderCancelReplaceRequest(pool.view, pool.slotOffset(slot), seqNum, replaceId, clOrdId, replacement, this.wallClock);
     if (!this.session.sendApplicationMessage(slot, length)) return this.refuseUnsent(strategy, clOrdId, securityId);
     this.nextClOrdId++;
     const request = this.insertRequest(record, replaceId, RecordKind.ReplaceRequest, seqNum);
     table.price[request] = price;
     table.quantity[request] = quantity;
-    this.risk.recordReplace(instrument, now);
+    this.risk.recordReplace(instrument, clock);
     this.counters.replacesSent++;
     if (this.sendMode === 'immediate') this.session.flush();
     return replaceId;
@@ -402,7 +413,8 @@ export class OrderRouter implements SessionHandler {
     const cancelId = this.nextClOrdId;
     const seqNum = this.session.nextSeqNo;
     const pool = this.session.pool;
-    const length = this.encoder.orderCancelRequest(pool.view, pool.slotOffset(slot), seqNum, cancelId, clOrdId, securityId, table.side[record]!, this.wallClock());
+    this.wallClock.update();
+    const length = this.encoder.orderCancelRequest(pool.view, pool.slotOffset(slot), seqNum, cancelId, clOrdId, securityId, table.side[record]!, this.wallClock);
     if (!this.session.sendApplicationMessage(slot, length)) return this.refuseUnsent(strategy, clOrdId, securityId);
     this.nextClOrdId++;
     this.insertRequest(record, cancelId, RecordKind.CancelRequest, seqNum);

@@ -1,6 +1,6 @@
 /**
  * The exchange connection of the order path: one TCP session of the order entry protocol
- * (schemas/order-entry.xml), driven entirely by poll(nowNanos) from the hot loop. There is no
+ * (schemas/order-entry.xml), driven entirely by poll() from the hot loop. There is no
  * libuv timer or socket callback on the hot path: poll() reads what has arrived, decodes each
  * SOFH frame in place and runs the timers (heartbeat, peer silence, reconnect) against the time
  * it is given.
@@ -35,6 +35,7 @@ import { BufferPool, NO_SLOT } from '../io/pool.js';
 import { TcpReceiver } from '../io/tcp-receiver.js';
 import { TcpSender } from '../io/tcp-sender.js';
 import { Backoff } from './backoff.js';
+import { CLOCK_MONOTONIC, NanosecondClock } from './clock.js';
 import { MAX_OUTBOUND_FRAME_LENGTH, MessageEncoder } from './message-encoder.js';
 
 export const enum SessionState {
@@ -139,14 +140,17 @@ export class OrderSession {
   /** Bumped on every connect attempt and every teardown: stale promises and loops check it. */
   private connectionGeneration = 0;
   private everEstablished = false;
-  private reconnectAtNanos = 0;
-  private lastPollNanos = 0;
-  private lastSendNanos = 0;
-  private lastReceiveNanos = 0;
+  // Nanosecond times start as doubles so that their fields never change representation.
+  private reconnectAtNanos = 0.5;
+  private lastPollNanos = 0.5;
+  private lastSendNanos = 0.5;
+  private lastReceiveNanos = 0.5;
+  private readonly clock = new NanosecondClock(CLOCK_MONOTONIC);
   /** Something was enqueued since the last poll: it counts as traffic for the heartbeat timer. */
   private sentSinceLastPoll = false;
   private bytesSentOnClosedConnections = 0;
   private writevCallsOnClosedConnections = 0;
+  private bytesReceivedOnClosedConnections = 0;
 
   constructor(options: OrderSessionOptions, handler: SessionHandler) {
     this.options = options;
@@ -172,6 +176,11 @@ export class OrderSession {
     return this.bytesSentOnClosedConnections + (this.sender === null ? 0 : this.sender.bytesSent);
   }
 
+  /** Bytes read from the exchange, over every connection. */
+  get bytesReceived(): number {
+    return this.bytesReceivedOnClosedConnections + (this.receiver === null ? 0 : this.receiver.bytesReceived);
+  }
+
   /** sendmsg calls that sent something, over every connection. */
   get writevCalls(): number {
     return this.writevCallsOnClosedConnections + (this.sender === null ? 0 : this.sender.writevCalls);
@@ -181,19 +190,27 @@ export class OrderSession {
     return this.sender === null ? 0 : this.sender.pendingBytes;
   }
 
-  /** Reads and handles what arrived, retries a partial send, runs the timers. */
-  poll(nowNanos: number): void {
-    this.lastPollNanos = nowNanos;
+  /**
+   * Reads and handles what arrived, retries a partial send, runs the timers, at `nowNanos`
+   * (CLOCK_MONOTONIC ns); without it, the session reads the clock itself, allocation-free.
+   */
+  poll(nowNanos?: number): void {
+    if (nowNanos === undefined) {
+      this.clock.update();
+      this.lastPollNanos = this.clock.nanos;
+    } else {
+      this.lastPollNanos = nowNanos;
+    }
     switch (this.state) {
       case SessionState.Disconnected:
-        if (nowNanos >= this.reconnectAtNanos) this.startConnect();
+        if (this.lastPollNanos >= this.reconnectAtNanos) this.startConnect();
         return;
       case SessionState.Connecting:
-        this.finishConnect(nowNanos);
+        this.finishConnect();
         return;
       case SessionState.Establishing:
       case SessionState.Established:
-        this.service(nowNanos);
+        this.service();
         return;
       default:
         return;
@@ -238,6 +255,7 @@ export class OrderSession {
     this.closeConnection();
     this.state = SessionState.Closed;
     this.pool.destroy();
+    this.clock.destroy();
   }
 
   private startConnect(): void {
@@ -261,15 +279,15 @@ export class OrderSession {
     );
   }
 
-  private finishConnect(nowNanos: number): void {
+  private finishConnect(): void {
     const sender = this.connectedSender;
     if (sender !== null) {
       this.connectedSender = null;
       this.sender = sender;
       this.receiver = TcpReceiver.attach(sender.fd, { bufferBytes: this.options.receiveBufferBytes, description: `exchange ${this.host}:${this.port}` });
       this.state = SessionState.Establishing;
-      this.lastReceiveNanos = nowNanos;
-      this.lastSendNanos = nowNanos;
+      this.lastReceiveNanos = this.lastPollNanos;
+      this.lastSendNanos = this.lastPollNanos;
       this.sendEstablish();
       return;
     }
@@ -280,14 +298,15 @@ export class OrderSession {
     }
   }
 
-  private service(nowNanos: number): void {
+  private service(): void {
     const generation = this.connectionGeneration;
     if (this.sender!.pendingSegments > 0) this.flush();
-    if (generation === this.connectionGeneration) this.readMessages(nowNanos);
-    if (generation === this.connectionGeneration) this.runKeepAlive(nowNanos);
+    if (generation === this.connectionGeneration) this.readMessages();
+    if (generation === this.connectionGeneration) this.runKeepAlive();
   }
 
-  private runKeepAlive(nowNanos: number): void {
+  private runKeepAlive(): void {
+    const nowNanos = this.lastPollNanos;
     if (this.sentSinceLastPoll) {
       this.sentSinceLastPoll = false;
       this.lastSendNanos = nowNanos;
@@ -299,12 +318,12 @@ export class OrderSession {
       const what = this.state === SessionState.Establishing ? 'no EstablishmentAck' : 'exchange silent';
       this.terminateAndDrop(TerminateReason.Timeout, `${what} for ${silentMs} ms (keep-alive interval ${this.keepAliveIntervalMs} ms)`);
     } else if (this.state === SessionState.Established && nowNanos - this.lastSendNanos >= intervalNanos) {
-      this.sendHeartbeat(nowNanos);
+      this.sendHeartbeat();
     }
   }
 
   /** One recv, then every whole frame in the buffer; a partial frame waits for the next poll. */
-  private readMessages(nowNanos: number): void {
+  private readMessages(): void {
     const receiver = this.receiver!;
     const received = receiver.receive();
     if (received < 0) {
@@ -312,7 +331,7 @@ export class OrderSession {
       return;
     }
     if (received === 0) return;
-    this.lastReceiveNanos = nowNanos;
+    this.lastReceiveNanos = this.lastPollNanos;
     const generation = this.connectionGeneration;
     const cursor = this.cursor;
     cursor.wrap(receiver.view, receiver.readOffset, receiver.unconsumedBytes);
@@ -454,13 +473,13 @@ export class OrderSession {
     if (this.enqueue(slot, length)) this.flush();
   }
 
-  private sendHeartbeat(nowNanos: number): void {
+  private sendHeartbeat(): void {
     const slot = this.acquireSlot();
     if (slot === NO_SLOT) return; // the queue is full, so traffic is flowing anyway
     const length = this.encoder.sequence(this.pool.view, this.pool.slotOffset(slot), this.nextSeqNo);
     if (!this.enqueue(slot, length)) return;
     this.heartbeatsSent++;
-    this.lastSendNanos = nowNanos;
+    this.lastSendNanos = this.lastPollNanos;
     this.sentSinceLastPoll = false;
     this.flush();
   }
@@ -521,8 +540,12 @@ export class OrderSession {
 
   private closeConnection(): void {
     this.connectionGeneration++;
-    this.receiver?.destroy();
-    this.receiver = null;
+    const receiver = this.receiver;
+    if (receiver !== null) {
+      this.bytesReceivedOnClosedConnections += receiver.bytesReceived;
+      receiver.destroy();
+      this.receiver = null;
+    }
     const sender = this.sender;
     if (sender !== null) {
       this.bytesSentOnClosedConnections += sender.bytesSent;

@@ -6,9 +6,12 @@
  * State per instrument lives in one InstrumentRisk, created the first time the instrument is
  * traded (once, not per order), with its throttle ring and duplicate history preallocated.
  * A check allocates nothing: a denial fills the reused `denial` record with the numbers its
- * message needs, and the message is only formatted if someone reads it.
+ * message needs, and the message is only formatted if someone reads it. Orders come in as the
+ * request object and the time as a TimeSource, never as loose doubles: a price or a nanosecond
+ * time passed to a call V8 does not inline is boxed on the way.
  */
-import { OrderSide, RejectReason } from './order-request.js';
+import type { TimeSource } from './clock.js';
+import { OrderSide, RejectReason, type NewOrderRequest } from './order-request.js';
 
 export interface RiskLimits {
   /** Largest quantity of one order. */
@@ -87,6 +90,8 @@ export class InstrumentRisk {
   private readonly duplicateQuantities = new Float64Array(DUPLICATE_HISTORY_LENGTH);
   private readonly duplicateTimes = new Float64Array(DUPLICATE_HISTORY_LENGTH).fill(-Infinity);
   private duplicateHead = 0;
+  /** Set by isDuplicate(). */
+  duplicateAgeNanos = Infinity;
 
   constructor(securityId: number, limits: Readonly<RiskLimits>) {
     this.securityId = securityId;
@@ -116,40 +121,42 @@ export class InstrumentRisk {
   }
 
   /** True when one more order now would exceed maxOrdersPerSecond in the last second. */
-  isThrottled(nowNanos: number): boolean {
+  isThrottled(clock: TimeSource): boolean {
     if (this.limits.maxOrdersPerSecond === 0) return true;
     const ring = this.throttleRing;
-    return ring.length > 0 && this.throttleCount === ring.length && nowNanos - ring[this.throttleHead]! < NANOS_PER_SECOND;
+    return ring.length > 0 && this.throttleCount === ring.length && clock.nanos - ring[this.throttleHead]! < NANOS_PER_SECOND;
   }
 
-  recordForThrottle(nowNanos: number): void {
+  recordForThrottle(clock: TimeSource): void {
     const ring = this.throttleRing;
     if (ring.length === 0) return;
-    ring[this.throttleHead] = nowNanos;
+    ring[this.throttleHead] = clock.nanos;
     this.throttleHead = this.throttleHead + 1 === ring.length ? 0 : this.throttleHead + 1;
     if (this.throttleCount < ring.length) this.throttleCount++;
   }
 
-  /** Age in ns of the newest remembered order equal to this one within the window, or -1. */
-  duplicateAge(side: OrderSide, price: number, quantity: number, nowNanos: number): number {
+  /** True when an equal order was sent within the window; its age is then in duplicateAgeNanos. */
+  isDuplicate(order: NewOrderRequest, clock: TimeSource): boolean {
     const windowNanos = this.limits.duplicateWindowMs * NANOS_PER_MS;
-    if (windowNanos <= 0) return -1;
-    let newest = -1;
+    if (windowNanos <= 0) return false;
+    const now = clock.nanos;
+    let newest = Infinity;
     for (let i = 0; i < DUPLICATE_HISTORY_LENGTH; i++) {
-      const age = nowNanos - this.duplicateTimes[i]!;
-      if (age < windowNanos && this.duplicateSides[i] === side && this.duplicateQuantities[i] === quantity && samePrice(this.duplicatePrices[i]!, price)) {
-        if (newest < 0 || age < newest) newest = age;
+      const age = now - this.duplicateTimes[i]!;
+      if (age < windowNanos && age < newest && this.duplicateSides[i] === order.side && this.duplicateQuantities[i] === order.quantity && samePrice(this.duplicatePrices[i]!, order.price)) {
+        newest = age;
       }
     }
-    return newest;
+    this.duplicateAgeNanos = newest;
+    return newest !== Infinity;
   }
 
-  recordForDuplicates(side: OrderSide, price: number, quantity: number, nowNanos: number): void {
+  recordForDuplicates(order: NewOrderRequest, clock: TimeSource): void {
     const i = this.duplicateHead;
-    this.duplicateSides[i] = side;
-    this.duplicatePrices[i] = price;
-    this.duplicateQuantities[i] = quantity;
-    this.duplicateTimes[i] = nowNanos;
+    this.duplicateSides[i] = order.side;
+    this.duplicatePrices[i] = order.price;
+    this.duplicateQuantities[i] = order.quantity;
+    this.duplicateTimes[i] = clock.nanos;
     this.duplicateHead = i + 1 === DUPLICATE_HISTORY_LENGTH ? 0 : i + 1;
   }
 }
@@ -194,56 +201,63 @@ export class RiskChecks {
   }
 
   /** RISK_ALLOWED, or the reason to refuse (details in `denial`). */
-  checkNewOrder(instrument: InstrumentRisk, side: OrderSide, price: number, quantity: number, nowNanos: number): number {
+  checkNewOrder(instrument: InstrumentRisk, order: NewOrderRequest, clock: TimeSource): number {
     const limits = instrument.limits;
+    const quantity = order.quantity;
     if (this.killSwitchEngaged) return this.deny(instrument, RejectReason.KillSwitch, 0, 0);
     if (!(quantity > 0) || quantity > limits.maxOrderQuantity) {
       return this.deny(instrument, RejectReason.MaxOrderQuantity, quantity, limits.maxOrderQuantity);
     }
-    const band = this.checkPriceBand(instrument, price);
+    const band = this.checkPriceBand(instrument, order);
     if (band !== RISK_ALLOWED) return band;
     if (instrument.openOrders >= limits.maxOpenOrders) {
       return this.deny(instrument, RejectReason.MaxOpenOrders, instrument.openOrders, limits.maxOpenOrders);
     }
-    const position = this.checkPosition(instrument, side, quantity);
+    const position = this.checkPosition(instrument, order.side, quantity);
     if (position !== RISK_ALLOWED) return position;
-    const age = instrument.duplicateAge(side, price, quantity, nowNanos);
-    if (age >= 0) return this.deny(instrument, RejectReason.DuplicateOrder, age / NANOS_PER_MS, limits.duplicateWindowMs);
-    if (instrument.isThrottled(nowNanos)) return this.deny(instrument, RejectReason.Throttle, 0, limits.maxOrdersPerSecond);
+    if (instrument.isDuplicate(order, clock)) {
+      return this.deny(instrument, RejectReason.DuplicateOrder, instrument.duplicateAgeNanos / NANOS_PER_MS, limits.duplicateWindowMs);
+    }
+    if (instrument.isThrottled(clock)) return this.deny(instrument, RejectReason.Throttle, 0, limits.maxOrdersPerSecond);
     return RISK_ALLOWED;
   }
 
-  /** A replace: new price and quantity, `addedQuantity` = new leaves minus current leaves. */
-  checkReplace(instrument: InstrumentRisk, side: OrderSide, price: number, quantity: number, addedQuantity: number, nowNanos: number): number {
+  /**
+   * A replace of an order on `instrument` to the price and quantity of `order`;
+   * `addedQuantity` = new leaves minus current leaves.
+   */
+  checkReplace(instrument: InstrumentRisk, order: NewOrderRequest, addedQuantity: number, clock: TimeSource): number {
     const limits = instrument.limits;
+    const quantity = order.quantity;
     if (this.killSwitchEngaged) return this.deny(instrument, RejectReason.KillSwitch, 0, 0);
     if (!(quantity > 0) || quantity > limits.maxOrderQuantity) {
       return this.deny(instrument, RejectReason.MaxOrderQuantity, quantity, limits.maxOrderQuantity);
     }
-    const band = this.checkPriceBand(instrument, price);
+    const band = this.checkPriceBand(instrument, order);
     if (band !== RISK_ALLOWED) return band;
     if (addedQuantity > 0) {
-      const position = this.checkPosition(instrument, side, addedQuantity);
+      const position = this.checkPosition(instrument, order.side, addedQuantity);
       if (position !== RISK_ALLOWED) return position;
     }
-    if (instrument.isThrottled(nowNanos)) return this.deny(instrument, RejectReason.Throttle, 0, limits.maxOrdersPerSecond);
+    if (instrument.isThrottled(clock)) return this.deny(instrument, RejectReason.Throttle, 0, limits.maxOrdersPerSecond);
     return RISK_ALLOWED;
   }
 
   /** A new order went out: it counts for the throttle and the duplicate window. */
-  recordNewOrder(instrument: InstrumentRisk, side: OrderSide, price: number, quantity: number, nowNanos: number): void {
-    instrument.recordForThrottle(nowNanos);
-    instrument.recordForDuplicates(side, price, quantity, nowNanos);
+  recordNewOrder(instrument: InstrumentRisk, order: NewOrderRequest, clock: TimeSource): void {
+    instrument.recordForThrottle(clock);
+    instrument.recordForDuplicates(order, clock);
   }
 
-  recordReplace(instrument: InstrumentRisk, nowNanos: number): void {
-    instrument.recordForThrottle(nowNanos);
+  recordReplace(instrument: InstrumentRisk, clock: TimeSource): void {
+    instrument.recordForThrottle(clock);
   }
 
   /** Market orders have no price to check; without a reference price yet, nothing to check against. */
-  private checkPriceBand(instrument: InstrumentRisk, price: number): number {
+  private checkPriceBand(instrument: InstrumentRisk, order: NewOrderRequest): number {
     const bandBps = instrument.limits.priceBandBps;
     const reference = instrument.referencePrice;
+    const price = order.price;
     if (bandBps === Infinity || price !== price || reference !== reference) return RISK_ALLOWED;
     if (Math.abs(price - reference) * BASIS_POINTS <= Math.abs(reference) * bandBps) return RISK_ALLOWED;
     this.deny(instrument, RejectReason.PriceBand, price, bandBps);
