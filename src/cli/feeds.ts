@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import type { CaptureFileFormat } from '../io/pcap-file-writer.js';
 import { generateFeed, SNAPSHOT_INTERVAL_PACKETS } from '../replay/feed-generator.js';
 import { formatBytes } from '../replay/format.js';
-import { positiveInteger } from './number-options.js';
+import { nonNegativeInteger, positiveInteger } from './number-options.js';
 
 interface GenerateCommandOptions {
   messages: number;
@@ -57,8 +57,4 @@ packets' SendingTime, from Monday 2026-01-05 14:30:00 UTC.`,
         process.exitCode = 1;
       }
     });
-}
-
-function nonNegativeInteger(text: string): number {
-  return text === '0' ? 0 : positiveInteger(text);
 }

@@ -12,3 +12,9 @@ export function positiveInteger(text: string): number {
   if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError('not a positive integer.');
   return value;
 }
+
+export function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new InvalidArgumentError('not a non-negative integer.');
+  return value;
+}

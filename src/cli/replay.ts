@@ -7,12 +7,13 @@
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseFeedUrl } from '../feed/feed-url.js';
+import { pinThreadToCpu } from '../io/affinity.js';
 import { parseIpv4 } from '../io/ipv4.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, type CaptureFilter, type SkippedPackets } from '../io/pcap.js';
 import { DEFAULT_SEND_BATCH, UdpSender, type UdpDestination } from '../io/udp-sender.js';
 import { formatBitRate, formatBytes, formatMicros, formatRate, formatSeconds } from '../replay/format.js';
 import { Replayer, type ReplaySpeed, type ReplayStats } from '../replay/replayer.js';
-import { positiveInteger, positiveNumber } from './number-options.js';
+import { nonNegativeInteger, positiveInteger, positiveNumber } from './number-options.js';
 
 interface ReplayCommandOptions {
   to: string[];
@@ -21,6 +22,7 @@ interface ReplayCommandOptions {
   loop: number;
   filter?: CaptureFilter;
   batch: number;
+  cpu?: number;
 }
 
 /** What a scan of the whole file found before anything is sent. */
@@ -42,6 +44,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--loop <passes>', 'passes over the file', positiveInteger, 1)
     .option('--filter <filter>', 'only datagrams to this destination: dst-port=N, dst-host=A.B.C.D, or both joined by a comma', parseFilter)
     .option('--batch <packets>', 'packets per sendmmsg (at max speed, and for bursts)', positiveInteger, DEFAULT_SEND_BATCH)
+    .option('--cpu <n>', 'pin the sending thread to this CPU (an isolated core keeps the busy-wait from being preempted)', nonNegativeInteger)
     .addHelpText(
       'after',
       `
@@ -59,6 +62,7 @@ p50/p99/max). A file that breaks part-way is replayed up to the break, named by 
 
 async function replay(file: string, options: ReplayCommandOptions): Promise<number> {
   const destinations = options.to.map(parseDestination);
+  if (options.cpu !== undefined) pinThreadToCpu(options.cpu);
   const multicastInterface = multicastInterfaceOf(destinations);
   const reader = openCapture(file, options.filter ?? {});
   if (reader === undefined) return 1;
