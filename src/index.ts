@@ -10,6 +10,7 @@ export * from './io/pcap.js';
 export * from './io/ipv4.js';
 export * from './sbe/generator.js';
 export * from './feed/index.js';
+export * from './order/index.js';
 export * from './io/shm-ring.js';
 export * from './io/packet-ring.js';
 export { startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions, type LatencySummary } from './sim/index.js';

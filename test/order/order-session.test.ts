@@ -130,6 +130,29 @@ describe('OrderSession', () => {
     expect(router.counters.rejectCount(RejectReason.SessionDown)).toBe(3);
   });
 
+  it('ignores an execution report whose SeqNum it has seen, and counts a jump in SeqNums', async () => {
+    // given a working order
+    const { exchange, router, listener, entry } = await start({ respond: 'none' });
+    await pumpUntil(router, 'established', () => router.session.isEstablished);
+    const id = entry.newOrder({ securityId: 7, side: OrderSide.Buy, price: 100, quantity: 4 });
+    await pumpUntil(router, 'the order', () => exchange.newOrders.length === 1);
+    const partialFill = (lastQty: number, leavesQty: number) =>
+      exchange.executionReport({ clOrdId: id, securityId: 7, side: 1, execType: ExecType.PartialFill, ordStatus: 1, lastQty, leavesQty });
+
+    // when the same fill arrives twice, then a fill after five missing SeqNums
+    const fill = partialFill(1, 3);
+    exchange.send(fill);
+    exchange.send(fill);
+    exchange.nextOutSeqNo += 5;
+    exchange.send(partialFill(1, 2));
+    await pumpUntil(router, 'the second fill', () => listener.reports.length === 2);
+
+    // then
+    expect(entry.position(7)).toBe(2);
+    expect(router.session.duplicateInboundMessages).toBe(1);
+    expect([router.session.inboundGaps, router.session.missedInboundMessages]).toEqual([1, 5]);
+  });
+
   describe('bad bytes from the exchange', () => {
     async function establishedWithOrder() {
       const started = await start({ respond: 'none' });

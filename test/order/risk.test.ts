@@ -166,6 +166,26 @@ describe('pre-trade risk checks', () => {
     expect(buy(1)).toBeGreaterThan(0);
   });
 
+  it('kill switch engaged while the session is down: cancels the working orders once it is back', async () => {
+    // given a working order and a session that is down
+    const { exchange, router, entry, listener, buy } = await routerWithRisk({});
+    const id = buy(1);
+    await pumpUntil(router, 'the ack', () => listener.reports.length === 1);
+    exchange.refuseConnections = true;
+    exchange.dropConnection();
+    await pumpUntil(router, 'the session down', () => !router.session.isEstablished);
+
+    // when
+    expect(router.setKillSwitch(true)).toBe(0);
+    exchange.refuseConnections = false;
+    await pumpUntil(router, 'the cancel answered', () => listener.reports.length === 2);
+
+    // then
+    expect(exchange.messages.filter((m) => m.templateId === OrderCancelRequestDecoder.TEMPLATE_ID).map((m) => m.origClOrdId)).toEqual([id]);
+    expect(entry.openOrderCount).toBe(0);
+    expect(router.counters.killSwitchCancels).toBe(1);
+  });
+
   it('refuses a limit that is not a non-negative number, naming it', () => {
     expect(() => new RiskChecks({ instruments: { '5': { maxPosition: -1 } } })).toThrow('risk.instruments.5.maxPosition must be a number >= 0: maxPosition=-1');
     expect(() => new RiskChecks({ instruments: { ES: {} } })).toThrow('risk.instruments: key "ES" is not a securityId');
