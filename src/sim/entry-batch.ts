@@ -28,10 +28,11 @@ export class EntryBatch {
     this.entryType = new Uint8Array(capacity);
   }
 
-  /** Appends an entry; false when the batch is full (the caller publishes and starts over). */
+  /** Appends an entry priced `priceTicks` ticks of `tickSize`; false when the batch is full. */
   add(
     securityId: number,
-    priceMantissa: number,
+    priceTicks: number,
+    tickSize: number,
     quantity: number,
     orderCount: number,
     rptSeq: number,
@@ -42,7 +43,9 @@ export class EntryBatch {
     const index = this.count;
     if (index === this.capacity) return false;
     this.securityId[index] = securityId;
-    this.priceMantissa[index] = priceMantissa;
+    // Multiplied here, not by the caller: a mantissa is beyond a small integer, and V8 boxes such
+    // a number at every call it is passed to that is not inlined.
+    this.priceMantissa[index] = priceTicks * tickSize;
     this.quantity[index] = quantity;
     this.orderCount[index] = orderCount;
     this.rptSeq[index] = rptSeq;

@@ -3,10 +3,11 @@
  * each behind its MsgSize, encoded in place by the generated encoders. One writer, reused for
  * every packet; nothing is allocated per packet or per message.
  *
- * The event's time (SendingTime of its packets, TransactTime of its messages) is read from the
- * clock once per event and kept in a Float64Array, never passed around as an argument: a time in
- * nanoseconds is far beyond a small integer, and V8 boxes such a number at every call it is
- * passed to that is not inlined.
+ * 64-bit values (times in ns, price mantissas) are never passed as arguments: they are far
+ * beyond a small integer, and V8 boxes such a number (a heap allocation) at every call that is
+ * not inlined, which depends on its inlining budget. So the event's time is read from the clock
+ * once per event into a Float64Array, prices are read from the entry batch's Float64Array, and
+ * `putInt64` writes both from the array, not through the generated setters' number arguments.
  */
 import {
   ChannelReset4Encoder,
@@ -28,7 +29,7 @@ import {
   MDP3_PACKET_HEADER_LENGTH,
   MDP3_SENDING_TIME_OFFSET,
 } from '../feed/framing/mdp3.js';
-import { setUint64FromNumber } from '../sbe/runtime/index.js';
+import { TWO_POW_32 } from '../sbe/runtime/index.js';
 import type { EntryBatch } from './entry-batch.js';
 import type { InstrumentSpec } from './instruments.js';
 
@@ -105,7 +106,7 @@ export class Mdp3PacketWriter {
     this.packetOffset = packetOffset;
     this.limit = packetOffset + MAX_MDP3_PACKET_LENGTH;
     view.setUint32(packetOffset + MDP3_MSG_SEQ_NUM_OFFSET, seqNum, true);
-    setUint64FromNumber(view, packetOffset + MDP3_SENDING_TIME_OFFSET, this.eventTime[0]!, true);
+    putInt64(view, packetOffset + MDP3_SENDING_TIME_OFFSET, this.eventTime, 0);
     this.position = packetOffset + MDP3_PACKET_HEADER_LENGTH;
   }
 
@@ -132,15 +133,16 @@ export class Mdp3PacketWriter {
 
   writeChannelReset(applId: number): void {
     const encoder = this.channelReset.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(END_OF_EVENT);
+    putInt64(this.view, encoder.offset + ChannelReset4Encoder.transactTimeEncodingOffset, this.eventTime, 0);
+    encoder.matchEventIndicator().rawValue(END_OF_EVENT);
     encoder.noMDEntriesCount(1).next().applID(applId);
     this.endMessage(encoder.encodedLength());
   }
 
   writeSecurityStatus(instrument: InstrumentSpec, matchEventIndicator: number): void {
     const encoder = this.securityStatus.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
+    putInt64(this.view, encoder.offset + SecurityStatus30Encoder.transactTimeEncodingOffset, this.eventTime, 0);
     encoder
-      .transactTime(this.eventTime[0]!)
       .securityGroupFromString(instrument.asset)
       .assetFromString(instrument.asset)
       .securityID(instrument.securityId)
@@ -154,11 +156,12 @@ export class Mdp3PacketWriter {
   /** One MDIncrementalRefreshBook46 with entries `from .. from+count-1` of the batch. */
   writeBookEntries(batch: EntryBatch, from: number, count: number, matchEventIndicator: number): void {
     const encoder = this.bookRefresh.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(matchEventIndicator);
+    putInt64(this.view, encoder.offset + MDIncrementalRefreshBook46Encoder.transactTimeEncodingOffset, this.eventTime, 0);
+    encoder.matchEventIndicator().rawValue(matchEventIndicator);
     const entries = encoder.noMDEntriesCount(count);
     for (let index = from; index < from + count; index++) {
       entries.next();
-      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      putInt64(this.view, entries.offset + MDIncrementalRefreshBook46NoMDEntriesEncoder.mDEntryPxEncodingOffset, batch.priceMantissa, index);
       entries
         .mDEntrySize(batch.quantity[index]!)
         .securityID(batch.securityId[index]!)
@@ -175,11 +178,12 @@ export class Mdp3PacketWriter {
   /** One MDIncrementalRefreshTradeSummary48 with entries `from .. from+count-1` of the batch. */
   writeTrades(batch: EntryBatch, from: number, count: number, firstTradeEntryId: number, matchEventIndicator: number): void {
     const encoder = this.tradeSummary.wrapAndApplyHeader(this.view, this.messageOffset(), this.header, this.limit);
-    encoder.transactTime(this.eventTime[0]!).matchEventIndicator().rawValue(matchEventIndicator);
+    putInt64(this.view, encoder.offset + MDIncrementalRefreshTradeSummary48Encoder.transactTimeEncodingOffset, this.eventTime, 0);
+    encoder.matchEventIndicator().rawValue(matchEventIndicator);
     const entries = encoder.noMDEntriesCount(count);
     for (let index = from; index < from + count; index++) {
       entries.next();
-      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      putInt64(this.view, entries.offset + MDIncrementalRefreshTradeSummary48NoMDEntriesEncoder.mDEntryPxEncodingOffset, batch.priceMantissa, index);
       entries
         .mDEntrySize(batch.quantity[index]!)
         .securityID(batch.securityId[index]!)
@@ -204,17 +208,17 @@ export class Mdp3PacketWriter {
       .totNumReports(totNumReports)
       .securityID(securityId)
       .rptSeq(rptSeq)
-      .transactTime(this.eventTime[0]!)
-      .lastUpdateTime(this.eventTime[0]!)
       .tradeDate(NO_TRADE_DATE)
       .mDSecurityTradingStatus(READY_TO_TRADE);
+    putInt64(this.view, encoder.offset + SnapshotFullRefresh52Encoder.transactTimeEncodingOffset, this.eventTime, 0);
+    putInt64(this.view, encoder.offset + SnapshotFullRefresh52Encoder.lastUpdateTimeEncodingOffset, this.eventTime, 0);
     encoder.highLimitPrice().mantissa(NO_PRICE);
     encoder.lowLimitPrice().mantissa(NO_PRICE);
     encoder.maxPriceVariation().mantissa(NO_PRICE);
     const entries = encoder.noMDEntriesCount(count);
     for (let index = from; index < from + count; index++) {
       entries.next();
-      entries.mDEntryPx().mantissa(batch.priceMantissa[index]!);
+      putInt64(this.view, entries.offset + SnapshotFullRefresh52NoMDEntriesEncoder.mDEntryPxEncodingOffset, batch.priceMantissa, index);
       entries
         .mDEntrySize(batch.quantity[index]!)
         .numberOfOrders(batch.orderCount[index]!)
@@ -244,4 +248,15 @@ export class Mdp3PacketWriter {
     this.view.setUint16(this.position + MDP3_MSG_SIZE_OFFSET, msgSize, true);
     this.position += msgSize;
   }
+}
+
+/**
+ * Writes `source[index]`, a non-negative integer below 2^63 (exact below 2^53), as a little-endian
+ * 64-bit integer at `offset`. Takes the array, not the value: see the file comment.
+ */
+function putInt64(view: DataView, offset: number, source: Float64Array, index: number): void {
+  const value = source[index]!;
+  const high = Math.floor(value / TWO_POW_32);
+  view.setUint32(offset, value - high * TWO_POW_32, true);
+  view.setUint32(offset + 4, high, true);
 }

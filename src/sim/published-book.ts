@@ -65,7 +65,7 @@ class PublishedSide {
   /** Appends every level as receivers hold it (for a snapshot: no RptSeq, no action). */
   appendLevels(securityId: number, tickSize: number, out: EntryBatch): void {
     for (let index = 0; index < this.count; index++) {
-      out.add(securityId, this.priceTicks[index]! * tickSize, this.quantity[index]!, this.orderCount[index]!, 0, index + 1, 0, this.entryType);
+      out.add(securityId, this.priceTicks[index]!, tickSize, this.quantity[index]!, this.orderCount[index]!, 0, index + 1, 0, this.entryType);
     }
   }
 
@@ -122,7 +122,8 @@ export class PublishedBook {
     for (let index = 0; index < trades.count; index++) {
       out.add(
         this.book.securityId,
-        trades.priceTicks[index]! * tickSize,
+        trades.priceTicks[index]!,
+        tickSize,
         trades.quantity[index]!,
         trades.orderCount[index]!,
         ++this.rptSeq,
@@ -135,6 +136,6 @@ export class PublishedBook {
   }
 
   emit(out: EntryBatch, priceTicks: number, quantity: number, orderCount: number, levelIndex: number, action: number, entryType: number): void {
-    out.add(this.book.securityId, priceTicks * this.book.spec.tickSize, quantity, orderCount, ++this.rptSeq, levelIndex + 1, action, entryType);
+    out.add(this.book.securityId, priceTicks, this.book.spec.tickSize, quantity, orderCount, ++this.rptSeq, levelIndex + 1, action, entryType);
   }
 }
