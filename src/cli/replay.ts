@@ -38,7 +38,7 @@ export function registerReplayCommand(program: Command): void {
     .command('replay')
     .description("send a capture's UDP datagrams to the network, paced like the capture or as fast as possible")
     .argument('<file>', 'pcap or pcapng capture')
-    .requiredOption('--to <url>', 'udp://host:port to send to; twice (or more) sends every packet to each (A/B lines); ?iface=NAME for multicast', collect, [])
+    .requiredOption('--to <url>', 'udp://host:port to send to; twice (or more) sends every packet to each (A/B lines); ?iface=NAME for multicast', collect)
     .option('--speed <speed>', "multiple of the capture's pace (2 = twice as fast, 0.5 = half), or max", parseSpeed, 1)
     .option('--pps <packets>', "a fixed rate in packets per second, ignoring the capture's times", positiveNumber)
     .option('--loop <passes>', 'passes over the file', positiveInteger, 1)
@@ -203,8 +203,9 @@ function multicastInterfaceOf(destinations: readonly ParsedDestination[]): strin
   return interfaces.values().next().value;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** No default: so a missing --to is commander's "required option" error. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parseSpeed(text: string): ReplaySpeed {
