@@ -265,7 +265,9 @@ describe('zerotick replay', () => {
       expect(speed.stderr).toMatch(/option '--speed <speed>' argument 'fast' is invalid/);
       const filter = await runCli(['replay', file, '--to', 'udp://127.0.0.1:9', '--filter', 'src-port=1']);
       expect(filter.stderr).toMatch(/unknown filter 'src-port=1'/);
-      for (const run of [notUdp, hostName, speed, filter]) expect(run.code).toBe(1);
+      const noDestination = await runCli(['replay', file]);
+      expect(noDestination.stderr).toMatch(/required option '--to <url>' not specified/);
+      for (const run of [notUdp, hostName, speed, filter, noDestination]) expect(run.code).toBe(1);
     });
   });
 });
