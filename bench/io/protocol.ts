@@ -13,6 +13,7 @@
  *
  * The load generators answer one JSON line per trial: SenderReport.
  */
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 export const IDLE_TIMEOUT_MS = 300;
@@ -58,9 +59,16 @@ export async function serveTrials(port: number, runTrial: TrialRunner): Promise<
 }
 
 /**
- * The end-of-trial rule shared by the busy-polling receivers: counts datagrams of one trial and
- * says when to stop. One instance per receiver process, reset per trial: nothing is allocated
- * while datagrams arrive.
+ * Empty polls between two reads of the clock. Reading it allocates (performance.now() and a koffi
+ * call both return a boxed double, about 32 bytes): a receiver that read it on every empty poll
+ * would make garbage, and collection pauses, that the receiver under test does not.
+ */
+const EMPTY_POLLS_PER_CLOCK_READ = 16_384;
+
+/**
+ * The end-of-trial rule shared by the receivers: counts datagrams of one trial and says when to
+ * stop. One instance per receiver process, reset per trial: nothing is allocated while datagrams
+ * arrive, and the clock is read only now and then while none do.
  */
 export class TrialTally {
   trial = 0;
@@ -68,7 +76,9 @@ export class TrialTally {
   received = 0;
   maxSequence = 0;
   private startMs = 0;
-  private lastDatagramMs = 0;
+  private lastTrafficMs = 0;
+  private trafficSinceClockRead = false;
+  private emptyPolls = 0;
 
   begin(trial: number, count: number, nowMs: number): void {
     this.trial = trial;
@@ -76,27 +86,39 @@ export class TrialTally {
     this.received = 0;
     this.maxSequence = 0;
     this.startMs = nowMs;
-    this.lastDatagramMs = nowMs;
+    this.lastTrafficMs = nowMs;
+    this.trafficSinceClockRead = false;
+    this.emptyPolls = 0;
   }
 
   /** One datagram or record: counted when it belongs to the current trial. */
   record(trial: number, sequence: number): void {
+    this.trafficSinceClockRead = true;
     if (trial !== this.trial) return;
     this.received++;
     if (sequence > this.maxSequence) this.maxSequence = sequence;
-  }
-
-  sawTraffic(nowMs: number): void {
-    this.lastDatagramMs = nowMs;
   }
 
   isComplete(): boolean {
     return this.received >= this.count;
   }
 
-  isIdle(nowMs: number): boolean {
+  /** Busy-pollers call this after a poll that found nothing: true once the trial has gone idle. */
+  idleAfterEmptyPoll(): boolean {
+    if (++this.emptyPolls < EMPTY_POLLS_PER_CLOCK_READ) return false;
+    this.emptyPolls = 0;
+    return this.isIdleAt(performance.now());
+  }
+
+  /** True when nothing arrived for the idle timeout (the first-datagram timeout before any did). */
+  isIdleAt(nowMs: number): boolean {
+    if (this.trafficSinceClockRead) {
+      this.trafficSinceClockRead = false;
+      this.lastTrafficMs = nowMs;
+      return false;
+    }
     const timeoutMs = this.received === 0 ? FIRST_DATAGRAM_TIMEOUT_MS : IDLE_TIMEOUT_MS;
-    return nowMs - this.lastDatagramMs > timeoutMs;
+    return nowMs - this.lastTrafficMs > timeoutMs;
   }
 
   result(nowMs: number): TrialCount {

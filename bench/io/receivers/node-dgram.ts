@@ -17,7 +17,6 @@ let finishTrial: (() => void) | undefined;
 const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
 socket.on('message', (datagram: Buffer) => {
   tally.record(datagram.readUInt32LE(TRIAL_OFFSET), datagram.readUInt32LE(SEQUENCE_OFFSET));
-  tally.sawTraffic(performance.now());
   if (finishTrial !== undefined && tally.isComplete()) finishTrial();
 });
 await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', resolve));
@@ -26,7 +25,7 @@ function runTrial(trial: number, count: number): Promise<TrialCount> {
   tally.begin(trial, count, performance.now());
   return new Promise((resolve) => {
     const idleCheck = setInterval(() => {
-      if (tally.isIdle(performance.now())) finishTrial!();
+      if (tally.isIdleAt(performance.now())) finishTrial!();
     }, END_CHECK_INTERVAL_MS);
     finishTrial = () => {
       clearInterval(idleCheck);

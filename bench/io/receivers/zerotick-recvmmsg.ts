@@ -22,14 +22,13 @@ function runTrial(trial: number, count: number): TrialCount {
   while (!tally.isComplete()) {
     const received = receiver.receive(BUSY_POLL);
     if (received === 0) {
-      if (tally.isIdle(performance.now())) break;
+      if (tally.idleAfterEmptyPoll()) break;
       continue;
     }
     for (let position = 0; position < received; position++) {
       const offset = receiver.offset(position);
       tally.record(view.getUint32(offset + TRIAL_OFFSET, true), view.getUint32(offset + SEQUENCE_OFFSET, true));
     }
-    tally.sawTraffic(performance.now());
   }
   return tally.result(performance.now());
 }

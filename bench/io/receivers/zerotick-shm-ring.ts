@@ -23,10 +23,9 @@ function runTrial(trial: number, count: number): TrialCount {
   tally.begin(trial, count, performance.now());
   while (!tally.isComplete()) {
     if (ring.read(countRecord, RECEIVE_BATCH) === 0) {
-      if (tally.isIdle(performance.now())) break;
+      if (tally.idleAfterEmptyPoll()) break;
       continue;
     }
-    tally.sawTraffic(performance.now());
   }
   return tally.result(performance.now());
 }
