@@ -86,15 +86,64 @@ export interface Simulator {
   readonly orderEntry: { host: string; port: number };
   readonly instruments: readonly InstrumentSpec[];
   readonly engine: MatchingEngine;
-  /** Synthetic mode: runs `count` market steps now, each published as one event. */
-  step(count?: number): void;
+  /** Synthetic mode: runs `count` (default 1) market steps now, each published as one event; returns the steps run (0 in replay mode). */
+  step(count?: number): number;
   counters(): SimulatorCounters;
   tickToTrade(): LatencySummary;
   /** Stops the market, closes every connection and socket. */
   stop(): Promise<void>;
 }
 
+/** The options with every default applied and every address parsed. */
+interface ResolvedOptions {
+  feeds: UdpEndpoint[];
+  snapshotFeeds: UdpEndpoint[];
+  listen: TcpEndpoint;
+  rate: number;
+  depth: number;
+  clock: () => number;
+  log: (line: string) => void;
+}
+
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const resolved = resolveOptions(options);
+  const instruments = options.pcap === undefined ? defaultInstruments(options.instruments ?? DEFAULT_INSTRUMENT_COUNT) : [];
+  const engine = new MatchingEngine(instruments);
+  const tickToTrade = new TickToTrade(new SendTimeRing(options.sendTimeCapacity ?? DEFAULT_SEND_TIME_CAPACITY));
+  const replay = options.pcap === undefined ? undefined : CaptureReplay.open(options.pcap);
+  let feed: FeedPublisher | undefined;
+  let snapshots: SnapshotPublisher | undefined;
+  let orders: OrderServer | undefined;
+  try {
+    feed = FeedPublisher.open({ destinations: resolved.feeds, engine, depth: resolved.depth, sendTimes: tickToTrade.sendTimes, clock: resolved.clock });
+    if (resolved.snapshotFeeds.length > 0) {
+      snapshots = SnapshotPublisher.open(feed, { destinations: resolved.snapshotFeeds, depth: resolved.depth, clock: resolved.clock });
+    }
+    const publisher = feed;
+    orders = await OrderServer.listen({
+      listen: resolved.listen,
+      engine,
+      tickToTrade,
+      clock: resolved.clock,
+      log: resolved.log,
+      onMarketChanged: () => {
+        if (replay === undefined) publisher.publishEvent();
+      },
+    });
+    const market = new SyntheticMarket(engine, new SeededRandom(options.seed ?? DEFAULT_SEED), resolved.depth);
+    const simulator = new RunningSimulator(resolved, instruments, engine, market, publisher, snapshots, orders, tickToTrade, replay);
+    simulator.start(options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS);
+    return simulator;
+  } catch (error) {
+    await orders?.close();
+    feed?.close();
+    snapshots?.close();
+    replay?.close();
+    throw error;
+  }
+}
+
+function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const feeds = options.feeds.map((feed, index) => (typeof feed === 'string' ? parseUdpEndpoint(feed, `feed ${index + 1}`) : feed));
   if (feeds.length < 1 || feeds.length > 2) throw new RangeError(`one or two feed destinations (A and B lines), got ${feeds.length}`);
   const snapshotFeeds = (options.snapshotFeeds ?? []).map((feed, index) =>
@@ -102,115 +151,112 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   );
   if (snapshotFeeds.length > 2) throw new RangeError(`at most two snapshot feed destinations (A and B lines), got ${snapshotFeeds.length}`);
   if (snapshotFeeds.length > 0 && options.pcap !== undefined) throw new RangeError('a snapshot loop needs the synthetic market: not with a capture replay');
-  const listenOption = options.listen ?? DEFAULT_LISTEN;
-  const listen = typeof listenOption === 'string' ? parseTcpEndpoint(listenOption, 'listen') : listenOption;
+  const listen = options.listen ?? DEFAULT_LISTEN;
   const rate = options.rate ?? DEFAULT_RATE;
   if (!(rate >= 0)) throw new RangeError(`rate must be >= 0: rate=${rate}`);
-  const depth = options.depth ?? DEFAULT_BOOK_DEPTH;
-  const clock = options.clock ?? realtimeNanos;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-
-  const replay = options.pcap === undefined ? undefined : CaptureReplay.open(options.pcap);
-  const instruments = replay === undefined ? defaultInstruments(options.instruments ?? DEFAULT_INSTRUMENT_COUNT) : [];
-  const engine = new MatchingEngine(instruments);
-  const market = new SyntheticMarket(engine, new SeededRandom(options.seed ?? DEFAULT_SEED), depth);
-  const sendTimes = new SendTimeRing(options.sendTimeCapacity ?? DEFAULT_SEND_TIME_CAPACITY);
-  const tickToTrade = new TickToTrade(sendTimes);
-
-  let publisher: FeedPublisher | undefined;
-  let snapshots: SnapshotPublisher | undefined;
-  let server: OrderServer | undefined;
-  try {
-    publisher = FeedPublisher.open({ destinations: feeds, engine, depth, sendTimes, clock });
-    const feed = publisher;
-    if (snapshotFeeds.length > 0) snapshots = SnapshotPublisher.open(feed, { destinations: snapshotFeeds, depth, clock });
-    server = await OrderServer.listen({
-      listen,
-      engine,
-      tickToTrade,
-      clock,
-      log,
-      onMarketChanged: () => {
-        if (replay === undefined) feed.publishEvent();
-      },
-    });
-  } catch (error) {
-    publisher?.close();
-    snapshots?.close();
-    replay?.close();
-    throw error;
-  }
-  const feed = publisher;
-  const orders = server;
-
-  const runSyntheticSteps = (count: number): number => {
-    for (let done = 0; done < count; done++) {
-      market.step();
-      feed.publishEvent();
-    }
-    orders.flushReports(); // resting orders the market traded through
-    return count;
-  };
-  const replayPackets = (count: number): number => {
-    const done = replay!.sendNext(count, feed);
-    if (replay!.finished) {
-      pacer?.stop();
-      log(`capture ${replay!.path} finished: ${replay!.packetsReplayed} packets replayed, ${replay!.packetsSkipped} skipped`);
-    }
-    return done;
-  };
-
-  if (replay === undefined) {
-    feed.publishOpening();
-    market.open();
-    feed.publishEvent();
-  }
-  const pacer = rate > 0 ? new Pacer(rate, replay === undefined ? runSyntheticSteps : replayPackets) : undefined;
-  pacer?.start();
-  const snapshotLoop = snapshots;
-  const snapshotTimer = snapshotLoop === undefined
-    ? undefined
-    : setInterval(() => snapshotLoop.publishCycle(), options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS);
-
-  let stopped = false;
   return {
     feeds,
     snapshotFeeds,
-    orderEntry: orders.address,
-    instruments,
-    engine,
-    step(count = 1) {
-      if (replay === undefined) runSyntheticSteps(count);
-    },
-    counters() {
-      const counters = orders.counters;
-      return {
-        packetsSent: feed.packetsSent,
-        snapshotPacketsSent: snapshotLoop?.packetsSent ?? 0,
-        ordersReceived: counters.ordersReceived,
-        cancelsReceived: counters.cancelsReceived,
-        replacesReceived: counters.replacesReceived,
-        fills: counters.fills,
-        rejects: counters.rejects,
-        businessRejects: counters.businessRejects,
-        malformedMessages: counters.malformedMessages,
-        outOfSequenceMessages: counters.outOfSequenceMessages,
-        protocolErrors: counters.protocolErrors,
-        sessionsEstablished: counters.sessionsEstablished,
-        connections: orders.connectionCount,
-        unknownTriggers: tickToTrade.unknownTriggerCount,
-      };
-    },
-    tickToTrade: () => tickToTrade.summary(),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      pacer?.stop();
-      clearInterval(snapshotTimer);
-      await orders.close();
-      feed.close();
-      snapshotLoop?.close();
-      replay?.close();
-    },
+    listen: typeof listen === 'string' ? parseTcpEndpoint(listen, 'listen') : listen,
+    rate,
+    depth: options.depth ?? DEFAULT_BOOK_DEPTH,
+    clock: options.clock ?? realtimeNanos,
+    log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   };
+}
+
+/** The parts wired together, driven by the pacer (and the snapshot timer) until `stop`. */
+class RunningSimulator implements Simulator {
+  readonly feeds: readonly UdpEndpoint[];
+  readonly snapshotFeeds: readonly UdpEndpoint[];
+  readonly orderEntry: { host: string; port: number };
+  private pacer: Pacer | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    readonly instruments: readonly InstrumentSpec[],
+    readonly engine: MatchingEngine,
+    private readonly market: SyntheticMarket,
+    private readonly feed: FeedPublisher,
+    private readonly snapshots: SnapshotPublisher | undefined,
+    private readonly orders: OrderServer,
+    private readonly latency: TickToTrade,
+    private readonly replay: CaptureReplay | undefined,
+  ) {
+    this.feeds = options.feeds;
+    this.snapshotFeeds = options.snapshotFeeds;
+    this.orderEntry = orders.address;
+  }
+
+  /** Opens the channel (synthetic market) and starts the pacer and the snapshot loop. */
+  start(snapshotIntervalMs: number): void {
+    if (this.replay === undefined) {
+      this.feed.publishOpening();
+      this.market.open();
+      this.feed.publishEvent();
+    }
+    if (this.options.rate > 0) {
+      this.pacer = new Pacer(this.options.rate, (count) => (this.replay === undefined ? this.step(count) : this.replayPackets(count)));
+      this.pacer.start();
+    }
+    const snapshots = this.snapshots;
+    if (snapshots !== undefined) this.snapshotTimer = setInterval(() => snapshots.publishCycle(), snapshotIntervalMs);
+  }
+
+  step(count = 1): number {
+    if (this.replay !== undefined) return 0;
+    for (let done = 0; done < count; done++) {
+      this.market.step();
+      this.feed.publishEvent();
+    }
+    this.orders.flushReports(); // fills of resting orders the market traded through
+    return count;
+  }
+
+  counters(): SimulatorCounters {
+    const counters = this.orders.counters;
+    return {
+      packetsSent: this.feed.packetsSent,
+      snapshotPacketsSent: this.snapshots?.packetsSent ?? 0,
+      ordersReceived: counters.ordersReceived,
+      cancelsReceived: counters.cancelsReceived,
+      replacesReceived: counters.replacesReceived,
+      fills: counters.fills,
+      rejects: counters.rejects,
+      businessRejects: counters.businessRejects,
+      malformedMessages: counters.malformedMessages,
+      outOfSequenceMessages: counters.outOfSequenceMessages,
+      protocolErrors: counters.protocolErrors,
+      sessionsEstablished: counters.sessionsEstablished,
+      connections: this.orders.connectionCount,
+      unknownTriggers: this.latency.unknownTriggerCount,
+    };
+  }
+
+  tickToTrade(): LatencySummary {
+    return this.latency.summary();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.pacer?.stop();
+    clearInterval(this.snapshotTimer);
+    await this.orders.close();
+    this.feed.close();
+    this.snapshots?.close();
+    this.replay?.close();
+  }
+
+  private replayPackets(count: number): number {
+    const replay = this.replay!;
+    const done = replay.sendNext(count, this.feed);
+    if (replay.finished) {
+      this.pacer?.stop();
+      this.options.log(`capture ${replay.path} finished: ${replay.packetsReplayed} packets replayed, ${replay.packetsSkipped} skipped`);
+    }
+    return done;
+  }
 }

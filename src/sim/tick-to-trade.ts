@@ -28,7 +28,7 @@ export class TickToTrade {
   /** Orders whose TriggerSeqNum names a packet the ring does not hold (never sent, or too old). */
   unknownTriggerCount = 0;
 
-  constructor(private readonly sendTimes: SendTimeRing) {}
+  constructor(readonly sendTimes: SendTimeRing) {}
 
   /** Records one order triggered by packet `triggerSeqNum`, read at `receiveTimeNanos` (monotonic). */
   record(triggerSeqNum: number, receiveTimeNanos: number): void {
