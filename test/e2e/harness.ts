@@ -163,3 +163,13 @@ export async function settle(stack: Stack): Promise<void> {
     return expected.every((count, line) => feeds[line]!.packets >= count);
   });
 }
+
+/**
+ * Steps the market until the gateway has sent more than `count` orders (by its counters, which
+ * lead the strategy's log lines: those travel as messages), then waits until `loggedOrders()`
+ * catches up with the counter.
+ */
+export async function stepUntilOrdersPast(stack: Stack, count: number, loggedOrders: () => number): Promise<void> {
+  for (let step = 0; stack.gateway.status().orders <= count && step < 50; step++) await stepAndSettle(stack);
+  await waitFor('the log of the orders sent', () => loggedOrders() === stack.gateway.status().orders);
+}

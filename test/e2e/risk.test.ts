@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
+import { settle, startStack, stepAndSettle, stepUntilOrdersPast, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -10,6 +10,7 @@ afterEach(async () => {
 const KILL_SWITCH = 7;
 const MAX_ORDER_QUANTITY = 1;
 const CANCELED = 4;
+const NEW = 0;
 
 describe('end to end: risk checks', () => {
   it('denies an order over the configured limit before any byte is sent, and tells the strategy why', async () => {
@@ -30,32 +31,35 @@ describe('end to end: risk checks', () => {
   });
 
   it('kill switch: cancels the working orders and refuses new ones until released', async () => {
-    // given a resting order, acknowledged
-    stack = await startStack({ strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 2 }] });
+    // given resting orders, acknowledged
+    stack = await startStack({ strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 100 }] });
     const { gateway, log, sim } = stack;
+    const sent = (): number => log.matching(/sent [1-9]\d*$/).length;
+    const reports = (execType: number): number => log.matching(new RegExp(`report \\d+ execType ${execType}$`)).length;
     await settle(stack);
-    for (let step = 0; log.matching(/sent [1-9]/).length === 0 && step < 20; step++) await stepAndSettle(stack);
-    await waitFor('the acknowledgement', () => log.matching(/report 1 execType 0/).length > 0);
+    await stepUntilOrdersPast(stack, 0, sent);
+    const working = sent();
+    await waitFor('the acknowledgements', () => reports(NEW) === working);
 
     // when the kill switch is engaged
     gateway.setKillSwitch(true);
 
-    // then the order is cancelled at the exchange and the strategy hears it
-    await waitFor('the cancel', () => log.matching(new RegExp(`execType ${CANCELED}`)).length > 0);
-    expect(sim.counters().cancelsReceived).toBe(1);
-    await waitFor('the kill switch in the status', () => gateway.status().risk.killSwitch);
-    expect(gateway.status().risk.openOrders).toBe(0);
+    // then every working order is cancelled at the exchange and the strategy hears it
+    await waitFor('the cancels', () => reports(CANCELED) === working);
+    expect(sim.counters().cancelsReceived).toBe(working);
+    await waitFor('the kill switch in the status', () => gateway.status().risk.killSwitch && gateway.status().risk.openOrders === 0);
 
     // and a new order is refused with the kill switch as the reason, nothing sent
     await stepAndSettle(stack);
     await waitFor('the refusal', () => log.matching(new RegExp(`reject 0 reason ${KILL_SWITCH}`)).length > 0);
-    expect(sim.counters().ordersReceived).toBe(1);
+    expect(sim.counters().ordersReceived).toBe(working);
 
     // until it is released
     gateway.setKillSwitch(false);
     await waitFor('the release', () => !gateway.status().risk.killSwitch);
-    for (let step = 0; log.matching(/sent [2-9]/).length === 0 && step < 20; step++) await stepAndSettle(stack);
-    await waitFor('the second order at the exchange', () => sim.counters().ordersReceived === 2);
+    await stepUntilOrdersPast(stack, working, sent);
+    await waitFor('the new orders at the exchange', () => sim.counters().ordersReceived === sent());
+    expect(sent()).toBeGreaterThan(working);
     expect(gateway.status().rejectsByReason.killSwitch).toBeGreaterThan(0);
   });
 });
