@@ -4,6 +4,7 @@
  * orders that name the packet that triggered them. `startSimulator` wires it up; the benchmarks,
  * the end-to-end tests, `npm start` and `zerotick sim` all run it this way.
  */
+import type { Histogram } from 'hdr-histogram-js';
 import { realtimeNanos } from '../io/native.js';
 import { CaptureReplay } from './capture-replay.js';
 import { parseTcpEndpoint, parseUdpEndpoint, type TcpEndpoint, type UdpEndpoint } from './endpoints.js';
@@ -89,7 +90,12 @@ export interface Simulator {
   /** Synthetic mode: runs `count` (default 1) market steps now, each published as one event; returns the steps run (0 in replay mode). */
   step(count?: number): number;
   counters(): SimulatorCounters;
+  /** Tick-to-trade so far, in ns (see tick-to-trade.ts for what is measured). */
   tickToTrade(): LatencySummary;
+  /** The tick-to-trade HdrHistogram itself (ns), e.g. for `outputPercentileDistribution()` (.hgrm). */
+  readonly tickToTradeHistogram: Histogram;
+  /** Forgets what was measured so far (a benchmark's warm-up). */
+  resetTickToTrade(): void;
   /** Stops the market, closes every connection and socket. */
   stop(): Promise<void>;
 }
@@ -237,6 +243,14 @@ class RunningSimulator implements Simulator {
 
   tickToTrade(): LatencySummary {
     return this.latency.summary();
+  }
+
+  get tickToTradeHistogram(): Histogram {
+    return this.latency.histogram;
+  }
+
+  resetTickToTrade(): void {
+    this.latency.reset();
   }
 
   async stop(): Promise<void> {

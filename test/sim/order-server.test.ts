@@ -367,5 +367,8 @@ describe('tick-to-trade', () => {
     expect(latency.maxNanos).toBeGreaterThanOrEqual(latency.p99Nanos);
     expect(latency.p999Nanos).toBeGreaterThanOrEqual(latency.p50Nanos);
     expect(simulator.counters().unknownTriggers).toBe(1);
+    expect(simulator.tickToTradeHistogram.outputPercentileDistribution()).toContain('#[Max');
+    simulator.resetTickToTrade();
+    expect(simulator.tickToTrade().count).toBe(0);
   });
 });
