@@ -83,8 +83,10 @@ async function replay(file: string, options: ReplayCommandOptions): Promise<numb
         `replaying ${survey.packets} packets (${formatSeconds(survey.captureSpanNs)} of capture) from ${file} to ${options.to.join(' and ')}, ` +
           `${paceDescription(options)}, ${options.loop} pass${options.loop === 1 ? '' : 'es'}\n`,
       );
+      const preemptedBefore = process.resourceUsage().involuntaryContextSwitches;
       const stats = await runWithProgress(replayer, survey.packets * options.loop);
-      process.stdout.write(summary(stats, destinations.length, reader.skipped));
+      const preempted = process.resourceUsage().involuntaryContextSwitches - preemptedBefore;
+      process.stdout.write(summary(stats, destinations.length, reader.skipped, preempted));
     } finally {
       sender.close();
     }
@@ -158,7 +160,7 @@ async function runWithProgress(replayer: Replayer, totalPackets: number): Promis
   }
 }
 
-function summary(stats: ReplayStats, destinationCount: number, skipped: SkippedPackets): string {
+function summary(stats: ReplayStats, destinationCount: number, skipped: SkippedPackets, preempted: number): string {
   const lines = [
     `sent ${stats.packets} packets (${formatBytes(stats.payloadBytes)} of UDP payload) to ${destinationCount} destination${destinationCount === 1 ? '' : 's'}: ` +
       `${stats.datagrams} datagrams in ${stats.sends} sendmmsg calls, ${stats.passes} pass${stats.passes === 1 ? '' : 'es'}`,
@@ -168,7 +170,9 @@ function summary(stats: ReplayStats, destinationCount: number, skipped: SkippedP
   if (pacing !== undefined) {
     lines.push(
       `pacing error (actual - scheduled send time) over ${pacing.count} packets: ` +
-        `p50 ${formatMicros(pacing.p50Nanos)}, p99 ${formatMicros(pacing.p99Nanos)}, max ${formatMicros(pacing.maxNanos)}`,
+        `p50 ${formatMicros(pacing.p50Nanos)}, p99 ${formatMicros(pacing.p99Nanos)}, max ${formatMicros(pacing.maxNanos)}; ` +
+        // Each preemption can make the packets due meanwhile late: it explains a tail on a busy machine.
+        `the process was preempted ${preempted} times (involuntary context switches)`,
     );
   }
   const skippedParts = Object.entries(skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${count} ${reason}`);
