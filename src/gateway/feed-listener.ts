@@ -33,8 +33,7 @@ export class StrategyFeedListener implements MarketDataListener {
   onBook(book: Book, packet: PacketInfo): void {
     this.packet = packet;
     this.orderPath.setTrigger(packet.seqNum);
-    const reference = referencePrice(book);
-    if (reference === reference) this.orderPath.setReferencePrice(book.securityId, reference);
+    this.orderPath.updateReferencePrice(book);
     this.host.onBook(book);
   }
 
@@ -45,10 +44,3 @@ export class StrategyFeedListener implements MarketDataListener {
   onChannelReset(): void {}
 }
 
-/** The last trade, else the mid of the best bid and ask, else NaN. */
-function referencePrice(book: Book): number {
-  const lastTrade = book.lastTradePrice;
-  if (lastTrade === lastTrade && book.lastTradeQuantity > 0) return lastTrade;
-  if (book.bids.levelCount === 0 || book.asks.levelCount === 0) return NaN;
-  return Math.round((book.bids.price(0) + book.asks.price(0)) / 2);
-}

@@ -7,6 +7,7 @@ import { NO_TRIGGER_SEQ_NUM } from '../order/message-encoder.js';
 import { OrderRouter, type OrderRouterOptions } from '../order/order-router.js';
 import { SessionState } from '../order/order-session.js';
 import type { OrderEntry } from '../order/order-request.js';
+import type { Book } from '../feed/market-data.js';
 import type { RiskConfig } from '../order/risk.js';
 import { SESSION_STATE_CONNECTING, SESSION_STATE_DOWN, SESSION_STATE_ESTABLISHED } from '../metrics/counters-layout.js';
 import type { LogSink } from '../strategy/context.js';
@@ -54,8 +55,18 @@ class RouterOrderPath implements OrderPath {
     this.router.triggerSeqNum = NO_TRIGGER_SEQ_NUM;
   }
 
-  setReferencePrice(securityId: number, price: number): void {
-    this.router.setReferencePrice(securityId, price);
+  /**
+   * Called on every book update, so it passes no price through a call: a double argument of a
+   * call V8 does not inline is boxed (an allocation per packet). The price is computed and
+   * stored into the instrument's risk state in this one frame.
+   */
+  updateReferencePrice(book: Book): void {
+    const lastTrade = book.lastTradePrice;
+    if (lastTrade === lastTrade && book.lastTradeQuantity > 0) {
+      this.router.risk.instrument(book.securityId).referencePrice = lastTrade;
+    } else if (book.bids.levelCount > 0 && book.asks.levelCount > 0) {
+      this.router.risk.instrument(book.securityId).referencePrice = Math.round((book.bids.price(0) + book.asks.price(0)) / 2);
+    }
   }
 
   setKillSwitch(engaged: boolean): void {

@@ -4,6 +4,7 @@
  * trigger of the orders being sent, and the numbers /status shows. order-path-factory.ts
  * builds it around the order path's OrderRouter.
  */
+import type { Book } from '../feed/market-data.js';
 import type { StrategyOrderRouting } from '../strategy/strategy-orders.js';
 
 /** The order path's counts, as the control plane shows them. */
@@ -31,8 +32,8 @@ export interface OrderPath extends StrategyOrderRouting {
    */
   setTrigger(seqNum: number): void;
   clearTrigger(): void;
-  /** The price band's reference for an instrument (1e-9 units). */
-  setReferencePrice(securityId: number, price: number): void;
+  /** Moves the price band's reference of the book's instrument: its last trade, else its mid. */
+  updateReferencePrice(book: Book): void;
   setKillSwitch(engaged: boolean): void;
   /** SESSION_STATE_* of src/metrics/counters-layout.ts. */
   readonly sessionState: number;
