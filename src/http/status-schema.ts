@@ -20,7 +20,6 @@ const feedStatus = {
     packets: count,
     bytes: count,
     sourceDrops: count,
-    duplicates: count,
     lastReceiveNanos: count,
   },
 } as const;

@@ -18,6 +18,7 @@
  */
 
 import { BAD_INPUT_REASONS } from '../feed/feed-counters.js';
+import { REJECT_REASON_NAMES } from '../order/order-reject.js';
 
 /** Bytes per slot. */
 export const SLOT_LENGTH = Float64Array.BYTES_PER_ELEMENT;
@@ -53,28 +54,15 @@ export const WORKER_STATE = 18;
 export const BOOK_UPDATES = 19;
 /** Datagrams dropped, one slot per DROP_REASONS entry. */
 export const DROPS_OFFSET = 24;
-/** Orders refused, one slot per RejectReason value (1..11; slot 0 unused). */
+/** Orders refused, one slot per RejectReason value (slot 0 unused). */
 export const REJECTS_BY_REASON_OFFSET = 40;
 export const GATEWAY_SLOTS = 64;
 
 /** Why a datagram or message was skipped: the feed handler's reasons. Index = slot offset from DROPS_OFFSET. */
 export const DROP_REASONS = BAD_INPUT_REASONS;
 
-/** Names of RejectReason values (src/order/order-request.ts), by value. */
-export const REJECT_REASON_NAMES = [
-  '',
-  'maxOrderQuantity',
-  'priceBand',
-  'maxOpenOrders',
-  'maxPosition',
-  'throttle',
-  'duplicateOrder',
-  'killSwitch',
-  'sessionDown',
-  'unknownOrder',
-  'queueFull',
-  'exchangeReject',
-] as const;
+/** Names of RejectReason values by value (the order path's list; 0 is none): one slot each from REJECTS_BY_REASON_OFFSET. */
+export { REJECT_REASON_NAMES };
 
 // Per feed (line A, line B, more channels): FEED_BLOCK_OFFSET + feed * FEED_SLOTS + slot.
 export const FEED_BLOCK_OFFSET = GATEWAY_SLOTS;
@@ -88,8 +76,6 @@ export const FEED_SOURCE_DROPS = 2;
 export const FEED_LAST_RECEIVE_NANOS = 3;
 /** Gauge: 1 while the source is open. */
 export const FEED_UP = 4;
-/** Copies of this line that lost arbitration. */
-export const FEED_DUPLICATES = 5;
 
 // Per strategy: STRATEGY_BLOCK_OFFSET + strategy * STRATEGY_SLOTS + slot.
 export const STRATEGY_BLOCK_OFFSET = FEED_BLOCK_OFFSET + MAX_FEEDS * FEED_SLOTS;

@@ -10,7 +10,6 @@ import {
   DUPLICATES,
   EXECUTION_REPORTS,
   FEED_BYTES,
-  FEED_DUPLICATES,
   FEED_LAST_RECEIVE_NANOS,
   FEED_PACKETS,
   FEED_SOURCE_DROPS,
@@ -53,7 +52,6 @@ export interface FeedStatus {
   packets: number;
   bytes: number;
   sourceDrops: number;
-  duplicates: number;
   lastReceiveNanos: number;
 }
 
@@ -136,7 +134,6 @@ export function readGatewayStatus(counters: GatewayCounters, topology: GatewayTo
       packets: counters.feed(feed, FEED_PACKETS),
       bytes: counters.feed(feed, FEED_BYTES),
       sourceDrops: counters.feed(feed, FEED_SOURCE_DROPS),
-      duplicates: counters.feed(feed, FEED_DUPLICATES),
       lastReceiveNanos: counters.feed(feed, FEED_LAST_RECEIVE_NANOS),
     })),
     strategies: topology.strategies.map(({ name, path }, strategy) => ({
