@@ -17,6 +17,8 @@
  *   then `count()`/`hasNext()`/`next()`; var data `xLength()`, `xOffset()`, `skipX()`,
  *   `getX(dst, dstOffset)`, `xAsString()`. Encoders: `x(value)` returning `this`, `xBigInt`,
  *   `x(index, value)`, `putX(src, srcOffset[, length])`, `xFromString(s)`, groups `xCount(n)`.
+ *   Fields that may hold doubles (float, double, uint32, 64-bit) also get `xInto(dst, i)` on
+ *   decoders and `xFrom(src, i)` on encoders, over a Float64Array.
  * - static metadata: `BLOCK_LENGTH`, `TEMPLATE_ID`, `SCHEMA_ID`, `SCHEMA_VERSION`, `ENCODED_LENGTH`
  *   (composites), `HEADER_SIZE` (groups) and per element `xId`, `xSinceVersion`,
  *   `xEncodingOffset`, `xEncodingLength`, `xNullValue`/`xMinValue`/`xMaxValue` (numbers; plus
@@ -24,9 +26,11 @@
  *
  * Zero allocation: accessors create nothing. A double (float field, 64-bit integer past 2^31)
  * passed to or returned from a call V8 did not inline is boxed by V8 itself, so accessors are kept
- * small enough to inline (32-bit getters fit V8's always-inline size). A hot loop that touches
- * many 64-bit fields (a full MDP3 book encode plus decode) needs a larger inlining budget than
- * V8's default: run it with --max-inlined-bytecode-size-cumulative=1500 (test/sbe/zero-alloc).
+ * small enough to inline (32-bit getters fit V8's always-inline size). Where that is not enough
+ * (a loop touching many 64-bit fields outgrows V8's default inlining budget), either use the
+ * typed-array accessors `xInto(dst: Float64Array, i)` / `xFrom(src: Float64Array, i)`, which never
+ * pass a double across a call (test/sbe/zero-alloc-typed-arrays, default flags), or run with
+ * --max-inlined-bytecode-size-cumulative=1500 (test/sbe/zero-alloc).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -111,6 +111,23 @@ describe('64-bit integers', () => {
   });
 });
 
+describe('typed-array accessors (Into / From)', () => {
+  it('move 64-bit values through a Float64Array, nulls included', () => {
+    const view = new DataView(new ArrayBuffer(128));
+    newOrder(view);
+    const values = new Float64Array([-4_512_250_000_000, orders.PriceEncoder.mantissaNullValue, 2 ** 53, 0]);
+    const encoder = new orders.NewOrderEncoder().wrap(view, 8);
+    encoder.price().mantissaFrom(values, 0);
+    encoder.orderIdFrom(values, 2);
+    const order = decode(view);
+    order.price().mantissaInto(values, 3);
+    expect(values[3]).toBe(-4_512_250_000_000);
+    expect(order.orderIdBigInt()).toBe(2n ** 53n);
+    encoder.price().mantissaFrom(values, 1);
+    expect(decode(view).price().mantissaBigInt()).toBe(orders.PriceDecoder.mantissaNullValueBigInt);
+  });
+});
+
 describe('layout', () => {
   it('writes big-endian schemas big-endian', () => {
     const view = new DataView(new ArrayBuffer(128));

@@ -18,6 +18,7 @@ import { memberName } from './names.js';
 import {
   bigintLiteral,
   is64Bit,
+  mayBeDouble,
   numberLiteral,
   plus,
   readBigInt,
@@ -227,6 +228,15 @@ function scalarDecoder(member: BlockMember, type: EncodedType, context: EmitCont
       `  }`,
     );
   }
+  if (mayBeDouble(primitive)) {
+    const read = readNumber('this.view', at(member), primitive, context.littleEndian);
+    parts.methods.push(
+      `  /** Stores the value in \`dst[index]\`: no double crosses a call, so nothing is boxed even where V8 does not inline. */`,
+      `  ${name}Into(dst: Float64Array, index: number): void {`,
+      `    dst[index] = ${member.presentSince > 0 ? `this.actingVersion < ${member.presentSince} ? ${numberLiteral(type.nullValue)} : ` : ''}${read};`,
+      `  }`,
+    );
+  }
   return parts;
 }
 
@@ -379,7 +389,8 @@ export function encoderMember(member: BlockMember, context: EmitContext, scope: 
 function scalarEncoder(member: BlockMember, type: EncodedType, context: EmitContext): ClassParts {
   const parts = emptyParts();
   const primitive = type.primitiveType;
-  const name = member.accessor;  parts.methods.push(
+  const name = member.accessor;
+  parts.methods.push(
     ...memberDoc(member, [
       is64Bit(primitive)
         ? 'From a number: exact up to 2^53, saturating at the top of the range (so the null value written as a number stays null); the BigInt setter writes every bit.'
@@ -394,6 +405,16 @@ function scalarEncoder(member: BlockMember, type: EncodedType, context: EmitCont
     parts.methods.push(
       `  ${name}BigInt(value: bigint): this {`,
       `    ${writeBigInt('this.view', at(member), primitive, 'value', context.littleEndian)}`,
+      `    return this;`,
+      `  }`,
+    );
+  }
+  if (mayBeDouble(primitive)) {
+    parts.methods.push(
+      `  /** Writes \`src[index]\`: no double crosses a call, so nothing is boxed even where V8 does not inline. */`,
+      `  ${name}From(src: Float64Array, index: number): this {`,
+      `    const value = src[index] as number;`,
+      ...indented(writeNumber('this.view', at(member), primitive, 'value', context.littleEndian, (max) => `this.${name}BigInt(${max})`)),
       `    return this;`,
       `  }`,
     );

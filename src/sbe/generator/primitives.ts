@@ -23,6 +23,14 @@ export function is64Bit(type: PrimitiveType): boolean {
   return type === 'int64' || type === 'uint64';
 }
 
+/**
+ * Types whose values may be doubles rather than small integers (fractions, or integers past
+ * 2^31): V8 boxes such a value into a HeapNumber when it crosses a call it did not inline.
+ */
+export function mayBeDouble(type: PrimitiveType): boolean {
+  return is64Bit(type) || type === 'uint32' || type === 'float' || type === 'double';
+}
+
 /** `offset + delta` without a `+ 0`: every bytecode counts for V8's small-function inlining. */
 export function plus(offset: string, delta: number): string {
   const folded = /^(.*) \+ (\d+)$/.exec(offset);
