@@ -2,7 +2,13 @@
  * Stand-ins for the host's neighbours: an order entry that records requests and can refuse,
  * a log that keeps its lines, a mutable packet, and MDP3 messages encoded into one buffer.
  */
-import type { Book, PacketInfo } from '../../src/feed/market-data.js';
+import type { Book, BookSide, PacketInfo } from '../../src/feed/market-data.js';
+import {
+  ExecutionReportDecoder,
+  ExecutionReportEncoder,
+  MessageHeaderDecoder as OrderHeaderDecoder,
+  MessageHeaderEncoder as OrderHeaderEncoder,
+} from '../../src/generated/order-entry/index.js';
 import type { NewOrderRequest, OrderEntry, OrderReject } from '../../src/order/order-request.js';
 import { GatewayCounters } from '../../src/metrics/counters.js';
 import type { StrategyEnvironment } from '../../src/strategy/context.js';
@@ -17,7 +23,10 @@ export class RecordingOrderRouting implements StrategyOrderRouting {
   readonly events: StrategyOrderEvents[] = [];
   readonly requests: NewOrderRequest[] = [];
   readonly cancels: number[] = [];
+  readonly replaces: { clOrdId: number; price: number; quantity: number }[] = [];
   nextClOrdId = 1;
+  /** What position() answers, for every security. */
+  position = 0;
   /** When set, newOrder refuses with this reject, delivered to the asking strategy at once (as risk checks do). */
   refuseWith: OrderReject | undefined;
 
@@ -50,12 +59,13 @@ class RecordingOrderEntry implements OrderEntry {
     return this.routing.nextClOrdId++;
   }
 
-  replace(): number {
+  replace(clOrdId: number, price: number, quantity: number): number {
+    this.routing.replaces.push({ clOrdId, price, quantity });
     return this.routing.nextClOrdId++;
   }
 
   position(): number {
-    return 0;
+    return this.routing.position;
   }
 }
 
@@ -124,4 +134,45 @@ export function encodeBook46(view: DataView, offset: number, transactTime: numbe
   entries.mDUpdateAction(mdp3.MDUpdateAction.New).mDEntryType(mdp3.MDEntryTypeBook.Bid);
   book46.noOrderIDEntriesCount(0);
   return mdp3.MessageHeaderEncoder.ENCODED_LENGTH + book46.encodedLength();
+}
+
+/** An ExecutionReport as the order path hands it: a decoder over its own buffer. */
+export function executionReport(clOrdId: number, execType: number, fields: { origClOrdId?: number; lastQty?: number } = {}): ExecutionReportDecoder {
+  const view = new DataView(new ArrayBuffer(256));
+  const encoder = new ExecutionReportEncoder().wrapAndApplyHeader(view, 0, new OrderHeaderEncoder());
+  encoder.clOrdID(clOrdId).origClOrdID(fields.origClOrdId ?? 0).securityID(10001).execType(execType).lastQty(fields.lastQty ?? 0);
+  return new ExecutionReportDecoder().wrapAndApplyHeader(view, 0, new OrderHeaderDecoder());
+}
+
+class ArraySide implements BookSide {
+  constructor(private readonly prices: number[]) {}
+  get levelCount(): number {
+    return this.prices.length;
+  }
+  price(level: number): number {
+    return this.prices[level]!;
+  }
+  quantity(): number {
+    return 10;
+  }
+  orderCount(): number {
+    return 1;
+  }
+}
+
+/** A book with one level a side (or none where the price is undefined). */
+export function topOfBook(securityId: number, bid: number | undefined, ask: number | undefined): Book {
+  const none = new ArraySide([]);
+  return {
+    securityId,
+    depth: 10,
+    bids: new ArraySide(bid === undefined ? [] : [bid]),
+    asks: new ArraySide(ask === undefined ? [] : [ask]),
+    impliedBids: none,
+    impliedAsks: none,
+    lastTradePrice: NaN,
+    lastTradeQuantity: 0,
+    transactTime: 0,
+    rptSeq: 0,
+  };
 }
