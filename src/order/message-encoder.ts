@@ -8,8 +8,12 @@
  *   ^ offset                                                 frame length = 12 + block
  *
  * One encoder object per message type, created once; every method returns the frame length.
- * Prices and times come in inside their objects (the request, the clock), not as loose doubles,
- * so that no call boundary boxes them.
+ *
+ * Prices and times are not Smis (4500.25 is 4_500_250_000_000; a time is ~1.7e18 ns), and V8
+ * boxes a double into a fresh HeapNumber whenever it passes one to a call it does not inline.
+ * So they travel inside their objects (the request, the clock) and the two 64-bit fields are
+ * written here as 32-bit halves, not through the generated setters, which take the double as an
+ * argument: measured, that boxing cost a scavenge every ~1 s of full-rate order flow.
  */
 import type { TimeSource } from './clock.js';
 import type { NewOrderRequest } from './order-request.js';
@@ -26,13 +30,12 @@ import {
   TimeInForce,
 } from '../generated/order-entry/index.js';
 
-/** PRICENULL9's null mantissa (int64 max): a market order's price. */
-export const NULL_PRICE_MANTISSA = 9223372036854775807;
 /** uInt32NULL: TriggerSeqNum of an order no market data packet triggered (a timer, a fill). */
 export const NO_TRIGGER_SEQ_NUM = 4294967295;
 
 const SBE_HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
 const FRAME_OVERHEAD = SOFH_HEADER_LENGTH + SBE_HEADER_LENGTH;
+const TWO_TO_32 = 0x1_0000_0000;
 
 /** The largest frame the gateway sends: a response pool slot must hold it. */
 export const MAX_OUTBOUND_FRAME_LENGTH =
@@ -71,7 +74,10 @@ export class MessageEncoder {
     return this.frame(view, offset, TerminateEncoder.BLOCK_LENGTH);
   }
 
-  /** A NaN price encodes a market order (null price); `timeInForce` unset is Day. */
+  /**
+   * A NaN price encodes a market order (null price); `timeInForce` unset is Day. The trigger is a
+   * uint32 passed as int32 (`seqNum | 0`), so that the null value 0xFFFFFFFF stays a Smi.
+   */
   newOrderSingle(
     view: DataView,
     offset: number,
@@ -79,20 +85,20 @@ export class MessageEncoder {
     clOrdId: number,
     order: NewOrderRequest,
     sendingTime: TimeSource,
-    triggerSeqNum: number,
+    triggerSeqNumInt32: number,
   ): number {
-    const price = order.price;
-    const isMarket = price !== price;
     const encoder = this.newOrderEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
       .seqNum(seqNum)
       .clOrdID(clOrdId)
       .securityID(order.securityId)
       .side(order.side)
-      .ordType(isMarket ? OrdType.Market : OrdType.Limit)
-      .timeInForce(order.timeInForce ?? TimeInForce.Day);
-    encoder.price().mantissa(isMarket ? NULL_PRICE_MANTISSA : price);
-    encoder.orderQty(order.quantity).sendingTimeEpoch(sendingTime.nanos).triggerSeqNum(triggerSeqNum);
+      .ordType(order.price !== order.price ? OrdType.Market : OrdType.Limit)
+      .timeInForce(order.timeInForce ?? TimeInForce.Day)
+      .orderQty(order.quantity)
+      .triggerSeqNum(triggerSeqNumInt32);
+    writePriceMantissa(view, encoder.offset + NewOrderSingleEncoder.priceEncodingOffset, order);
+    writeTimestamp(view, encoder.offset + NewOrderSingleEncoder.sendingTimeEpochEncodingOffset, sendingTime);
     return this.frame(view, offset, NewOrderSingleEncoder.BLOCK_LENGTH);
   }
 
@@ -106,14 +112,14 @@ export class MessageEncoder {
     side: number,
     sendingTime: TimeSource,
   ): number {
-    this.cancelEncoder
+    const encoder = this.cancelEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
       .seqNum(seqNum)
       .clOrdID(clOrdId)
       .origClOrdID(origClOrdId)
       .securityID(securityId)
-      .side(side)
-      .sendingTimeEpoch(sendingTime.nanos);
+      .side(side);
+    writeTimestamp(view, encoder.offset + OrderCancelRequestEncoder.sendingTimeEpochEncodingOffset, sendingTime);
     return this.frame(view, offset, OrderCancelRequestEncoder.BLOCK_LENGTH);
   }
 
@@ -127,16 +133,16 @@ export class MessageEncoder {
     replacement: NewOrderRequest,
     sendingTime: TimeSource,
   ): number {
-    const price = replacement.price;
     const encoder = this.replaceEncoder
       .wrapAndApplyHeader(view, offset + SOFH_HEADER_LENGTH, this.header)
       .seqNum(seqNum)
       .clOrdID(clOrdId)
       .origClOrdID(origClOrdId)
       .securityID(replacement.securityId)
-      .side(replacement.side);
-    encoder.price().mantissa(price !== price ? NULL_PRICE_MANTISSA : price);
-    encoder.orderQty(replacement.quantity).sendingTimeEpoch(sendingTime.nanos);
+      .side(replacement.side)
+      .orderQty(replacement.quantity);
+    writePriceMantissa(view, encoder.offset + OrderCancelReplaceRequestEncoder.priceEncodingOffset, replacement);
+    writeTimestamp(view, encoder.offset + OrderCancelReplaceRequestEncoder.sendingTimeEpochEncodingOffset, sendingTime);
     return this.frame(view, offset, OrderCancelReplaceRequestEncoder.BLOCK_LENGTH);
   }
 
@@ -146,4 +152,23 @@ export class MessageEncoder {
     writeSofhHeader(view, offset, frameLength);
     return frameLength;
   }
+}
+
+/** `order.price` as a PRICENULL9 mantissa (int64, little endian); NaN (a market order) writes the null value. */
+function writePriceMantissa(view: DataView, offset: number, order: NewOrderRequest): void {
+  const price = order.price;
+  if (price !== price) {
+    view.setUint32(offset, 0xffffffff, true);
+    view.setInt32(offset + 4, 0x7fffffff, true);
+    return;
+  }
+  view.setUint32(offset, price % TWO_TO_32, true); // a negative remainder wraps to its two's complement
+  view.setInt32(offset + 4, Math.floor(price / TWO_TO_32), true);
+}
+
+/** `clock.nanos` as a uint64 (little endian). */
+function writeTimestamp(view: DataView, offset: number, clock: TimeSource): void {
+  const nanos = clock.nanos;
+  view.setUint32(offset, nanos % TWO_TO_32, true);
+  view.setUint32(offset + 4, Math.floor(nanos / TWO_TO_32), true);
 }

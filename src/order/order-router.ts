@@ -165,7 +165,7 @@ export class OrderRouter implements SessionHandler {
     const seqNum = this.session.nextSeqNo;
     const pool = this.session.pool;
     this.wallClock.update();
-    const length = this.encoder.newOrderSingle(pool.view, pool.slotOffset(slot), seqNum, clOrdId, request, this.wallClock, this.triggerSeqNum);
+    const length = this.encoder.newOrderSingle(pool.view, pool.slotOffset(slot), seqNum, clOrdId, request, this.wallClock, this.triggerSeqNum | 0);
     if (!this.session.sendApplicationMessage(slot, length)) return this.refuseUnsent(strategy, 0, securityId);
     this.nextClOrdId++;
     const table = this.table;

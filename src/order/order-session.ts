@@ -447,9 +447,12 @@ export class OrderSession {
     return false;
   }
 
+  /** Counted every time; logged the first 10 times, then at every power of two, so a flood cannot flood the log. */
   private malformedMessage(offset: number, detail: string): void {
-    this.malformedMessages++;
-    this.reportProtocolError(`skipped a message from the exchange at stream byte ${this.streamPosition(offset)}: ${detail}`);
+    const count = ++this.malformedMessages;
+    const message = `skipped a message from the exchange at stream byte ${this.streamPosition(offset)}: ${detail}`;
+    this.lastError = message;
+    if (count <= 10 || (count & (count - 1)) === 0) this.options.log?.(`order session ${this.sessionId}: ${message} (${count} skipped so far)`);
   }
 
   /** Byte position since the connection opened of `offset` in the receive buffer. */
