@@ -71,6 +71,7 @@ export class NanosecondClock implements TimeSource {
     return this.nanos;
   }
 
+  /** Frees the timespec; update() must not be called afterwards. */
   destroy(): void {
     this.timespec.destroy();
   }

@@ -71,6 +71,7 @@ export class OrderRouter implements SessionHandler {
   private readonly entries: StrategyOrderEntry[] = [];
   private readonly clock: TimeSource;
   private readonly wallClock: TimeSource;
+  private readonly ownedClocks: NanosecondClock[] = [];
   /** The price and quantity a replace asks for, in the request shape the risk checks and encoder read. */
   private readonly replacement: NewOrderRequest = { securityId: 0, side: OrderSide.Buy, price: 0.5, quantity: 0 };
   private nextClOrdId: number;
@@ -81,8 +82,8 @@ export class OrderRouter implements SessionHandler {
     this.maxLiveOrders = options.maxLiveOrders ?? 8192;
     this.nextClOrdId = options.firstClOrdId ?? 1;
     if (!Number.isSafeInteger(this.nextClOrdId) || this.nextClOrdId < 1) throw new RangeError(`firstClOrdId must be a positive integer: ${this.nextClOrdId}`);
-    this.clock = options.clock ?? new NanosecondClock(CLOCK_MONOTONIC);
-    this.wallClock = options.wallClock ?? new NanosecondClock(CLOCK_REALTIME);
+    this.clock = options.clock ?? this.ownClock(CLOCK_MONOTONIC);
+    this.wallClock = options.wallClock ?? this.ownClock(CLOCK_REALTIME);
     this.risk = new RiskChecks(options.risk);
     // Room for every live order plus one pending cancel/replace each: a request always fits.
     this.table = new OrderTable(this.maxLiveOrders * 2);
@@ -145,8 +146,16 @@ export class OrderRouter implements SessionHandler {
     return this.liveOrders;
   }
 
+  /** Ends the session (Terminate) and frees the native memory of the clocks this router made. */
   close(): void {
     this.session.close();
+    for (const clock of this.ownedClocks) clock.destroy();
+  }
+
+  private ownClock(clockId: number): NanosecondClock {
+    const clock = new NanosecondClock(clockId);
+    this.ownedClocks.push(clock);
+    return clock;
   }
 
   newOrder(strategy: number, request: NewOrderRequest): number {
