@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer, listen } from '../http/server.js';
 import { GatewayCounters } from '../metrics/counters.js';
+import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_STOPPED, feedSlot } from '../metrics/counters-layout.js';
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
 import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
 import type { GatewayConfig, HostPort } from './config.js';
@@ -107,9 +108,7 @@ export class Gateway {
           case 'ready':
             this.topology = message.topology;
             this.worker.off('exit', onExit);
-            this.worker.once('exit', (code) => {
-              if (this.stopping === undefined) this.log.error(`the hot-path worker exited unexpectedly (code ${code})`);
-            });
+            this.worker.once('exit', (code) => this.onWorkerExit(code));
             resolve();
             return;
           case 'failed':
@@ -120,6 +119,18 @@ export class Gateway {
         }
       });
     });
+  }
+
+  /**
+   * After a crash the worker cannot say so itself: mark it stopped (and its feeds and session
+   * down) so that /health answers 503. The worker, the only writer, is gone.
+   */
+  private onWorkerExit(code: number): void {
+    if (this.stopping !== undefined) return;
+    this.log.error(`the hot-path worker exited unexpectedly (code ${code})`);
+    this.counters.set(WORKER_STATE, WORKER_STATE_STOPPED);
+    this.counters.set(SESSION_STATE, SESSION_STATE_DOWN);
+    for (let feed = 0; feed < this.topology.feeds.length; feed++) this.counters.set(feedSlot(feed, FEED_UP), 0);
   }
 
   private onWorkerMessage(message: WorkerMessage): void {

@@ -61,3 +61,20 @@ describe('end to end: /status and /health over HTTP', () => {
     expect(body.reasons[0]).toMatch(/^exchange session to tcp:\/\/127\.0\.0\.1:\d+ is (down|connecting)$/);
   });
 });
+
+describe('end to end: the hot-path worker dies', () => {
+  it('is reported, and /health turns 503 naming the worker', async () => {
+    // given a strategy that ends the worker thread on its first book
+    stack = await startStack({ strategies: ['test/e2e/fixtures/exiter.ts'], waitHealthy: false });
+    const { gateway, log, sim } = stack;
+
+    // when the market opens (the opening books are already on their way)
+    sim.step(1);
+    await waitFor('the exit report', () => log.matching(/hot-path worker exited unexpectedly \(code 7\)/).length === 1);
+
+    // then health says so
+    const response = await fetch(`http://${gateway.httpAddress!.host}:${gateway.httpAddress!.port}/health`);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { reasons: string[] }).reasons).toContain('hot-path worker is stopped');
+  });
+});
