@@ -11,10 +11,10 @@ import * as hdr from 'hdr-histogram-js';
 
 /** Values above this (10 s) are clamped: a stuck order is still counted, in the top bucket. */
 export const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
-const SIGNIFICANT_DIGITS = 3;
-const BIT_BUCKET_SIZE = 32;
+export const SIGNIFICANT_DIGITS = 3;
+export const BIT_BUCKET_SIZE = 32;
 
-function buildHistogram(): hdr.Histogram {
+export function buildHistogram(): hdr.Histogram {
   return hdr.build({
     bitBucketSize: BIT_BUCKET_SIZE,
     autoResize: false,
