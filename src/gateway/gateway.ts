@@ -9,6 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer, listen } from '../http/server.js';
+import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
 import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_STOPPED, feedSlot } from '../metrics/counters-layout.js';
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
@@ -70,7 +71,7 @@ export class Gateway {
   }
 
   status(): GatewayStatus {
-    return readGatewayStatus(this.counters, this.topology, this.latency.totalSummary());
+    return readGatewayStatus(this.counters, this.topology, this.latency.totalSummary(), monotonicNanos());
   }
 
   /** Blocks new orders and cancels working ones (the worker applies it on its next pass). */

@@ -137,6 +137,8 @@ async function main(): Promise<void> {
     return;
   }
   gateway.publisher.setSourcesUp(true);
+  // The first heartbeat before any strategy code runs, so even a stall in onStart shows.
+  gateway.publisher.publish(monotonicNanos());
   gateway.host.start();
   counters.set(WORKER_STATE, WORKER_STATE_RUNNING);
   post({ type: 'ready', topology: gateway.topology });

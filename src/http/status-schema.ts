@@ -44,6 +44,7 @@ export const gatewayStatusSchema = {
   type: 'object',
   properties: {
     worker: { type: 'string', enum: ['starting', 'running', 'stopping', 'stopped'] },
+    workerHeartbeatAgeMs: count,
     packets: count,
     messages: count,
     bookUpdates: count,

@@ -39,6 +39,7 @@ import {
   STRATEGY_RESTARTS,
   STRATEGY_STATE,
   STRATEGY_STATE_NAMES,
+  WORKER_HEARTBEAT_NANOS,
   WORKER_STATE,
   WORKER_STATE_NAMES,
   dropSlot,
@@ -70,6 +71,8 @@ export interface StrategyStatus {
 
 export interface GatewayStatus {
   worker: string;
+  /** Milliseconds since the worker's loop last published: it grows while the loop is stuck. */
+  workerHeartbeatAgeMs: number;
   packets: number;
   messages: number;
   bookUpdates: number;
@@ -100,10 +103,13 @@ export interface GatewayTopology {
   strategies: readonly { name: string; path: string }[];
 }
 
-export function readGatewayStatus(counters: GatewayCounters, topology: GatewayTopology, tickToTrade: LatencySummary): GatewayStatus {
+/** @param monotonicNowNanos CLOCK_MONOTONIC now, to age the worker's heartbeat (same clock as the worker's). */
+export function readGatewayStatus(counters: GatewayCounters, topology: GatewayTopology, tickToTrade: LatencySummary, monotonicNowNanos: number): GatewayStatus {
   const get = (slot: number): number => counters.get(slot);
+  const heartbeat = get(WORKER_HEARTBEAT_NANOS);
   return {
     worker: WORKER_STATE_NAMES[get(WORKER_STATE)] ?? 'unknown',
+    workerHeartbeatAgeMs: heartbeat === 0 ? 0 : Math.max(0, Math.round((monotonicNowNanos - heartbeat) / 1e6)),
     packets: get(PACKETS),
     messages: get(MESSAGES),
     bookUpdates: get(BOOK_UPDATES),

@@ -78,3 +78,20 @@ describe('end to end: the hot-path worker dies', () => {
     expect(((await response.json()) as { reasons: string[] }).reasons).toContain('hot-path worker is stopped');
   });
 });
+
+describe('end to end: a strategy that never returns', () => {
+  it('shows as a stalled worker in /health, and stop() still ends it (terminating the stuck thread)', async () => {
+    stack = await startStack({ strategies: ['test/e2e/fixtures/spinner.ts'], waitHealthy: false });
+    const { gateway, log, sim } = stack;
+
+    sim.step(1);
+    await waitFor('the stall', () => gateway.status().workerHeartbeatAgeMs >= 1000);
+
+    const response = await fetch(`http://${gateway.httpAddress!.host}:${gateway.httpAddress!.port}/health`);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { reasons: string[] }).reasons[0]).toMatch(/^hot-path worker stalled: no loop pass for \d+ ms$/);
+
+    await gateway.stop();
+    expect(log.matching(/did not stop within 5000 ms: terminating it/)).toHaveLength(1);
+  });
+});

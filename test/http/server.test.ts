@@ -14,6 +14,7 @@ import {
   STRATEGY_ORDERS,
   STRATEGY_STATE,
   STRATEGY_STATE_RUNNING,
+  WORKER_HEARTBEAT_NANOS,
   WORKER_STATE,
   WORKER_STATE_RUNNING,
   dropSlot,
@@ -31,6 +32,8 @@ const topology: GatewayTopology = {
   strategies: [{ name: 'market-maker', path: 'strategies/market-maker.ts' }],
 };
 const noLatency = { count: 0, p50: 0, p99: 0, p999: 0, max: 0 };
+/** The monotonic clock as the status reads it; the worker's heartbeat is set relative to it. */
+let now = 5_000_000_000;
 
 function healthyCounters(): GatewayCounters {
   const counters = new GatewayCounters();
@@ -39,6 +42,7 @@ function healthyCounters(): GatewayCounters {
   counters.set(feedSlot(1, FEED_UP), 1);
   counters.set(SESSION_STATE, SESSION_STATE_ESTABLISHED);
   counters.set(strategySlot(0, STRATEGY_STATE), STRATEGY_STATE_RUNNING);
+  counters.set(WORKER_HEARTBEAT_NANOS, now - 2_000_000); // 2 ms ago
   return counters;
 }
 
@@ -49,7 +53,7 @@ afterEach(async () => {
 });
 
 function serve(counters: GatewayCounters): FastifyInstance {
-  app = buildHttpServer({ source: { status: () => readGatewayStatus(counters, topology, noLatency) } });
+  app = buildHttpServer({ source: { status: () => readGatewayStatus(counters, topology, noLatency, now) } });
   return app;
 }
 
@@ -74,6 +78,7 @@ describe('GET /status', () => {
     const status = response.json();
     expect(status).toMatchObject({
       worker: 'running',
+      workerHeartbeatAgeMs: 2,
       packets: 1000,
       orders: 12,
       fills: 3,
@@ -108,6 +113,17 @@ describe('GET /health', () => {
       status: 'unavailable',
       reasons: ['feed udp://127.0.0.1:14311 is down', 'exchange session to tcp://127.0.0.1:9100 is connecting'],
     });
+  });
+
+  it('is 503 when the worker loop has not turned for a second (a strategy that never returns)', async () => {
+    const counters = healthyCounters();
+    now += 1_500_000_000;
+
+    const response = await serve(counters).inject('/health');
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json().reasons).toEqual(['hot-path worker stalled: no loop pass for 1502 ms']);
+    now -= 1_500_000_000;
   });
 
   it('answers over a real socket too', async () => {
