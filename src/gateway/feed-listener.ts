@@ -9,6 +9,7 @@
 import type { Book, GapEvent, PacketInfo } from '../feed/market-data.js';
 import type { MarketDataListener } from '../feed/mdp3-handler.js';
 import type { MessageDecoder } from '../feed/mdp3-codecs.js';
+import type { StageLatencyRecorder } from '../metrics/stage-latency.js';
 import type { MessageFlyweight, StrategyHost } from '../strategy/host.js';
 import type { OrderPath } from './order-path.js';
 
@@ -21,20 +22,28 @@ export class StrategyFeedListener implements MarketDataListener {
   constructor(
     private readonly host: StrategyHost,
     private readonly orderPath: OrderPath,
+    /** Times the strategies' handlers (decode ends at the first); none in tests that do not measure it. */
+    private readonly stages?: StageLatencyRecorder,
   ) {}
 
   onMessage(templateId: number, message: MessageDecoder, packet: PacketInfo): void {
     this.packet = packet;
     this.orderPath.setTrigger(packet.seqNum);
     // Every generated decoder has the public `limit` the host rewinds between strategies.
+    const stages = this.stages;
+    if (stages !== undefined) stages.enterStrategy();
     this.host.onMessage(templateId, message as unknown as MessageFlyweight);
+    if (stages !== undefined) stages.exitStrategy();
   }
 
   onBook(book: Book, packet: PacketInfo): void {
     this.packet = packet;
     this.orderPath.setTrigger(packet.seqNum);
     this.orderPath.updateReferencePrice(book);
+    const stages = this.stages;
+    if (stages !== undefined) stages.enterStrategy();
     this.host.onBook(book);
+    if (stages !== undefined) stages.exitStrategy();
   }
 
   onGap(gap: GapEvent): void {

@@ -8,6 +8,7 @@
  */
 import type { DatagramHandler } from '../feed/datagram.js';
 import type { GatewayCounters } from '../metrics/counters.js';
+import type { StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { FEED_BYTES, FEED_LAST_RECEIVE_NANOS, FEED_PACKETS, feedSlot } from '../metrics/counters-layout.js';
 import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { OrderTally } from '../strategy/strategy-orders.js';
@@ -26,12 +27,16 @@ export class FeedTap implements DatagramHandler {
     private readonly orderPath: OrderPath,
     /** Most triggering packets per batch: the datagrams a loop pass can take. */
     triggerCapacity: number,
+    /** Per-stage latency (wire, feed, decode, strategy, tick_to_trade); none in tests that do not measure it. */
+    private readonly stages?: StageLatencyRecorder,
   ) {
     this.slots = counters.slots;
     this.triggerTimes = new Float64Array(triggerCapacity);
   }
 
   onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+    const stages = this.stages;
+    if (stages !== undefined) stages.beginPacket(view, offset, receiveTimeNanos);
     const slots = this.slots;
     slots[feedSlot(line, FEED_PACKETS)] += 1;
     slots[feedSlot(line, FEED_BYTES)] += length;
@@ -39,6 +44,7 @@ export class FeedTap implements DatagramHandler {
     const queuedBefore = this.tally.queuedMessages;
     this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
     this.orderPath.clearTrigger();
+    if (stages !== undefined) stages.endPacket();
     if (this.tally.queuedMessages !== queuedBefore && this.triggerCount < this.triggerTimes.length) {
       this.triggerTimes[this.triggerCount++] = receiveTimeNanos;
     }
@@ -48,6 +54,8 @@ export class FeedTap implements DatagramHandler {
   recordTickToTrade(sentAtNanos: number, recorder: TickToTradeRecorder): void {
     const triggerTimes = this.triggerTimes;
     for (let i = 0; i < this.triggerCount; i++) recorder.record(sentAtNanos - triggerTimes[i]!);
+    const stages = this.stages;
+    if (stages !== undefined) for (let i = 0; i < this.triggerCount; i++) stages.recordTickToTrade(triggerTimes, i);
     this.triggerCount = 0;
   }
 }

@@ -13,6 +13,7 @@ import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
 import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_STOPPED, feedSlot } from '../metrics/counters-layout.js';
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
+import { StageLatencyAggregate } from '../metrics/stage-latency-aggregate.js';
 import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
 import type { GatewayConfig, HostPort } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
@@ -37,6 +38,8 @@ const STOP_TIMEOUT_MS = 5_000;
 export class Gateway {
   readonly counters: GatewayCounters;
   readonly latency = new TickToTradeAggregate();
+  /** Per-stage latency (wire, decode, ..., tick_to_trade, feed): interval, cumulative, interval log. */
+  readonly stageLatency = new StageLatencyAggregate();
   /** Where HTTP listens (the real port when 0 was configured); undefined without HTTP. */
   httpAddress: HostPort | undefined;
   topology!: GatewayTopology;
@@ -141,6 +144,9 @@ export class Gateway {
         return;
       case 'latency':
         this.latency.addIntervalSnapshot(message.snapshot);
+        return;
+      case 'stage-latency':
+        this.stageLatency.addIntervals(message.intervals);
         return;
       default:
         return;

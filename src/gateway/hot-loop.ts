@@ -12,6 +12,7 @@
  */
 import type { FeedSource } from '../feed/datagram.js';
 import type { Sequencer } from '../feed/sequencer.js';
+import type { StageIntervals, StageLatencyRecorder } from '../metrics/stage-latency.js';
 import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { StrategyHost } from '../strategy/host.js';
 import type { IdleMode } from './config.js';
@@ -32,6 +33,8 @@ export interface HotLoopParts {
   host: StrategyHost;
   publisher: CounterPublisher;
   recorder: TickToTradeRecorder;
+  /** Per-stage latency; the loop times the batch's send and ships the intervals with the snapshot. */
+  stages: StageLatencyRecorder;
   /** Control words (control-layout.ts). */
   control: Int32Array;
   idle: IdleMode;
@@ -42,6 +45,8 @@ export interface HotLoopParts {
   monotonicNanos: () => number;
   /** About once a second: the interval's tick-to-trade histogram, encoded. */
   onLatencySnapshot: (snapshot: string) => void;
+  /** At the same times: every stage's interval histograms. */
+  onStageIntervals: (intervals: StageIntervals) => void;
 }
 
 export class HotLoop {
@@ -49,6 +54,8 @@ export class HotLoop {
   private passesSincePublish = 0;
   private nextSnapshotNanos: number;
   private killSwitchApplied = 0;
+  /** The strategies' queued-message tally at the last flush: a change means this flush sends orders. */
+  private queuedAtLastSend = 0;
 
   constructor(parts: HotLoopParts) {
     this.parts = parts;
@@ -69,7 +76,12 @@ export class HotLoop {
     const parts = this.parts;
     const delivered = this.pollFeeds();
     const orderPath = parts.orderPath;
+    const stages = parts.stages;
+    stages.beginSend();
     orderPath.flush();
+    const queued = parts.host.tally.queuedMessages;
+    stages.endSend(queued !== this.queuedAtLastSend);
+    this.queuedAtLastSend = queued;
     parts.tap.recordTickToTrade(parts.realtimeNanos(), parts.recorder);
 
     const now = parts.realtimeNanos();
@@ -87,6 +99,7 @@ export class HotLoop {
   publishNow(): void {
     this.publish();
     this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
+    this.parts.onStageIntervals(this.parts.stages.takeIntervals());
   }
 
   private pollFeeds(): number {
@@ -119,6 +132,7 @@ export class HotLoop {
     if (now >= this.nextSnapshotNanos) {
       this.nextSnapshotNanos = now + NANOS_PER_SECOND;
       this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
+      this.parts.onStageIntervals(this.parts.stages.takeIntervals());
     }
   }
 }

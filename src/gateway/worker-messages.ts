@@ -4,6 +4,7 @@
  * shared memory (src/metrics/counters-layout.ts), never as messages.
  */
 import type { GatewayConfig } from './config.js';
+import type { StageIntervals } from '../metrics/stage-latency.js';
 import type { GatewayTopology } from '../metrics/status-snapshot.js';
 
 /** workerData of the hot-path worker. */
@@ -23,5 +24,7 @@ export type WorkerMessage =
   | { type: 'log'; level: LogLevel; message: string }
   /** The last interval's tick-to-trade histogram, HdrHistogram compressed base64. */
   | { type: 'latency'; snapshot: string }
+  /** The last interval of every stage (wire, decode, ...), same cadence. */
+  | { type: 'stage-latency'; intervals: StageIntervals }
   /** onStop hooks ran, orders flushed, sources closed. */
   | { type: 'stopped' };

@@ -18,6 +18,7 @@ import { pinThreadToCpu } from '../io/affinity.js';
 import { monotonicNanos, realtimeNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
 import { WORKER_STATE, WORKER_STATE_RUNNING, WORKER_STATE_STARTING, WORKER_STATE_STOPPED, WORKER_STATE_STOPPING } from '../metrics/counters-layout.js';
+import { StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { GatewayTopology } from '../metrics/status-snapshot.js';
 import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
@@ -28,6 +29,7 @@ import { CounterPublisher } from './counter-publisher.js';
 import { StrategyFeedListener } from './feed-listener.js';
 import { FeedTap } from './feed-tap.js';
 import { HotLoop } from './hot-loop.js';
+import { TimedOrderRouting } from './timed-order-entry.js';
 import { openOrderPath } from './order-path-factory.js';
 import type { OrderPath } from './order-path.js';
 import type { WorkerInput, WorkerMessage } from './worker-messages.js';
@@ -70,11 +72,12 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       clock: realtimeNanos,
       log: workerLog,
     };
-    const host = new StrategyHost(strategies, { environment, orders: orderPath, counters });
-    listener = new StrategyFeedListener(host, orderPath);
+    const stages = new StageLatencyRecorder();
+    const host = new StrategyHost(strategies, { environment, orders: new TimedOrderRouting(orderPath, stages), counters });
+    listener = new StrategyFeedListener(host, orderPath, stages);
     handler = new Mdp3Handler({ listener, counters: feedCounters, logger: workerLog });
     const sequencer = new Sequencer(handler, feedCounters);
-    const tap = new FeedTap(sequencer, counters, host.tally, orderPath, config.batchSize * sources.length);
+    const tap = new FeedTap(sequencer, counters, host.tally, orderPath, config.batchSize * sources.length, stages);
     const publisher = new CounterPublisher(counters, feedCounters, sources, orderPath);
     const loop = new HotLoop({
       sources,
@@ -84,6 +87,7 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       host,
       publisher,
       recorder: new TickToTradeRecorder(),
+      stages,
       control,
       idle: config.idle,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -91,6 +95,7 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       realtimeNanos,
       monotonicNanos,
       onLatencySnapshot: (snapshot) => post({ type: 'latency', snapshot }),
+      onStageIntervals: (intervals) => post({ type: 'stage-latency', intervals }),
     });
     const topology: GatewayTopology = {
       exchange: config.exchange,
