@@ -8,7 +8,7 @@
  */
 import type { DatagramHandler } from '../feed/datagram.js';
 import type { GatewayCounters } from '../metrics/counters.js';
-import type { StageLatencyRecorder } from '../metrics/stage-latency.js';
+import { MARK_RECEIVED, type StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { FEED_BYTES, FEED_LAST_RECEIVE_NANOS, FEED_PACKETS, feedSlot } from '../metrics/counters-layout.js';
 import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { OrderTally } from '../strategy/strategy-orders.js';
@@ -36,7 +36,10 @@ export class FeedTap implements DatagramHandler {
 
   onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
     const stages = this.stages;
-    if (stages !== undefined) stages.beginPacket(view, offset, receiveTimeNanos);
+    if (stages !== undefined) {
+      stages.marks[MARK_RECEIVED] = receiveTimeNanos;
+      stages.beginPacket(view, offset);
+    }
     const slots = this.slots;
     slots[feedSlot(line, FEED_PACKETS)] += 1;
     slots[feedSlot(line, FEED_BYTES)] += length;

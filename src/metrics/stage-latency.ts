@@ -10,15 +10,15 @@
  *   send          the batch's flush (writev) start -> writev returned
  *   tick_to_trade kernel receive timestamp of a triggering packet -> writev returned
  *
- * Nothing is allocated per sample: times are read by a NanosecondClock into a field and kept in
+ * Nothing is allocated per sample: times are read by NanosecondClocks into a field and kept in
  * a Float64Array of marks; every call takes small integers only (a double passed to a call V8
- * does not inline is boxed), and the difference is taken here, in one frame. About once a
+ * does not inline is boxed), and even the value recorded is handed over through the marks. About once a
  * second the worker takes the intervals as HdrHistogram compressed base64 (what .hlog holds)
  * and sends them to the control plane (stage-latency-aggregate.ts).
  */
 import * as hdr from 'hdr-histogram-js';
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
-import { CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../order/clock.js';
+import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../order/clock.js';
 import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './tick-to-trade.js';
 
 /** The stage names: the interface of /latency, /metrics and the page. Index = STAGE_* below. */
@@ -33,19 +33,26 @@ export const STAGE_SEND = 4;
 export const STAGE_TICK_TO_TRADE = 5;
 export const STAGE_FEED = 6;
 
-// Marks: CLOCK_REALTIME ns (or accumulated ns) of the packet and batch being handled.
-const MARK_RECEIVED = 0;
-const MARK_HANDLER_START = 1;
-const MARK_SENDING_TIME = 2;
-const MARK_STRATEGY_ENTERED = 3;
-const MARK_ORDER_PATH_ENTERED = 4;
+// Marks: the times of the packet and batch being handled. CLOCK_REALTIME (ns since 1970 exceed
+// 2^53, so a double holds them to 256 ns) only where a kernel timestamp is compared; CLOCK_MONOTONIC
+// (exact ns) for the durations measured in this thread.
+/** Kernel receive timestamp of the packet (CLOCK_REALTIME): the feed tap stores it here. */
+export const MARK_RECEIVED = 0;
+const MARK_HANDLER_START_REALTIME = 1;
+const MARK_HANDLER_START = 2;
+const MARK_SENDING_TIME = 3;
+const MARK_STRATEGY_ENTERED = 4;
+const MARK_ORDER_PATH_ENTERED = 5;
 /** Accumulated ns in strategy handlers during the packet. */
-const MARK_STRATEGY_NANOS = 5;
+const MARK_STRATEGY_NANOS = 6;
 /** Accumulated ns in the order path during the packet. */
-const MARK_ORDER_PATH_NANOS = 6;
-const MARK_SEND_START = 7;
-const MARK_SENT = 8;
-const MARK_COUNT = 9;
+const MARK_ORDER_PATH_NANOS = 7;
+const MARK_SEND_START = 8;
+const MARK_SENT = 9;
+const MARK_SENT_REALTIME = 10;
+/** The value being recorded: handed over here, not as an argument, so it is never boxed. */
+const MARK_SAMPLE = 11;
+const MARK_COUNT = 12;
 
 const TWO_TO_32 = 0x1_0000_0000;
 /** Values below this are converted to int32 before recordValue: a Smi argument is never boxed. */
@@ -60,83 +67,109 @@ export interface StageIntervals {
 }
 
 export class StageLatencyRecorder {
-  private readonly marks = new Float64Array(MARK_COUNT);
+  /** Times by MARK_* index; the feed tap writes MARK_RECEIVED. */
+  readonly marks = new Float64Array(MARK_COUNT);
   private readonly histograms: hdr.Histogram[] = STAGE_NAMES.map(() => buildHistogram());
-  private readonly clock: TimeSource;
+  private readonly realtime: TimeSource;
+  private readonly monotonic: TimeSource;
   private strategyCalled = false;
+  private orderPathCalled = false;
   private intervalStartMs = Date.now();
 
-  /** `clock`: CLOCK_REALTIME, to compare with kernel receive timestamps (a stand-in in tests). */
-  constructor(clock: TimeSource = new NanosecondClock(CLOCK_REALTIME)) {
-    this.clock = clock;
+  /** Clocks: CLOCK_REALTIME to compare with kernel timestamps, CLOCK_MONOTONIC for durations (stand-ins in tests). */
+  constructor(realtime: TimeSource = new NanosecondClock(CLOCK_REALTIME), monotonic: TimeSource = new NanosecondClock(CLOCK_MONOTONIC)) {
+    this.realtime = realtime;
+    this.monotonic = monotonic;
   }
 
-  /** A packet reaches the feed handler: records feed (SendingTime -> kernel) and wire (kernel -> now). */
-  beginPacket(view: DataView, packetOffset: number, receiveTimeNanos: number): void {
+  /**
+   * A packet reaches the feed handler, its kernel receive timestamp in marks[MARK_RECEIVED]:
+   * records feed (SendingTime -> kernel) and wire (kernel -> now).
+   */
+  beginPacket(view: DataView, packetOffset: number): void {
     const marks = this.marks;
-    this.clock.update();
-    marks[MARK_HANDLER_START] = this.clock.nanos;
-    marks[MARK_RECEIVED] = receiveTimeNanos;
+    this.realtime.update();
+    marks[MARK_HANDLER_START_REALTIME] = this.realtime.nanos;
+    this.monotonic.update();
+    marks[MARK_HANDLER_START] = this.monotonic.nanos;
     const sendingTimeOffset = packetOffset + MDP3_SENDING_TIME_OFFSET;
     marks[MARK_SENDING_TIME] = view.getUint32(sendingTimeOffset + 4, true) * TWO_TO_32 + view.getUint32(sendingTimeOffset, true);
     marks[MARK_STRATEGY_NANOS] = 0;
     marks[MARK_ORDER_PATH_NANOS] = 0;
     this.strategyCalled = false;
-    this.recordSpan(STAGE_WIRE, MARK_RECEIVED, MARK_HANDLER_START);
-    if (marks[MARK_SENDING_TIME]! > 0) this.recordSpan(STAGE_FEED, MARK_SENDING_TIME, MARK_RECEIVED);
+    this.orderPathCalled = false;
+    marks[MARK_SAMPLE] = marks[MARK_HANDLER_START_REALTIME]! - marks[MARK_RECEIVED]!;
+    this.recordSample(STAGE_WIRE);
+    if (marks[MARK_SENDING_TIME]! > 0) {
+      marks[MARK_SAMPLE] = marks[MARK_RECEIVED]! - marks[MARK_SENDING_TIME]!;
+      this.recordSample(STAGE_FEED);
+    }
   }
 
   /** A strategy handler is about to run; the packet's first one ends its decode stage. */
   enterStrategy(): void {
-    this.clock.update();
-    this.marks[MARK_STRATEGY_ENTERED] = this.clock.nanos;
+    const marks = this.marks;
+    this.monotonic.update();
+    marks[MARK_STRATEGY_ENTERED] = this.monotonic.nanos;
     if (!this.strategyCalled) {
       this.strategyCalled = true;
-      this.recordSpan(STAGE_DECODE, MARK_HANDLER_START, MARK_STRATEGY_ENTERED);
+      marks[MARK_SAMPLE] = marks[MARK_STRATEGY_ENTERED]! - marks[MARK_HANDLER_START]!;
+      this.recordSample(STAGE_DECODE);
     }
   }
 
   exitStrategy(): void {
-    this.clock.update();
-    this.marks[MARK_STRATEGY_NANOS] += this.clock.nanos - this.marks[MARK_STRATEGY_ENTERED]!;
+    this.monotonic.update();
+    this.marks[MARK_STRATEGY_NANOS] += this.monotonic.nanos - this.marks[MARK_STRATEGY_ENTERED]!;
   }
 
   /** A strategy calls the order path (risk checks and encoding of one request). */
   enterOrderPath(): void {
-    this.clock.update();
-    this.marks[MARK_ORDER_PATH_ENTERED] = this.clock.nanos;
+    this.monotonic.update();
+    this.marks[MARK_ORDER_PATH_ENTERED] = this.monotonic.nanos;
   }
 
   exitOrderPath(): void {
-    this.clock.update();
-    this.marks[MARK_ORDER_PATH_NANOS] += this.clock.nanos - this.marks[MARK_ORDER_PATH_ENTERED]!;
+    this.monotonic.update();
+    this.marks[MARK_ORDER_PATH_NANOS] += this.monotonic.nanos - this.marks[MARK_ORDER_PATH_ENTERED]!;
+    this.orderPathCalled = true;
   }
 
-  /** The packet is handled: records the strategies' time and the order path's. */
+  /** The packet is handled: records the strategies' time (without the order path's) and the order path's. */
   endPacket(): void {
     if (!this.strategyCalled) return;
     const marks = this.marks;
-    const orderPathNanos = marks[MARK_ORDER_PATH_NANOS]!;
-    this.recordValue(STAGE_STRATEGY, marks[MARK_STRATEGY_NANOS]! - orderPathNanos);
-    if (orderPathNanos > 0) this.recordValue(STAGE_RISK_ENCODE, orderPathNanos);
+    marks[MARK_SAMPLE] = marks[MARK_STRATEGY_NANOS]! - marks[MARK_ORDER_PATH_NANOS]!;
+    this.recordSample(STAGE_STRATEGY);
+    if (this.orderPathCalled) {
+      marks[MARK_SAMPLE] = marks[MARK_ORDER_PATH_NANOS]!;
+      this.recordSample(STAGE_RISK_ENCODE);
+    }
   }
 
   /** Just before the batch's flush. */
   beginSend(): void {
-    this.clock.update();
-    this.marks[MARK_SEND_START] = this.clock.nanos;
+    this.monotonic.update();
+    this.marks[MARK_SEND_START] = this.monotonic.nanos;
   }
 
   /** Just after the flush; records send when the batch had orders (`sentOrders`). */
   endSend(sentOrders: boolean): void {
-    this.clock.update();
-    this.marks[MARK_SENT] = this.clock.nanos;
-    if (sentOrders) this.recordSpan(STAGE_SEND, MARK_SEND_START, MARK_SENT);
+    const marks = this.marks;
+    this.monotonic.update();
+    marks[MARK_SENT] = this.monotonic.nanos;
+    this.realtime.update();
+    marks[MARK_SENT_REALTIME] = this.realtime.nanos;
+    if (sentOrders) {
+      marks[MARK_SAMPLE] = marks[MARK_SENT]! - marks[MARK_SEND_START]!;
+      this.recordSample(STAGE_SEND);
+    }
   }
 
-  /** tick_to_trade of a triggering packet received at receiveTimes[index], sent at the last endSend(). */
+  /** tick_to_trade of a triggering packet received at receiveTimes[index] (CLOCK_REALTIME), sent at the last endSend(). */
   recordTickToTrade(receiveTimes: Float64Array, index: number): void {
-    this.recordValue(STAGE_TICK_TO_TRADE, this.marks[MARK_SENT]! - receiveTimes[index]!);
+    this.marks[MARK_SAMPLE] = this.marks[MARK_SENT_REALTIME]! - receiveTimes[index]!;
+    this.recordSample(STAGE_TICK_TO_TRADE);
   }
 
   count(stage: number): number {
@@ -156,12 +189,9 @@ export class StageLatencyRecorder {
     return intervals;
   }
 
-  private recordSpan(stage: number, fromMark: number, toMark: number): void {
-    this.recordValue(stage, this.marks[toMark]! - this.marks[fromMark]!);
-  }
-
-  /** Inlined into its callers in practice; the value reaches recordValue as a Smi. */
-  private recordValue(stage: number, nanos: number): void {
+  /** Records marks[MARK_SAMPLE] (ns): clamped to [1, HIGHEST_TRACKABLE_NANOS], passed on as a Smi when it fits. */
+  private recordSample(stage: number): void {
+    const nanos = this.marks[MARK_SAMPLE]!;
     const histogram = this.histograms[stage]!;
     if (nanos < 1) histogram.recordValue(1);
     else if (nanos < SMALL_INTEGER_LIMIT) histogram.recordValue(nanos | 0);

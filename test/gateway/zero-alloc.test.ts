@@ -14,12 +14,15 @@ const fixture = fileURLToPath(new URL('./fixtures/zero-alloc-strategies.ts', imp
 describe('gateway hot path with the shipped strategies', () => {
   it('handles 500k datagrams, each answered with orders, with zero GC runs', () => {
     const output = execFileSync(process.execPath, ['--import', 'tsx', fixture, '500000'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-    const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number>;
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number> & { stageSamples: Record<string, number> };
     console.log(`gateway hot path: ${result.datagrams} datagrams, ${result.orders} orders in ${result.elapsedMs!.toFixed(0)} ms, ${result.gcRuns} GC runs, new space +${result.newSpaceGrowthBytes} B`);
     expect(result.strategyErrors).toBe(0);
     // ping answers every book; the market maker places its quotes (its replaces are refused by the stand-in)
     expect(result.orders).toBeGreaterThanOrEqual(result.datagrams!);
     expect(result.tickToTradeSamples).toBe(result.datagrams);
+    // every stage recorded on the way, with real clock reads: one sample per datagram (send: per batch of 8)
+    const datagrams = result.datagrams!;
+    expect(result.stageSamples).toEqual({ wire: datagrams, decode: datagrams, strategy: datagrams, risk_encode: datagrams, send: datagrams / 8, tick_to_trade: datagrams, feed: datagrams });
     expect(result.gcRuns).toBe(0);
     // and the young generation barely moved: less than one byte per datagram (a boxed number would be 16)
     expect(result.newSpaceGrowthBytes).toBeLessThan(result.datagrams!);
