@@ -37,10 +37,15 @@ interface MarketMakerParams {
 
 type Ctx = StrategyContext<MarketMakerParams>;
 
-/** One side's working order. */
+/** One side's working order, and where it should be. */
 class Quote {
   clOrdId = 0;
   price = 0;
+  /**
+   * Where the quote should sit. Prices travel in fields, not arguments: a price (far above 2^31)
+   * passed to a function V8 does not inline is boxed, an allocation per book.
+   */
+  target = 0;
   /** ClOrdID of an unanswered replace or cancel: no other request until it is answered. */
   pendingId = 0;
 
@@ -68,18 +73,19 @@ function ceilToTick(price: number, tick: number): number {
   return Math.ceil(price / tick) * tick;
 }
 
-/** Places, moves or pulls one side's quote so it sits at `price` (or nowhere when `wanted` is false). */
-function maintain(quote: Quote, wanted: boolean, price: number, ctx: Ctx): void {
+/** Places, moves or pulls one side's quote so it sits at its target (or nowhere when `wanted` is false). */
+function maintain(quote: Quote, wanted: boolean, ctx: Ctx): void {
   if (quote.pendingId !== 0) return;
   requesting = true;
   try {
-    send(quote, wanted, price, ctx);
+    send(quote, wanted, ctx);
   } finally {
     requesting = false;
   }
 }
 
-function send(quote: Quote, wanted: boolean, price: number, ctx: Ctx): void {
+function send(quote: Quote, wanted: boolean, ctx: Ctx): void {
+  const price = quote.target;
   if (!wanted) {
     if (quote.clOrdId !== 0) quote.pendingId = ctx.orders.cancel(quote.clOrdId);
     return;
@@ -103,8 +109,10 @@ function requote(book: Book, ctx: Ctx): void {
   const mid = (book.bids.price(0) + book.asks.price(0)) / 2;
   const halfSpread = (spreadTicks * tickSize) / 2;
   const position = ctx.orders.position(ctx.params.securityId);
-  maintain(bid, position < maxPosition, floorToTick(mid - halfSpread, tickSize), ctx);
-  maintain(ask, position > -maxPosition, ceilToTick(mid + halfSpread, tickSize), ctx);
+  bid.target = floorToTick(mid - halfSpread, tickSize);
+  ask.target = ceilToTick(mid + halfSpread, tickSize);
+  maintain(bid, position < maxPosition, ctx);
+  maintain(ask, position > -maxPosition, ctx);
 }
 
 /** Applies a report about this side's order; false when the report is about another order. */
