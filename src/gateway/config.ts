@@ -14,7 +14,8 @@
  *     "feeds": ["udp://127.0.0.1:14310", "udp://127.0.0.1:14311"],
  *     "exchange": "tcp://127.0.0.1:9100",
  *     "strategies": [{ "path": "strategies/market-maker.ts", "params": { "spreadTicks": 2 }, "onError": "restart" }],
- *     "http": "127.0.0.1:8080",
+ *     "http": "127.0.0.1:8080",          (or { "listen": "127.0.0.1:8080", "token": "..." }: the
+ *                                         bearer token of POST /kill-switch and /latency/reset)
  *     "cpu": 1,
  *     "idle": "spin",
  *     "risk": { "maxOrderQuantity": 100 }
@@ -37,13 +38,18 @@ export interface HostPort {
   port: number;
 }
 
+/** Where HTTP listens, and the bearer token of its POST routes (none: they are disabled). */
+export interface HttpConfig extends HostPort {
+  token?: string;
+}
+
 export interface GatewayConfig {
   /** Feed URLs; the first is line A, the second line B. */
   feeds: string[];
   /** tcp://host:port of the exchange's order entry. */
   exchange: string;
   strategies: StrategySpec[];
-  http: HostPort;
+  http: HttpConfig;
   io: IoMode;
   /** CPU to pin the hot-path worker to; undefined: not pinned. */
   cpu: number | undefined;
@@ -272,14 +278,28 @@ function checkStrategy(entry: unknown, picked: Picked, index: number, problems: 
   };
 }
 
-function checkHttp(picked: Picked, problems: Problems): HostPort {
+function checkHttp(picked: Picked, problems: Problems): HttpConfig {
   if (picked.value === undefined) return { ...DEFAULT_HTTP };
+  if (typeof picked.value === 'object' && picked.value !== null) return checkHttpObject(picked, picked.value as Record<string, unknown>, problems);
   const parsed = typeof picked.value === 'string' ? parseHostPort(picked.value) : undefined;
   if (parsed === undefined) {
     problems.add(...at(picked), `${JSON.stringify(picked.value)} is not host:port (e.g. 127.0.0.1:8080)`);
     return { ...DEFAULT_HTTP };
   }
   return parsed;
+}
+
+/** `{ "listen": "host:port", "token": "..." }` (listen optional). */
+function checkHttpObject(picked: Picked, value: Record<string, unknown>, problems: Problems): HttpConfig {
+  const { listen, token, ...unknown } = value;
+  for (const key of Object.keys(unknown)) problems.add(picked.where, `${picked.key}.${key}`, 'unknown key (known: listen, token)');
+  const address = checkHttp({ ...picked, value: listen, key: `${picked.key}.listen` }, problems);
+  if (token === undefined) return address;
+  if (typeof token !== 'string' || token === '') {
+    problems.add(picked.where, `${picked.key}.token`, 'must be a non-empty string');
+    return address;
+  }
+  return { ...address, token };
 }
 
 /** `host:port` (port 0..65535; 0 lets the system choose), or undefined. */

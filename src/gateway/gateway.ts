@@ -8,6 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
+import { resolveHttpToken } from '../http/bearer-token.js';
 import { buildHttpServer, listen } from '../http/server.js';
 import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
@@ -15,7 +16,7 @@ import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
 import { StageLatencyAggregate } from '../metrics/stage-latency-aggregate.js';
 import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
-import type { GatewayConfig, HostPort } from './config.js';
+import type { GatewayConfig, HostPort, HttpConfig } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
 import { siblingModule, startWorkerWithTsx } from './worker-bootstrap.js';
 import type { WorkerInput, WorkerMessage } from './worker-messages.js';
@@ -153,8 +154,8 @@ export class Gateway {
     }
   }
 
-  private async serveHttp(address: HostPort): Promise<void> {
-    this.http = buildHttpServer({ source: this });
+  private async serveHttp(address: HttpConfig): Promise<void> {
+    this.http = buildHttpServer({ source: this, latency: this.stageLatency, killSwitch: this, token: resolveHttpToken(address.token) });
     this.httpAddress = await listen(this.http, address.host, address.port);
   }
 }
