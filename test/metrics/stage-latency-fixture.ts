@@ -1,0 +1,51 @@
+/**
+ * Drives a StageLatencyRecorder with hand-set clocks through one packet, so every stage gets
+ * one known sample (ns). Times are small (1 s since the epoch): a realtime double of today holds
+ * only 256 ns, which would blur the expected values.
+ *
+ *   feed 3000, wire 2500, decode 700, risk_encode 400, strategy 900 (1300 in the handler, 400 of it in the order path), send 900, tick_to_trade 6000
+ */
+import { MARK_RECEIVED, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
+import type { TimeSource } from '../../src/order/clock.js';
+import { MDP3_SENDING_TIME_OFFSET } from '../../src/feed/framing/mdp3.js';
+
+export class ManualClock implements TimeSource {
+  nanos = 0;
+  update(): void {}
+}
+
+export const EXPECTED_NANOS = { wire: 2500, decode: 700, strategy: 900, risk_encode: 400, send: 900, tick_to_trade: 6000, feed: 3000 } as const;
+
+export function recordOnePacket(recorder: StageLatencyRecorder, realtime: ManualClock, monotonic: ManualClock, base = 1_000_000_000): void {
+  const packet = new DataView(new ArrayBuffer(12));
+  packet.setBigUint64(MDP3_SENDING_TIME_OFFSET, BigInt(base), true);
+  const received = base + 3000;
+  recorder.marks[MARK_RECEIVED] = received;
+  realtime.nanos = received + 2500;
+  monotonic.nanos = 100_000;
+  recorder.beginPacket(packet, 0);
+  monotonic.nanos = 100_700;
+  recorder.enterStrategy();
+  monotonic.nanos = 101_000;
+  recorder.enterOrderPath();
+  monotonic.nanos = 101_400;
+  recorder.exitOrderPath();
+  monotonic.nanos = 102_000;
+  recorder.exitStrategy();
+  recorder.endPacket();
+  monotonic.nanos = 103_000;
+  recorder.beginSend();
+  monotonic.nanos = 103_900;
+  realtime.nanos = received + 6000;
+  recorder.endSend(true);
+  recorder.recordTickToTrade(new Float64Array([received]), 0);
+}
+
+/** A recorder with manual clocks that has recorded `packets` identical packets. */
+export function recorderWith(packets: number): StageLatencyRecorder {
+  const realtime = new ManualClock();
+  const monotonic = new ManualClock();
+  const recorder = new StageLatencyRecorder(realtime, monotonic);
+  for (let i = 0; i < packets; i++) recordOnePacket(recorder, realtime, monotonic);
+  return recorder;
+}
