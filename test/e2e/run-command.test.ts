@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, freeUdpPort } from './harness.js';
 
@@ -36,6 +37,19 @@ describe('zerotick run: errors before anything starts', () => {
     expect(status).toBe(1);
     expect(stderr).toContain("command line: --io: 'copy' is not yet available");
     expect(stderr).toContain('command line: --http: "nowhere" is not host:port (e.g. 127.0.0.1:8080)');
+  });
+
+  it('reports an HTTP port already taken, naming the address, and leaves nothing running', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const taken = (server.address() as { port: number }).port;
+    try {
+      const { status, stderr } = zerotick('run', '--feed', `udp://127.0.0.1:${await freeUdpPort()}`, '--exchange', `tcp://127.0.0.1:${await freeTcpPort()}`, '--http', `127.0.0.1:${taken}`);
+      expect(status).toBe(1); // and it exited: the worker was stopped
+      expect(stderr).toContain(`zerotick: http 127.0.0.1:${taken}: listen EADDRINUSE`);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses to start when a strategy cannot be loaded, naming its file', async () => {
