@@ -1,6 +1,6 @@
 /**
  * The latency page served at `/`: the percentile spectrum of every stage (x: 1/(1-p) on a log
- * scale labelled 50% .. 99.999%, y: microseconds), drawn as inline SVG by the script below from
+ * scale labelled 50% .. 99.999%, y: microseconds, log scale too), drawn as inline SVG by the script below from
  * GET /latency/:stage.hgrm, with the GET /latency summary table beside it; both refresh every
  * second. Everything is in this one document: the gateway serves it, nothing comes from a CDN.
  */
@@ -46,24 +46,26 @@ function parseHgrm(text) {
   return points;
 }
 
-function niceCeiling(value) {
-  const power = Math.pow(10, Math.floor(Math.log10(value)));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+/** Powers of ten around the values: the y axis is logarithmic, as tails span decades. */
+function decades(values) {
+  const low = Math.floor(Math.log10(Math.max(0.01, Math.min(...values))));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values))));
+  return [low, high];
 }
 
 function draw(series) {
   const svg = document.getElementById('plot');
   svg.replaceChildren();
-  const yMax = niceCeiling(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0]))));
+  const values = series.flatMap((s) => s.points.map((p) => p[0])).filter((v) => v > 0);
+  const [low, high] = values.length > 0 ? decades(values) : [0, 3];
   const x = (inverse) => LEFT + (Math.log10(Math.max(1, inverse)) / Math.log10(X_MAX)) * (WIDTH - LEFT - RIGHT);
-  const y = (micros) => HEIGHT - BOTTOM - (micros / yMax) * (HEIGHT - TOP - BOTTOM);
+  const y = (micros) => HEIGHT - BOTTOM - ((Math.log10(Math.max(micros, Math.pow(10, low))) - low) / (high - low)) * (HEIGHT - TOP - BOTTOM);
   for (const [inverse, label] of X_TICKS) {
     svg.append(svgElement('line', { class: 'grid', x1: x(inverse), x2: x(inverse), y1: TOP, y2: HEIGHT - BOTTOM }));
     svg.append(svgElement('text', { x: x(inverse), y: HEIGHT - BOTTOM + 14, 'text-anchor': 'middle' }, label));
   }
-  for (let i = 0; i <= 5; i++) {
-    const micros = (yMax * i) / 5;
+  for (let decade = low; decade <= high; decade++) {
+    const micros = Math.pow(10, decade);
     svg.append(svgElement('line', { class: 'grid', x1: LEFT, x2: WIDTH - RIGHT, y1: y(micros), y2: y(micros) }));
     svg.append(svgElement('text', { x: LEFT - 6, y: y(micros) + 4, 'text-anchor': 'end' }, String(Number(micros.toPrecision(3)))));
   }
