@@ -27,9 +27,9 @@ describe('loadStrategy', () => {
   });
 
   it('refuses to start when any strategy fails, listing every failing file', async () => {
-    const error = await loadStrategies([{ path: fixture('good') }, { path: fixture('no-default') }, { path: fixture('throws-on-import') }]).catch(
-      (caught: unknown) => caught as Error,
-    );
+    const error = (await loadStrategies([{ path: fixture('good') }, { path: fixture('no-default') }, { path: fixture('throws-on-import') }]).catch(
+      (caught: unknown) => caught,
+    )) as Error;
     expect(error.message).toMatch(/^cannot start: /);
     expect(error.message).toContain('no-default.ts: has no default export');
     expect(error.message).toContain('throws-on-import.ts: cannot be loaded');
