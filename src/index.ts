@@ -17,3 +17,4 @@ export { startSimulator, type Simulator, type SimulatorCounters, type SimulatorO
 export * from './io/udp-sender.js';
 export { PcapFileWriter, rotatedPath, type CaptureFileFormat, type PcapFileWriterOptions } from './io/pcap-file-writer.js';
 export * from './replay/index.js';
+export * from './io/clock.js';

@@ -19,7 +19,11 @@ function loadNativeLibrary(): ReturnType<typeof koffi.load> {
 export const nativeLibrary = loadNativeLibrary();
 export const libc = koffi.load('libc.so.6');
 
-/** Nanoseconds since the epoch (CLOCK_REALTIME) as a double: comparable with kernel receive timestamps. */
+/**
+ * Nanoseconds since the epoch (CLOCK_REALTIME) as a double: comparable with kernel receive
+ * timestamps. Each call boxes its result (a koffi double return): for hot paths use
+ * NanosecondClock (clock.ts), which allocates nothing.
+ */
 export const realtimeNanos: () => number = nativeLibrary.func('double zt_realtime_ns(void)');
 /** Nanoseconds from CLOCK_MONOTONIC as a double. */
 export const monotonicNanos: () => number = nativeLibrary.func('double zt_monotonic_ns(void)');

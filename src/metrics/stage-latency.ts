@@ -18,7 +18,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
-import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../order/clock.js';
+import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
 import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './tick-to-trade.js';
 
 /** The stage names: the interface of /latency, /metrics and the page. Index = STAGE_* below. */

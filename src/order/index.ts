@@ -6,4 +6,3 @@ export { RiskChecks, InstrumentRisk, UNLIMITED_RISK_LIMITS, RISK_ALLOWED, type R
 export { OrderCounters } from './order-counters.js';
 export { REJECT_REASON_NAMES, formatPrice } from './order-reject.js';
 export { NO_TRIGGER_SEQ_NUM } from './message-encoder.js';
-export { NanosecondClock, CLOCK_MONOTONIC, CLOCK_REALTIME, type TimeSource } from './clock.js';

@@ -15,7 +15,7 @@
  * written here as 32-bit halves, not through the generated setters, which take the double as an
  * argument: measured, that boxing cost a scavenge every ~1 s of full-rate order flow.
  */
-import type { TimeSource } from './clock.js';
+import type { TimeSource } from '../io/clock.js';
 import type { NewOrderRequest } from './order-request.js';
 import { SOFH_ENCODING_CME_SBE, SOFH_ENCODING_TYPE_OFFSET, SOFH_HEADER_LENGTH, SOFH_MESSAGE_LENGTH_OFFSET } from '../feed/framing/sofh.js';
 import {

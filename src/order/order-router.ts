@@ -18,7 +18,7 @@
  */
 import { BusinessRejectReasonNames, ExecType, type BusinessRejectDecoder, type ExecutionReportDecoder } from '../generated/order-entry/index.js';
 import { NO_SLOT } from '../io/pool.js';
-import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from './clock.js';
+import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
 import { MessageEncoder, NO_TRIGGER_SEQ_NUM } from './message-encoder.js';
 import { OrderCounters } from './order-counters.js';
 import { OrderRejectEvent } from './order-reject.js';

@@ -35,7 +35,7 @@ import { BufferPool, NO_SLOT } from '../io/pool.js';
 import { TcpReceiver } from '../io/tcp-receiver.js';
 import { TcpSender } from '../io/tcp-sender.js';
 import { Backoff } from './backoff.js';
-import { CLOCK_MONOTONIC, NanosecondClock } from './clock.js';
+import { CLOCK_MONOTONIC, NanosecondClock } from '../io/clock.js';
 import { MAX_OUTBOUND_FRAME_LENGTH, MessageEncoder } from './message-encoder.js';
 
 export const enum SessionState {

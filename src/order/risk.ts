@@ -10,7 +10,7 @@
  * request object and the time as a TimeSource, never as loose doubles: a price or a nanosecond
  * time passed to a call V8 does not inline is boxed on the way.
  */
-import type { TimeSource } from './clock.js';
+import type { TimeSource } from '../io/clock.js';
 import { OrderSide, RejectReason, type NewOrderRequest } from './order-request.js';
 
 export interface RiskLimits {

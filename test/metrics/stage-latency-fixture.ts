@@ -6,7 +6,7 @@
  *   feed 3000, wire 2500, decode 700, risk_encode 400, strategy 900 (1300 in the handler, 400 of it in the order path), send 900, tick_to_trade 6000
  */
 import { MARK_RECEIVED, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
-import type { TimeSource } from '../../src/order/clock.js';
+import type { TimeSource } from '../../src/io/clock.js';
 import { MDP3_SENDING_TIME_OFFSET } from '../../src/feed/framing/mdp3.js';
 
 export class ManualClock implements TimeSource {

@@ -1,6 +1,6 @@
 /**
- * Clock reads that allocate nothing, for the per-order timestamps (SendingTimeEpoch, the risk
- * windows). A koffi function returning a double (realtimeNanos, monotonicNanos in
+ * Clock reads that allocate nothing, for hot-path timestamps (the order path's SendingTimeEpoch and risk
+ * windows, the latency stages). A koffi function returning a double (realtimeNanos, monotonicNanos in
  * io/native.ts) boxes every result in a fresh HeapNumber: 16 bytes a read, measured at 15
  * scavenges per 2 M reads. Here clock_gettime writes its struct timespec into native memory
  * viewed once, the call itself returns an int (a Smi), and the time is built from two reads.
@@ -15,9 +15,9 @@
  *   +-------------------------------+-------------------------------+
  *   0                               8                               16
  */
-import { checkResult } from '../io/errors.js';
-import { libc } from '../io/native.js';
-import { BufferPool } from '../io/pool.js';
+import { checkResult } from './errors.js';
+import { libc } from './native.js';
+import { BufferPool } from './pool.js';
 
 export const CLOCK_REALTIME = 0;
 export const CLOCK_MONOTONIC = 1;
