@@ -134,6 +134,9 @@ export class OrderSession {
   private readonly terminate = new TerminateDecoder();
   private sender: TcpSender | null = null;
   private receiver: TcpReceiver | null = null;
+  /** The last down reason logged, and how many times it recurred unlogged since. */
+  private lastLoggedDownReason = '';
+  private repeatedDownReasons = 0;
   /** Set by the connect promise, picked up by the next poll(). */
   private connectedSender: TcpSender | null = null;
   private connectError: string | null = null;
@@ -412,7 +415,10 @@ export class OrderSession {
     this.backoff.reset();
     if (this.everEstablished) this.reconnects++;
     this.everEstablished = true;
-    this.options.log?.(`order session ${this.sessionId} established with ${this.host}:${this.port} (exchange received up to SeqNum ${ack.previousSeqNo()})`);
+    const retries = this.repeatedDownReasons === 0 ? '' : ` after ${this.repeatedDownReasons} more failed attempts`;
+    this.lastLoggedDownReason = '';
+    this.repeatedDownReasons = 0;
+    this.options.log?.(`order session ${this.sessionId} established with ${this.host}:${this.port}${retries} (exchange received up to SeqNum ${ack.previousSeqNo()})`);
     this.handler.onEstablished(ack.previousSeqNo());
   }
 
@@ -538,7 +544,13 @@ export class OrderSession {
     this.state = SessionState.Disconnected;
     this.lastError = reason;
     this.reconnectAtNanos = this.lastPollNanos + delayMs * NANOS_PER_MS;
-    this.options.log?.(`order session ${this.sessionId} down: ${reason}; reconnecting in ${delayMs} ms`);
+    // An exchange that is not up yet fails every retry the same way: say it once, count the rest.
+    if (reason === this.lastLoggedDownReason) {
+      this.repeatedDownReasons++;
+      return;
+    }
+    this.lastLoggedDownReason = reason;
+    this.options.log?.(`order session ${this.sessionId} down: ${reason}; reconnecting in ${delayMs} ms, backing off`);
   }
 
   private closeConnection(): void {
