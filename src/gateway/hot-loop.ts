@@ -89,6 +89,8 @@ export class HotLoop {
     orderPath.poll(now);
     parts.host.pollTimers();
     orderPath.flush();
+    // what timers and execution reports queued left untimed here: the next send sample is the next batch's
+    this.queuedAtLastSend = parts.host.tally.queuedMessages;
 
     this.applyKillSwitchRequest();
     if (delivered === 0 || ++this.passesSincePublish >= PUBLISH_EVERY_PASSES) this.publish();
