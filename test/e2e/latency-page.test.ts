@@ -13,6 +13,9 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness.js';
 
+// The waitForFunction predicate runs in the browser page, where `document` exists; Node's types do not have it.
+declare const document: { querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }>; querySelector(selector: string): { textContent: string | null } | null };
+
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',

@@ -37,7 +37,7 @@ function serve(token: string | null = TOKEN): Served {
   const counters = new GatewayCounters();
   const killSwitchCalls: boolean[] = [];
   app = buildHttpServer({
-    source: { status: () => readGatewayStatus(counters, topology, noLatency) },
+    source: { status: () => readGatewayStatus(counters, topology, noLatency, 0) },
     latency,
     killSwitch: { setKillSwitch: (engaged) => void killSwitchCalls.push(engaged) },
     token: token ?? undefined,
