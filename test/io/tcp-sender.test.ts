@@ -237,15 +237,15 @@ describe('TcpSender connection errors', () => {
   });
 
   it('fails cleanly when the peer resets, releasing what was queued', async () => {
-    // given a peer that resets the connection as soon as it is accepted
-    let reset: Promise<unknown> = Promise.resolve();
-    const server = await collectingServer({ host: '127.0.0.1', port: 0 }, (socket) => {
-      reset = once(socket, 'close');
-      socket.resetAndDestroy();
-    });
+    // given a connected peer that then resets the connection (only once connect has returned:
+    // a reset racing the handshake surfaces as connect's error instead)
+    const server = await collectingServer({ host: '127.0.0.1', port: 0 }, () => {});
     const pool = createPool(4);
     const sender = await connect(pool, server.port);
     while (server.sockets.length === 0) await nextTurn();
+    const peer = server.sockets[0]!;
+    const reset = once(peer, 'close');
+    peer.resetAndDestroy();
     await reset;
 
     // when
