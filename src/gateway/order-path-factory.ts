@@ -4,7 +4,7 @@
  * `risk` (RiskConfig), `session` (keep-alive and reconnect options) and `flush` (send mode).
  */
 import { NO_TRIGGER_SEQ_NUM } from '../order/message-encoder.js';
-import { OrderRouter, type OrderRouterOptions } from '../order/order-router.js';
+import { OrderRouter, type OrderRouterOptions, type RouterSession } from '../order/order-router.js';
 import { SessionState } from '../order/order-session.js';
 import type { OrderEntry } from '../order/order-request.js';
 import type { Book } from '../feed/market-data.js';
@@ -28,8 +28,9 @@ export function openOrderPath(config: GatewayConfig, log: LogSink): OrderPath {
   return new RouterOrderPath(new OrderRouter(options));
 }
 
-class RouterOrderPath implements OrderPath {
-  constructor(private readonly router: OrderRouter) {}
+/** The OrderPath of an OrderRouter, whatever its session: TCP live, in-process in a backtest (src/backtest). */
+export class RouterOrderPath implements OrderPath {
+  constructor(private readonly router: OrderRouter<RouterSession>) {}
 
   register(events: StrategyOrderEvents): OrderEntry {
     return this.router.register(events);

@@ -30,7 +30,7 @@ import { RISK_ALLOWED, RiskChecks, type RiskConfig } from './risk.js';
 /** 'batch': orders wait for flush() (the gateway calls it after each datagram batch). 'immediate': each is sent at once. */
 export type SendMode = 'batch' | 'immediate';
 
-export interface OrderRouterOptions extends OrderSessionOptions {
+export interface OrderRouterOptions<Session extends RouterSession = OrderSession> extends OrderSessionOptions {
   risk?: RiskConfig;
   /** Default 'batch'. */
   sendMode?: SendMode;
@@ -42,7 +42,15 @@ export interface OrderRouterOptions extends OrderSessionOptions {
   clock?: TimeSource;
   /** Epoch ns for SendingTimeEpoch, read once per message. Default: CLOCK_REALTIME. */
   wallClock?: TimeSource;
+  /** The transport the router sends through. Default: a TCP OrderSession to host:port; a backtest passes an in-process one. */
+  openSession?: (handler: SessionHandler) => Session;
 }
+
+/** What the router needs of its session: the TCP OrderSession live, an in-process one in a backtest. */
+export type RouterSession = Pick<
+  OrderSession,
+  'state' | 'nextSeqNo' | 'pool' | 'needsEventLoop' | 'reconnects' | 'poll' | 'acquireSlot' | 'sendApplicationMessage' | 'flush' | 'close'
+>;
 
 /** Where the order path reports to one strategy (the gateway registers one per strategy). */
 export interface OrderListener {
@@ -52,8 +60,8 @@ export interface OrderListener {
   onReject(reject: OrderReject): void;
 }
 
-export class OrderRouter implements SessionHandler {
-  readonly session: OrderSession;
+export class OrderRouter<Session extends RouterSession = OrderSession> implements SessionHandler {
+  readonly session: Session;
   readonly risk: RiskChecks;
   readonly counters = new OrderCounters();
   readonly sendMode: SendMode;
@@ -77,7 +85,7 @@ export class OrderRouter implements SessionHandler {
   private nextClOrdId: number;
   private liveOrders = 0;
 
-  constructor(options: OrderRouterOptions) {
+  constructor(options: OrderRouterOptions<Session>) {
     this.sendMode = options.sendMode ?? 'batch';
     this.maxLiveOrders = options.maxLiveOrders ?? 8192;
     this.nextClOrdId = options.firstClOrdId ?? 1;
@@ -87,7 +95,8 @@ export class OrderRouter implements SessionHandler {
     this.risk = new RiskChecks(options.risk);
     // Room for every live order plus one pending cancel/replace each: a request always fits.
     this.table = new OrderTable(this.maxLiveOrders * 2);
-    this.session = new OrderSession(options, this);
+    // Without openSession, Session is its default, OrderSession.
+    this.session = options.openSession?.(this) ?? (new OrderSession(options, this) as RouterSession as Session);
   }
 
   /** Adds a strategy; its ctx.orders is the returned entry, and its answers go to `listener`. */
@@ -496,11 +505,11 @@ export class OrderRouter implements SessionHandler {
 /** One strategy's `ctx.orders`: the router's requests, tagged with the strategy. */
 class StrategyOrderEntry implements OrderEntry {
   openOrderCount = 0;
-  private readonly router: OrderRouter;
+  private readonly router: OrderRouter<RouterSession>;
   private readonly strategy: number;
   private readonly positions = new Map<number, number>();
 
-  constructor(router: OrderRouter, strategy: number) {
+  constructor(router: OrderRouter<RouterSession>, strategy: number) {
     this.router = router;
     this.strategy = strategy;
   }
