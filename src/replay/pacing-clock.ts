@@ -48,9 +48,12 @@ export function timerSleepMs(clock: PacingClock, deadlineNanos: number): number 
   return Math.floor((deadlineNanos - clock.nowNanos() - TIMER_SLEEP_THRESHOLD_NS / 2) / 1e6);
 }
 
-/** Blocks, then spins, until the clock reads `deadline`; returns the time it read last. */
-export function waitShortly(clock: PacingClock, deadlineNanos: number): number {
-  let now = clock.nowNanos();
+/**
+ * Blocks, then spins, until the clock reads `deadline`; returns the time it read last. A caller
+ * that has just read the clock passes that reading as `nowNanos`: one read fewer before a send.
+ */
+export function waitShortly(clock: PacingClock, deadlineNanos: number, nowNanos = clock.nowNanos()): number {
+  let now = nowNanos;
   const blockNanos = deadlineNanos - now - SPIN_WINDOW_NS;
   if (blockNanos > 0) {
     clock.blockMs(blockNanos / 1e6);

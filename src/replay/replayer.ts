@@ -6,7 +6,9 @@
  * packet i is due at start + (t_i - t_0) / speed, never at "previous send + gap", so a late
  * packet does not delay every packet after it. Packets already due when one is sent go in the
  * same sendmmsg (a burst in the capture leaves as a burst). The pacing error of every packet
- * (actual - scheduled send time) goes into an HdrHistogram.
+ * (actual - scheduled send time) goes into an HdrHistogram; "actual" is the clock read once
+ * sendmmsg has returned, so the error includes the send syscall itself (on loopback, the
+ * delivery to the receiving socket too): what a receiver sees, never flattered.
  *
  * The hot loop allocates nothing per packet: one reused UdpDatagram, offsets into the mapped
  * file written into the sender's native batch table, numbers only. It yields to the event loop
@@ -96,6 +98,8 @@ export class Replayer {
   private readonly fixedIntervalNs: number;
   private readonly datagram = new UdpDatagram();
   private readonly pacingErrors: hdr.Histogram;
+  /** Scheduled send time of each packet of the batch in hand, by batch position. */
+  private readonly batchScheduledNs: Float64Array;
   private stopRequested = false;
   private startNs = 0;
   private lastYieldNs = 0;
@@ -118,6 +122,7 @@ export class Replayer {
     this.loops = loops;
     this.fixedIntervalNs = rate === undefined ? 0 : NANOS_PER_SECOND / rate;
     this.scheduleScale = rate !== undefined || speed === 'max' ? 0 : 1 / speed;
+    this.batchScheduledNs = new Float64Array(sender.batchSize);
     this.pacingErrors = hdr.build({
       bitBucketSize: 32,
       autoResize: false,
@@ -177,10 +182,14 @@ export class Replayer {
     return this.anchorNs + captureOffsetNs * this.scheduleScale;
   }
 
-  /** Each send waits for its first packet's time and takes along the packets already due. */
+  /**
+   * Each send waits for its first packet's time and takes along the packets already due. The
+   * first packet is put in the batch before the wait, so the syscall follows the deadline at once.
+   */
   private async sendPaced(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
     const clock = this.clock;
     const batchSize = this.sender.batchSize;
+    const scheduledNs = this.batchScheduledNs;
     let pending = true;
     while (pending && !this.stopRequested) {
       const due = this.scheduledNs();
@@ -189,26 +198,34 @@ export class Replayer {
         await clock.sleepMs(timerSleepMs(clock, due));
         this.lastYieldNs = clock.nowNanos();
       }
-      if (this.mayYieldBefore(due)) await this.yieldNow(onProgress);
-      const sendNs = waitShortly(clock, due);
-      let count = 0;
-      let scheduled = due;
-      do {
-        this.pacingErrors.recordValue(clampError(sendNs - scheduled));
+      let now = clock.nowNanos();
+      if (this.mayYieldBefore(due, now)) now = await this.yieldNow(onProgress);
+      scheduledNs[0] = due;
+      pending = this.addToBatch(0);
+      let count = 1;
+      const readyNs = waitShortly(clock, due, now);
+      while (pending && count < batchSize) {
+        const scheduled = this.scheduledNs();
+        if (scheduled > readyNs) break;
+        scheduledNs[count] = scheduled;
         pending = this.addToBatch(count++);
-        if (!pending) break;
-        scheduled = this.scheduledNs();
-      } while (count < batchSize && scheduled <= sendNs);
+      }
       this.flushBatch(count);
+      this.recordPacingErrors(count, clock.nowNanos());
     }
+  }
+
+  /** Actual - scheduled send time of the batch just sent, which left at `sentNs`. */
+  private recordPacingErrors(count: number, sentNs: number): void {
+    const scheduledNs = this.batchScheduledNs;
+    for (let i = 0; i < count; i++) this.pacingErrors.recordValue(clampError(sentNs - scheduledNs[i]!));
   }
 
   /**
    * Whether to turn the event loop (signals, progress) now: when it is due and the next send is
    * far enough away for the turn not to make it late, or when it is long overdue.
    */
-  private mayYieldBefore(dueNs: number): boolean {
-    const now = this.clock.nowNanos();
+  private mayYieldBefore(dueNs: number, now: number): boolean {
     const sinceYield = now - this.lastYieldNs;
     return (sinceYield >= YIELD_INTERVAL_NS && dueNs - now >= YIELD_ROOM_NS) || sinceYield >= MAX_YIELD_INTERVAL_NS;
   }
@@ -251,10 +268,12 @@ export class Replayer {
     this.stats.sends++;
   }
 
-  private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
+  /** Returns the time the event loop gave the thread back. */
+  private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<number> {
     this.reportProgress(onProgress);
     await yieldToEventLoop();
     this.lastYieldNs = this.clock.nowNanos();
+    return this.lastYieldNs;
   }
 
   private reportProgress(onProgress: ((stats: ReplayStats) => void) | undefined): void {
