@@ -150,12 +150,13 @@ function resolveConfig(file: Record<string, unknown>, fileWhere: string, fileDir
       ? { value: flagValue, where: 'command line', key: `--${flag}`, baseDir: process.cwd() }
       : fileOnly(key);
 
+  const feeds = pick('feed', flags.feed, 'feeds');
   return {
-    feeds: checkFeeds(pick('feed', flags.feed, 'feeds'), problems),
+    feeds: checkFeeds(feeds, problems),
     exchange: checkExchange(pick('exchange', flags.exchange, 'exchange'), problems),
     strategies: checkStrategies(pick('strategy', flags.strategy, 'strategies'), problems),
     http: checkHttp(pick('http', flags.http, 'http'), problems),
-    io: checkIo(pick('io', flags.io, 'io'), problems),
+    io: checkIo(pick('io', flags.io, 'io'), feeds, problems),
     cpu: checkCpu(pick('cpu', flags.cpu, 'cpu'), problems),
     idle: checkChoice(pick('idle', flags.idle, 'idle'), ['spin', 'block'], DEFAULTS.idle, problems),
     idleTimeoutMs: checkInteger(fileOnly('idleTimeoutMs'), 0, 1000, DEFAULTS.idleTimeoutMs, problems),
@@ -311,9 +312,15 @@ export function parseHostPort(text: string): HostPort | undefined {
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
-function checkIo(picked: Picked, problems: Problems): IoMode {
+/** 'copy' is the node:dgram baseline: it reads udp:// feeds only. */
+function checkIo(picked: Picked, feeds: Picked, problems: Problems): IoMode {
   const io = checkChoice(picked, ['zerocopy', 'copy'], DEFAULTS.io, problems);
-  if (io === 'copy') problems.add(...at(picked), "'copy' is not yet available (the node:dgram baseline comes with the copy-I/O issue); use 'zerocopy'");
+  if (io !== 'copy' || !Array.isArray(feeds.value)) return io;
+  feeds.value.forEach((url: unknown, index) => {
+    if (typeof url === 'string' && !url.startsWith('udp://')) {
+      problems.add(...at(picked), `'copy' reads udp:// feeds only (node:dgram); ${at(feeds, index)[1]} is '${url}' (use 'zerocopy' for it)`);
+    }
+  });
   return io;
 }
 

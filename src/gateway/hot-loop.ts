@@ -8,7 +8,8 @@
  *   -> strategy timers -> flush what those queued
  *   -> control words (stop, kill switch); counters published when idle or every 256 passes
  *
- * Everything it touches is allocated before the first pass.
+ * Everything it touches is allocated before the first pass. With copy I/O the feeds push their
+ * datagrams as events (event-driven-loop.ts), and everything after the poll is completePass().
  */
 import type { FeedSource } from '../feed/datagram.js';
 import type { Sequencer } from '../feed/sequencer.js';
@@ -73,8 +74,18 @@ export class HotLoop {
 
   /** One pass; returns the datagrams delivered. */
   runPass(): number {
-    const parts = this.parts;
     const delivered = this.pollFeeds();
+    this.completePass(delivered);
+    return delivered;
+  }
+
+  /**
+   * The rest of a pass once the feeds delivered `delivered` datagrams to the tap: the batch's
+   * send, the session, timers, control words, counters. The event-driven loop (copy I/O), whose
+   * datagrams arrive as events, calls it after each datagram and on each idle tick.
+   */
+  completePass(delivered: number): void {
+    const parts = this.parts;
     const orderPath = parts.orderPath;
     const stages = parts.stages;
     stages.beginSend();
@@ -94,7 +105,6 @@ export class HotLoop {
 
     this.applyKillSwitchRequest();
     if (delivered === 0 || ++this.passesSincePublish >= PUBLISH_EVERY_PASSES) this.publish();
-    return delivered;
   }
 
   /** Counters and a last latency snapshot, at stop. */

@@ -1,11 +1,14 @@
 /**
  * Builds the gateway's OrderPath from the order path's OrderRouter (session, risk checks,
  * encoding, routing of answers to each strategy) and the gateway config: the exchange address,
- * `risk` (RiskConfig), `session` (keep-alive and reconnect options) and `flush` (send mode).
+ * `risk` (RiskConfig), `session` (keep-alive and reconnect options), `flush` (send mode) and
+ * `io` (the transport: writev from the response pool, or net.Socket for the copy baseline).
  */
 import { NO_TRIGGER_SEQ_NUM } from '../order/message-encoder.js';
 import { OrderRouter, type OrderRouterOptions, type RouterSession } from '../order/order-router.js';
 import { SessionState } from '../order/order-session.js';
+import { nativeTransport } from '../order/order-transport.js';
+import { socketTransport } from '../order/socket-transport.js';
 import type { OrderEntry } from '../order/order-request.js';
 import type { Book } from '../feed/market-data.js';
 import type { RiskConfig } from '../order/risk.js';
@@ -23,6 +26,7 @@ export function openOrderPath(config: GatewayConfig, log: LogSink): OrderPath {
     port: Number(exchange.port),
     risk: config.risk as RiskConfig,
     sendMode: config.flush,
+    transport: config.io === 'copy' ? socketTransport : nativeTransport,
     log: (message) => log.info(`exchange ${config.exchange}: ${message}`),
   };
   return new RouterOrderPath(new OrderRouter(options));

@@ -5,7 +5,8 @@
  *
  * It talks to the main thread only through the shared counters and control words, plus cold
  * messages (worker-messages.ts): ready/failed, log lines, a latency snapshot a second, stopped.
- * The loop runs synchronously; it yields to the event loop only while the order path connects.
+ * With zero-copy I/O the loop runs synchronously, yielding to the event loop only while the
+ * order path connects; with copy I/O it is event-driven (event-driven-loop.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import type { FeedSource } from '../feed/datagram.js';
 import { FeedCounters } from '../feed/feed-counters.js';
 import { Mdp3Handler } from '../feed/mdp3-handler.js';
 import { Sequencer } from '../feed/sequencer.js';
+import { DgramSource } from '../feed/sources/dgram-source.js';
 import { openFeedSource } from '../feed/sources/open-feed-source.js';
 import { pinThreadToCpu } from '../io/affinity.js';
 import { monotonicNanos, realtimeNanos } from '../io/native.js';
@@ -26,6 +28,7 @@ import { StrategyHost } from '../strategy/host.js';
 import { loadStrategies } from '../strategy/loader.js';
 import type { GatewayConfig } from './config.js';
 import { CounterPublisher } from './counter-publisher.js';
+import { EventDrivenLoop } from './event-driven-loop.js';
 import { StrategyFeedListener } from './feed-listener.js';
 import { FeedTap } from './feed-tap.js';
 import { HotLoop } from './hot-loop.js';
@@ -46,6 +49,8 @@ const workerLog: LogSink = {
 
 interface OpenedGateway {
   loop: HotLoop;
+  /** Copy I/O only: runs the loop on the events of its sources. */
+  eventDriven: EventDrivenLoop | undefined;
   host: StrategyHost;
   sources: FeedSource[];
   orderPath: OrderPath;
@@ -59,7 +64,9 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
   const sources: FeedSource[] = [];
   let orderPath: OrderPath | undefined;
   try {
-    config.feeds.forEach((url, line) => sources.push(openFeedSource(url, { line, batchSize: config.batchSize })));
+    for (const [line, url] of config.feeds.entries()) {
+      sources.push(config.io === 'copy' ? await DgramSource.open(url, { line }) : openFeedSource(url, { line, batchSize: config.batchSize }));
+    }
     orderPath = openOrderPath(config, workerLog);
     const feedCounters = new FeedCounters();
     let listener: StrategyFeedListener | undefined;
@@ -97,12 +104,14 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       onLatencySnapshot: (snapshot) => post({ type: 'latency', snapshot }),
       onStageIntervals: (intervals) => post({ type: 'stage-latency', intervals }),
     });
+    // (with copy I/O every source is a DgramSource)
+    const eventDriven = config.io === 'copy' ? new EventDrivenLoop(loop, tap, sources as DgramSource[], config.idle, config.idleTimeoutMs) : undefined;
     const topology: GatewayTopology = {
       exchange: config.exchange,
       feeds: config.feeds,
       strategies: strategies.map(({ name, path }) => ({ name, path })),
     };
-    return { loop, host, sources, orderPath, publisher, topology };
+    return { loop, eventDriven, host, sources, orderPath, publisher, topology };
   } catch (error) {
     orderPath?.close();
     for (const source of sources) source.close();
@@ -111,6 +120,7 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
 }
 
 async function run(gateway: OpenedGateway): Promise<void> {
+  if (gateway.eventDriven !== undefined) return gateway.eventDriven.run();
   const loop = gateway.loop;
   while (!loop.stopRequested) {
     loop.runPass();

@@ -9,7 +9,8 @@
  *        ^                                                          | EstablishmentAck
  *        +----(drop, Terminate, 3 silent intervals, bad frame)-- Established
  *
- * Outbound messages are encoded by the caller into slots of `pool` and handed to the TcpSender;
+ * Outbound messages are encoded by the caller into slots of `pool` and handed to the transport's
+ * sender (order-transport.ts: TcpSender's writev by default, or net.Socket for the copy baseline);
  * application messages take the next SeqNum. Sequence goes out when nothing else went out for
  * KeepAliveIntervalMs. Nothing the exchange sends can crash the session: a frame that breaks the
  * stream (bad size or encoding type) ends the session with Terminate(ProtocolError) and a
@@ -17,6 +18,7 @@
  *
  * Connecting is the one step that needs the event loop (TcpSender.connect waits on koffi's
  * thread pool): while `needsEventLoop` is true, the hot loop must yield (await setImmediate).
+ * The socket transport needs the event loop throughout: its gateway loop is event-driven.
  */
 import { FRAME_END, FRAME_ERR_SHORT_FRAME_HEADER, FRAME_ERR_SIZE_OVERRUN, FRAME_MESSAGE, describeFrameError } from '../feed/framing/framing.js';
 import { createSofhCursor } from '../feed/framing/sofh.js';
@@ -32,11 +34,10 @@ import {
   TerminateReasonNames,
 } from '../generated/order-entry/index.js';
 import { BufferPool, NO_SLOT } from '../io/pool.js';
-import { TcpReceiver } from '../io/tcp-receiver.js';
-import { TcpSender } from '../io/tcp-sender.js';
 import { Backoff } from './backoff.js';
 import { CLOCK_MONOTONIC, NanosecondClock } from '../io/clock.js';
 import { MAX_OUTBOUND_FRAME_LENGTH, MessageEncoder } from './message-encoder.js';
+import { discardConnection, nativeTransport, type OrderConnection, type OrderReceiver, type OrderSender, type OrderTransport } from './order-transport.js';
 
 export const enum SessionState {
   Disconnected = 0,
@@ -72,6 +73,8 @@ export interface OrderSessionOptions {
   receiveBufferBytes?: number;
   /** Cold-path events: state changes and protocol errors, one sentence each. */
   log?: (message: string) => void;
+  /** How bytes reach the exchange. Default nativeTransport (zero copy). */
+  transport?: OrderTransport;
 }
 
 /** What the session hands up (the order router implements it). */
@@ -132,13 +135,14 @@ export class OrderSession {
   private readonly establishmentAck = new EstablishmentAckDecoder();
   private readonly sequence = new SequenceDecoder();
   private readonly terminate = new TerminateDecoder();
-  private sender: TcpSender | null = null;
-  private receiver: TcpReceiver | null = null;
+  private readonly transport: OrderTransport;
+  private sender: OrderSender | null = null;
+  private receiver: OrderReceiver | null = null;
   /** The last down reason logged, and how many times it recurred unlogged since. */
   private lastLoggedDownReason = '';
   private repeatedDownReasons = 0;
   /** Set by the connect promise, picked up by the next poll(). */
-  private connectedSender: TcpSender | null = null;
+  private connectedConnection: OrderConnection | null = null;
   private connectError: string | null = null;
   /** Bumped on every connect attempt and every teardown: stale promises and loops check it. */
   private connectionGeneration = 0;
@@ -158,6 +162,7 @@ export class OrderSession {
   constructor(options: OrderSessionOptions, handler: SessionHandler) {
     this.options = options;
     this.handler = handler;
+    this.transport = options.transport ?? nativeTransport;
     this.host = options.host;
     this.port = options.port;
     this.sessionId = options.sessionId ?? 1;
@@ -266,15 +271,16 @@ export class OrderSession {
     this.connectAttempts++;
     const attempt = ++this.connectionGeneration;
     const options = this.options;
-    TcpSender.connect(this.pool, {
+    this.transport(this.pool, {
       host: this.host,
       port: this.port,
       connectTimeoutMs: options.connectTimeoutMs ?? 1000,
       sendBufferBytes: options.sendBufferBytes,
+      receiveBufferBytes: options.receiveBufferBytes,
     }).then(
-      (sender) => {
-        if (attempt === this.connectionGeneration && this.state === SessionState.Connecting) this.connectedSender = sender;
-        else sender.close();
+      (connection) => {
+        if (attempt === this.connectionGeneration && this.state === SessionState.Connecting) this.connectedConnection = connection;
+        else discardConnection(connection);
       },
       (error: unknown) => {
         if (attempt === this.connectionGeneration) this.connectError = describe(error);
@@ -283,11 +289,11 @@ export class OrderSession {
   }
 
   private finishConnect(): void {
-    const sender = this.connectedSender;
-    if (sender !== null) {
-      this.connectedSender = null;
-      this.sender = sender;
-      this.receiver = TcpReceiver.attach(sender.fd, { bufferBytes: this.options.receiveBufferBytes, description: `exchange ${this.host}:${this.port}` });
+    const connection = this.connectedConnection;
+    if (connection !== null) {
+      this.connectedConnection = null;
+      this.sender = connection.sender;
+      this.receiver = connection.receiver;
       this.state = SessionState.Establishing;
       this.lastReceiveNanos = this.lastPollNanos;
       this.lastSendNanos = this.lastPollNanos;
@@ -520,7 +526,7 @@ export class OrderSession {
     return false;
   }
 
-  private enqueueAfterFlush(sender: TcpSender, slot: number, frameLength: number): boolean {
+  private enqueueAfterFlush(sender: OrderSender, slot: number, frameLength: number): boolean {
     this.flush();
     return this.sender === sender && sender.enqueue(slot, 0, frameLength);
   }
@@ -555,6 +561,11 @@ export class OrderSession {
 
   private closeConnection(): void {
     this.connectionGeneration++;
+    const unused = this.connectedConnection;
+    if (unused !== null) {
+      this.connectedConnection = null;
+      discardConnection(unused);
+    }
     const receiver = this.receiver;
     if (receiver !== null) {
       this.bytesReceivedOnClosedConnections += receiver.bytesReceived;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
+import { IO_MODES, settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -7,10 +7,10 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('end to end: simulator -> gateway -> strategy -> order -> fill -> report -> strategy', () => {
+describe.each(IO_MODES)('end to end: simulator -> gateway -> strategy -> order -> fill -> report -> strategy (%s I/O)', (io) => {
   it('fills the probe order and reports it to the strategy that sent it', async () => {
     // given the gateway running the probe against the simulator, session established
-    stack = await startStack({ strategies: ['test/e2e/fixtures/probe.ts'] });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/probe.ts'] });
     const { sim, gateway, log } = stack;
     await settle(stack);
 

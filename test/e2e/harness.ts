@@ -6,7 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { Gateway } from '../../src/gateway/gateway.js';
-import { loadGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
+import { loadGatewayConfig, type GatewayConfig, type IoMode } from '../../src/gateway/config.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { UdpRelay } from './udp-relay.js';
@@ -61,8 +61,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The suites run the same specification over both: native zero-copy I/O and the node:dgram/net baseline. */
+export const IO_MODES: readonly IoMode[] = ['zerocopy', 'copy'];
+
 export interface StackOptions {
   strategies: string[];
+  /** The gateway's I/O. Default 'zerocopy'. */
+  io?: IoMode;
   /** Parameters of each strategy, by position (as a config file's `params`). */
   params?: Record<string, unknown>[];
   /** 2: the simulator publishes lines A and B, the gateway takes both. Default 1. */
@@ -99,6 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     strategy: options.strategies,
     http: '127.0.0.1:0',
     idle: 'block',
+    io: options.io ?? 'zerocopy',
   });
   Object.assign(config, { session: { reconnectInitialMs: 10, reconnectMaxMs: 50 } }, options.config);
   options.params?.forEach((params, index) => (config.strategies[index]!.params = params));

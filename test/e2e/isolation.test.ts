@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
+import { IO_MODES, settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -7,10 +7,10 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('end to end: a throwing strategy', () => {
+describe.each(IO_MODES)('end to end: a throwing strategy (%s I/O)', (io) => {
   it('is stopped, logged with its stack and counted, while the other strategy goes on trading', async () => {
     // given a strategy that throws on its second book beside the probe
-    stack = await startStack({ strategies: ['test/e2e/fixtures/thrower.ts', 'test/e2e/fixtures/probe.ts'] });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/thrower.ts', 'test/e2e/fixtures/probe.ts'] });
     const { gateway, log, sim } = stack;
     await settle(stack);
 
@@ -35,9 +35,9 @@ describe('end to end: a throwing strategy', () => {
   });
 });
 
-describe('end to end: /status and /health over HTTP', () => {
+describe.each(IO_MODES)('end to end: /status and /health over HTTP (%s I/O)', (io) => {
   it('serves the counters, 200 while healthy and 503 with the reason once the exchange is gone', async () => {
-    stack = await startStack({ strategies: ['test/e2e/fixtures/probe.ts'] });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/probe.ts'] });
     const { gateway, sim } = stack;
     await settle(stack);
     const base = `http://${gateway.httpAddress!.host}:${gateway.httpAddress!.port}`;
@@ -62,10 +62,10 @@ describe('end to end: /status and /health over HTTP', () => {
   });
 });
 
-describe('end to end: the hot-path worker dies', () => {
+describe.each(IO_MODES)('end to end: the hot-path worker dies (%s I/O)', (io) => {
   it('is reported, and /health turns 503 naming the worker', async () => {
     // given a strategy that ends the worker thread on its first book
-    stack = await startStack({ strategies: ['test/e2e/fixtures/exiter.ts'], waitHealthy: false });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/exiter.ts'], waitHealthy: false });
     const { gateway, log, sim } = stack;
 
     // when the market opens (the opening books are already on their way)
@@ -79,9 +79,9 @@ describe('end to end: the hot-path worker dies', () => {
   });
 });
 
-describe('end to end: a strategy that never returns', () => {
+describe.each(IO_MODES)('end to end: a strategy that never returns (%s I/O)', (io) => {
   it('shows as a stalled worker in /health, and stop() still ends it (terminating the stuck thread)', async () => {
-    stack = await startStack({ strategies: ['test/e2e/fixtures/spinner.ts'], waitHealthy: false });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/spinner.ts'], waitHealthy: false });
     const { gateway, log, sim } = stack;
 
     sim.step(1);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepUntilOrdersPast, waitFor, type Stack } from './harness.js';
+import { IO_MODES, settle, startStack, stepUntilOrdersPast, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async (context) => {
@@ -11,10 +11,10 @@ afterEach(async (context) => {
 const NEW = 0;
 const SESSION_DOWN = 8;
 
-describe('end to end: the exchange connection drops and comes back', () => {
+describe.each(IO_MODES)('end to end: the exchange connection drops and comes back (%s I/O)', (io) => {
   it('loses no order and sends none twice: what the exchange never got is rejected to its strategy, never resent', async () => {
     // given a resting order the exchange acknowledged, through a proxy we can break
-    stack = await startStack({ strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 100 }], proxy: true });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 100 }], proxy: true });
     const { gateway, log, sim, proxy } = stack;
     const sentIds = (): number[] => log.matching(/sent [1-9]\d*$/).map((line) => Number(/sent (\d+)$/.exec(line)![1]));
     const acknowledged = (clOrdId: number): number => log.matching(new RegExp(`report ${clOrdId} execType ${NEW}$`)).length;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
+import { IO_MODES, settle, startStack, stepAndSettle, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -7,10 +7,10 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('end to end: A/B arbitration and gaps', () => {
+describe.each(IO_MODES)('end to end: A/B arbitration and gaps (%s I/O)', (io) => {
   it('fills a packet lost on one line from the other, drops the duplicates, declares no gap', async () => {
     // given lines A and B through relays
-    stack = await startStack({ strategies: ['test/e2e/fixtures/tape.ts'], lines: 2, relays: true });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/tape.ts'], lines: 2, relays: true });
     const { gateway, log, relays } = stack;
     const [lineA, lineB] = relays as [typeof relays[0], typeof relays[0]];
     await settle(stack);
@@ -41,7 +41,7 @@ describe('end to end: A/B arbitration and gaps', () => {
   });
 
   it('declares a packet lost on both lines a gap, to the strategy and the counters, and goes on', async () => {
-    stack = await startStack({ strategies: ['test/e2e/fixtures/tape.ts'], relays: true });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/tape.ts'], relays: true });
     const { gateway, log, relays } = stack;
     const line = relays[0]!;
     await settle(stack);
