@@ -1,7 +1,8 @@
 /**
  * The first handler every datagram meets in the worker, ahead of the sequencer: counts it per
- * feed in shared memory and notes the receive time of each packet whose handling made a
- * strategy queue an order, so the loop can record tick-to-trade once the batch is sent. After
+ * feed in shared memory once handled (so a reader of the count knows the strategies have seen
+ * it) and notes the receive time of each packet whose handling made a strategy queue an order,
+ * so the loop can record tick-to-trade once the batch is sent. After
  * each datagram it clears the order path's trigger, so an order from a timer or an execution
  * report never claims a packet as its trigger.
  * Feeds are indexed by line (0 = A, 1 = B). No allocation: a few typed-array stores.
@@ -40,13 +41,14 @@ export class FeedTap implements DatagramHandler {
       stages.marks[MARK_RECEIVED] = receiveTimeNanos;
       stages.beginPacket(view, offset);
     }
+    const queuedBefore = this.tally.queuedMessages;
+    this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
+    this.orderPath.clearTrigger();
+    // Counted once handled: a reader that sees the count also sees what the strategies did with it.
     const slots = this.slots;
     slots[feedSlot(line, FEED_PACKETS)] += 1;
     slots[feedSlot(line, FEED_BYTES)] += length;
     slots[feedSlot(line, FEED_LAST_RECEIVE_NANOS)] = receiveTimeNanos;
-    const queuedBefore = this.tally.queuedMessages;
-    this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
-    this.orderPath.clearTrigger();
     if (stages !== undefined) stages.endPacket();
     if (this.tally.queuedMessages !== queuedBefore && this.triggerCount < this.triggerTimes.length) {
       this.triggerTimes[this.triggerCount++] = receiveTimeNanos;

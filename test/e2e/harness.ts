@@ -157,7 +157,7 @@ export async function stepAndSettle(stack: Stack, steps = 1): Promise<void> {
 
 /**
  * Waits until every datagram the simulator sent so far went through (the relays, when there are
- * some) and reached the gateway, on every line.
+ * some) and was handled by the gateway (strategies called, their orders queued), on every line.
  */
 export async function settle(stack: Stack): Promise<void> {
   const sent = stack.sim.counters().packetsSent;
@@ -170,12 +170,20 @@ export async function settle(stack: Stack): Promise<void> {
   });
 }
 
+/** Orders the strategies have sent, by the slots they write themselves (not the published counters, which lag). */
+function strategyOrders(stack: Stack): number {
+  return stack.gateway.status().strategies.reduce((sum, strategy) => sum + strategy.orders, 0);
+}
+
 /**
- * Steps the market until the gateway has sent more than `count` orders (by its counters, which
- * lead the strategy's log lines: those travel as messages), then waits until `loggedOrders()`
- * catches up with the counter.
+ * Steps the market until the strategies have sent more than `count` orders, then waits until
+ * `loggedOrders()` says the same. The steps need not turn the event loop (settle returns at once
+ * when the gateway was quick), so the log lines, which travel as messages, can only be read after.
  */
 export async function stepUntilOrdersPast(stack: Stack, count: number, loggedOrders: () => number): Promise<void> {
-  for (let step = 0; stack.gateway.status().orders <= count && step < 50; step++) await stepAndSettle(stack);
-  await waitFor('the log of the orders sent', () => loggedOrders() === stack.gateway.status().orders);
+  for (let step = 0; strategyOrders(stack) <= count; step++) {
+    if (step === 50) throw new Error(`the strategies sent no more than ${count} orders in 50 market steps`);
+    await stepAndSettle(stack);
+  }
+  await waitFor('the log of the orders sent', () => loggedOrders() === strategyOrders(stack));
 }
