@@ -1,0 +1,94 @@
+/**
+ * The order router's session in a backtest (RouterSession): in place of a TCP connection, the
+ * frames the router encodes (the real NewOrderSingle, OrderCancelRequest and
+ * OrderCancelReplaceRequest bytes) go into the delay line to the simulated exchange, and the
+ * exchange's frames, once their delay has passed, come back through `receive` and are decoded
+ * into the router's ExecutionReport and BusinessReject handlers, as the live session does.
+ *
+ * It is established from the start and never drops: there is no network to lose. Nothing is
+ * allocated per frame: one pool slot is encoded into and copied out at once.
+ */
+import { FRAME_MESSAGE } from '../feed/framing/framing.js';
+import { createSofhCursor } from '../feed/framing/sofh.js';
+import { BusinessRejectDecoder, ExecutionReportDecoder, MessageHeaderDecoder } from '../generated/order-entry/index.js';
+import { BufferPool } from '../io/pool.js';
+import { MAX_OUTBOUND_FRAME_LENGTH } from '../order/message-encoder.js';
+import type { RouterSession } from '../order/order-router.js';
+import { SessionState, type SessionHandler } from '../order/order-session.js';
+import type { FrameDelayLine } from './frame-delay-line.js';
+import { DIRECTION_TO_EXCHANGE } from './order-stream-layout.js';
+import type { OrderStreamLog } from './order-stream-log.js';
+
+const SBE_HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
+/** Frames are copied out as soon as they are encoded: one slot is always enough. */
+const SEND_SLOTS = 1;
+
+export class InProcessSession implements RouterSession {
+  readonly state = SessionState.Established;
+  readonly needsEventLoop = false;
+  readonly reconnects = 0;
+  readonly pool = BufferPool.create({ slotSize: MAX_OUTBOUND_FRAME_LENGTH, slotCount: SEND_SLOTS });
+  nextSeqNo = 1;
+  /** Frames from the exchange that were not an ExecutionReport or BusinessReject, or were cut short. */
+  unexpectedFrames = 0;
+  private readonly cursor = createSofhCursor();
+  private readonly executionReport = new ExecutionReportDecoder();
+  private readonly businessReject = new BusinessRejectDecoder();
+
+  constructor(
+    private readonly handler: SessionHandler,
+    private readonly toExchange: FrameDelayLine,
+    private readonly stream: OrderStreamLog,
+  ) {}
+
+  acquireSlot(): number {
+    return this.pool.acquire();
+  }
+
+  /** The frame encoded in `slot` leaves now: logged, handed to the delay line, the slot freed. */
+  sendApplicationMessage(slot: number, frameLength: number): boolean {
+    const offset = this.pool.slotOffset(slot);
+    this.stream.append(DIRECTION_TO_EXCHANGE, this.pool.bytes, offset, frameLength);
+    this.toExchange.push(this.pool.bytes, offset, frameLength);
+    this.pool.release(slot);
+    this.nextSeqNo++;
+    return true;
+  }
+
+  /** Sending happens in sendApplicationMessage; delivery is the backtest's, in recorded time. */
+  flush(): number {
+    return 0;
+  }
+
+  poll(): void {}
+
+  /** Frames from the exchange that arrived now: each goes to the router, as a TCP read would. */
+  receive(view: DataView, offset: number, length: number): void {
+    const cursor = this.cursor;
+    cursor.wrap(view, offset, length);
+    while (cursor.next() === FRAME_MESSAGE) this.dispatch(view, cursor.messageOffset, cursor.messageLength);
+  }
+
+  close(): void {
+    this.pool.destroy();
+  }
+
+  private dispatch(view: DataView, offset: number, length: number): void {
+    if (length < SBE_HEADER_LENGTH) {
+      this.unexpectedFrames++;
+      return;
+    }
+    const blockLength = view.getUint16(offset + MessageHeaderDecoder.blockLengthEncodingOffset, true);
+    const templateId = view.getUint16(offset + MessageHeaderDecoder.templateIdEncodingOffset, true);
+    const version = view.getUint16(offset + MessageHeaderDecoder.versionEncodingOffset, true);
+    const body = offset + SBE_HEADER_LENGTH;
+    const end = offset + length;
+    if (templateId === ExecutionReportDecoder.TEMPLATE_ID) {
+      this.handler.onExecutionReport(this.executionReport.wrap(view, body, blockLength, version, end));
+    } else if (templateId === BusinessRejectDecoder.TEMPLATE_ID) {
+      this.handler.onBusinessReject(this.businessReject.wrap(view, body, blockLength, version, end));
+    } else {
+      this.unexpectedFrames++;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The fill model: how orders sent in a backtest trade against a market that was recorded
+ * without them. The simulated exchange's matching engine (src/sim/matching-engine.ts) keeps one
+ * book per instrument the strategies trade, holding the recorded market as synthetic quantity
+ * (the engine's "interest that arrived first") plus the strategies' own resting orders:
+ *
+ * - When an order arrives (its latency after it was sent), the instrument's book is first set to
+ *   the recorded book of that moment (outright levels; implied ones are not tradable here). A
+ *   marketable order then trades against the displayed levels, best first, at their prices, up
+ *   to their displayed quantity; what is left rests, or is cancelled (IOC, market).
+ * - A resting order is always behind the whole displayed quantity at its price: every recorded
+ *   book event resets the synthetic quantity to what the feed shows, in front of our orders.
+ * - A recorded trade (MDIncrementalRefreshTradeSummary48) is replayed as an aggressor of its
+ *   side, price and size: it fills our orders at better prices (it traded through them) and, at
+ *   its own price, only what is left after the displayed queue. A trade without an aggressor side
+ *   is taken as a sell when our bids are at or above its price, else a buy.
+ * - A recorded level that moves onto a resting order (an ask down to our bid) trades with it at
+ *   our price, for up to the level's quantity.
+ * Our orders never move the recorded market: the next recorded event shows the book as it was
+ * recorded, as if our fills had taken liquidity nobody else wanted. Prices are PRICE9 mantissas
+ * used as ticks (tick size 1): a recorded file has no instrument definitions to take a tick from.
+ */
+import type { Book, BookSide as RecordedSide } from '../feed/market-data.js';
+import type { BookSource } from '../strategy/context.js';
+import type { InstrumentBook, MatchingEngine } from '../sim/matching-engine.js';
+import { BUY, SELL, type BookSide as EngineSide, type OrderSideValue } from '../sim/order-book.js';
+
+/** Every price is its own tick: see the fill model above. */
+const TICK_SIZE = 1;
+
+/** The exchange's own orders as the mirror needs them: whether any rest at all. */
+export interface RestingOrders {
+  readonly workingOrderCount: number;
+}
+
+export class MarketMirror {
+  /**
+   * The recorded trade replayTrade replays, stored by the caller: a price (far above 2^31) passed
+   * as an argument to a call V8 does not inline would be boxed.
+   */
+  tradePrice = 0.5;
+  tradeQuantity = 0;
+
+  constructor(
+    private readonly engine: MatchingEngine,
+    private readonly recorded: BookSource,
+    private readonly restingOrders: RestingOrders,
+  ) {}
+
+  /** Before an order of `securityId` reaches the engine: its book exists and shows the recorded levels now. */
+  prepare(securityId: number): void {
+    const book = this.engine.book(securityId) ?? this.engine.addInstrument({ securityId, asset: '', tickSize: TICK_SIZE, initialBidTicks: 0 });
+    this.sync(book, this.recorded.book(securityId));
+  }
+
+  /** A recorded book event: levels that moved onto resting orders trade with them. */
+  onRecordedBook(recorded: Book): void {
+    if (this.restingOrders.workingOrderCount === 0) return;
+    const book = this.engine.book(recorded.securityId);
+    if (book !== undefined) this.sync(book, recorded);
+  }
+
+  /** Replays the trade in tradePrice/tradeQuantity against the resting orders of `securityId`. */
+  replayTrade(securityId: number, aggressorSide: number): void {
+    if (this.restingOrders.workingOrderCount === 0) return;
+    const book = this.engine.book(securityId);
+    if (book === undefined) return;
+    const price = this.tradePrice;
+    const side: OrderSideValue = aggressorSide === BUY || aggressorSide === SELL ? aggressorSide : book.crosses(SELL, price) ? SELL : BUY;
+    this.engine.match(book, side, this.tradeQuantity, price, null);
+    book.trades.clear();
+  }
+
+  private sync(book: InstrumentBook, recorded: Book | undefined): void {
+    stripSynthetic(book.bids);
+    stripSynthetic(book.asks);
+    if (recorded !== undefined) {
+      this.addRecordedSide(book, SELL, recorded.asks);
+      this.addRecordedSide(book, BUY, recorded.bids);
+    }
+    // Nobody publishes the engine's trades here: the recorded feed is the market.
+    book.trades.clear();
+  }
+
+  /** The recorded levels of one side as synthetic quantity; a level that crosses our orders trades with them first. */
+  private addRecordedSide(book: InstrumentBook, side: OrderSideValue, levels: RecordedSide): void {
+    const engine = this.engine;
+    for (let level = 0; level < levels.levelCount; level++) {
+      const price = levels.price(level);
+      let quantity = levels.quantity(level);
+      if (book.crosses(side, price)) quantity -= engine.match(book, side, quantity, price, null);
+      if (quantity > 0) engine.addSynthetic(book, side, price, quantity);
+    }
+  }
+}
+
+/** Takes the recorded quantity out of every level, keeping our orders where they are. */
+function stripSynthetic(side: EngineSide): void {
+  for (let index = side.count - 1; index >= 0; index--) {
+    const level = side.levels[index]!;
+    level.syntheticQty = 0;
+    if (level.isEmpty) side.removeAt(index);
+  }
+}

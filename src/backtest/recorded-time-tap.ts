@@ -1,0 +1,54 @@
+/**
+ * Between the sequencer and the feed handler in a backtest: makes each packet's SendingTime the
+ * clock before the packet is handled. First every order and report due by then is delivered
+ * (they were sent earlier in recorded time), then the packet goes to the handler and the
+ * strategies, then what their orders made due at once (zero latency), then the strategies'
+ * timers. Optionally it paces: with a Pacer, a packet waits until its recorded offset from the
+ * first packet has passed on the monotonic clock.
+ *
+ * Per packet: a few field stores and calls; the SendingTime goes from the packet into fields,
+ * never through an argument.
+ */
+import type { DatagramHandler } from '../feed/datagram.js';
+import { MDP3_PACKET_HEADER_LENGTH, mdp3SendingTime } from '../feed/framing/mdp3.js';
+import type { GapEvent } from '../feed/market-data.js';
+import type { GapListener } from '../feed/sequencer.js';
+import type { OrderPath } from '../gateway/order-path.js';
+import type { StrategyHost } from '../strategy/host.js';
+import type { RecordedClock } from './recorded-clock.js';
+import type { SimulatedOrderFlow } from './simulated-order-flow.js';
+import type { Pacer } from './pacer.js';
+
+export class RecordedTimeTap implements DatagramHandler, GapListener {
+  /** SendingTime of the first packet handled; NaN before. */
+  firstSendingTime = Number.NaN;
+
+  constructor(
+    private readonly handler: DatagramHandler & GapListener,
+    private readonly clock: RecordedClock,
+    private readonly orderFlow: SimulatedOrderFlow,
+    private readonly orderPath: OrderPath,
+    private readonly host: StrategyHost,
+    private readonly pacer: Pacer | undefined,
+  ) {}
+
+  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+    const orderFlow = this.orderFlow;
+    const clock = this.clock;
+    // A datagram too short for a packet header keeps the time as it is; the handler reports it.
+    if (length >= MDP3_PACKET_HEADER_LENGTH) orderFlow.horizonNanos = mdp3SendingTime(view, offset);
+    else orderFlow.horizonNanos = clock.nanos;
+    if (Number.isNaN(this.firstSendingTime)) this.firstSendingTime = orderFlow.horizonNanos;
+    if (this.pacer !== undefined) this.pacer.waitFor(orderFlow);
+    orderFlow.deliverDue();
+    clock.nanos = orderFlow.horizonNanos;
+    this.handler.onDatagram(view, offset, length, receiveTimeNanos, line);
+    this.orderPath.clearTrigger();
+    orderFlow.deliverDue();
+    this.host.pollTimers();
+  }
+
+  onGap(gap: GapEvent): void {
+    this.handler.onGap(gap);
+  }
+}
