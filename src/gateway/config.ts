@@ -317,7 +317,8 @@ function checkIo(picked: Picked, feeds: Picked, problems: Problems): IoMode {
   const io = checkChoice(picked, ['zerocopy', 'copy'], DEFAULTS.io, problems);
   if (io !== 'copy' || !Array.isArray(feeds.value)) return io;
   feeds.value.forEach((url: unknown, index) => {
-    if (typeof url === 'string' && !url.startsWith('udp://')) {
+    // (a URL that is no feed URL at all is reported by checkFeeds)
+    if (typeof url === 'string' && !url.startsWith('udp://') && feedUrlProblem(url, feeds.baseDir) === undefined) {
       problems.add(...at(picked), `'copy' reads udp:// feeds only (node:dgram); ${at(feeds, index)[1]} is '${url}' (use 'zerocopy' for it)`);
     }
   });
