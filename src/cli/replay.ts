@@ -212,7 +212,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function parseSpeed(text: string): ReplaySpeed {
+export function parseSpeed(text: string): ReplaySpeed {
   if (text === 'max') return 'max';
   const speed = Number(text);
   if (!Number.isFinite(speed) || speed <= 0) throw new InvalidArgumentError("a positive multiple (2, 0.5, ...) or 'max'.");

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { loadGatewayConfig, type GatewayConfig, type GatewayFlags } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
+import { addBacktestOptions, isBacktest, runBacktestCommand, type BacktestFlags } from './backtest.js';
 import { consoleLog } from './console-log.js';
 import { startLiveSummary, summaryLine } from './live-summary.js';
 import { waitForStopSignal } from './stop-signal.js';
@@ -16,7 +17,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('run the gateway: MDP 3.0 feeds in, strategies on a hot-path worker, orders out to the exchange')
     .option('--config <file>', 'JSON config file (flags override its keys)')
@@ -35,9 +36,11 @@ Example:
 
 GET /status gives the counters as JSON; GET /health is 200 when feeds and exchange session are up.`,
     )
-    .action(async (flags: GatewayFlags) => {
+    .action(async (flags: GatewayFlags & BacktestFlags) => {
+      if (isBacktest(flags)) return runBacktestCommand(flags);
       await runGateway(loadGatewayConfig(flags));
     });
+  addBacktestOptions(run);
 }
 
 /** Starts the gateway, prints where it runs and a live summary, stops on SIGINT/SIGTERM. */
