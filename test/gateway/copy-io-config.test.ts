@@ -13,14 +13,9 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const exchange = 'tcp://127.0.0.1:9100';
 
-function problemsOf(flags: GatewayFlags): readonly string[] {
-  try {
-    loadGatewayConfig(flags);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+/** The config is refused with exactly these problems (ConfigError's message is their list). */
+function expectProblems(flags: GatewayFlags, problems: string[]): void {
+  expect(() => loadGatewayConfig(flags)).toThrow(new ConfigError(problems));
 }
 
 describe('gateway config: io copy', () => {
@@ -31,7 +26,7 @@ describe('gateway config: io copy', () => {
   });
 
   it('refuses any other feed on the command line, naming --io and the feed', () => {
-    expect(problemsOf({ feed: ['packet://lo:14310'], exchange, io: 'copy' })).toEqual([
+    expectProblems({ feed: ['packet://lo:14310'], exchange, io: 'copy' }, [
       "command line: --io: 'copy' reads udp:// feeds only (node:dgram); --feed is 'packet://lo:14310' (use 'zerocopy' for it)",
     ]);
   });
@@ -40,13 +35,13 @@ describe('gateway config: io copy', () => {
     const path = join(directory, 'gateway.json');
     writeFileSync(path, JSON.stringify({ feeds: ['udp://127.0.0.1:14310', 'shm://ring'], exchange, io: 'copy' }));
 
-    expect(problemsOf({ config: path })).toEqual([
+    expectProblems({ config: path }, [
       "gateway.json: io: 'copy' reads udp:// feeds only (node:dgram); feeds[1] is 'shm://ring' (use 'zerocopy' for it)",
     ]);
   });
 
   it('leaves a URL that is no feed URL at all to the feeds check: one problem, not two', () => {
-    expect(problemsOf({ feed: ['udpp://x'], exchange, io: 'copy' })).toEqual([
+    expectProblems({ feed: ['udpp://x'], exchange, io: 'copy' }, [
       "command line: --feed: 'udpp://x' is not a feed URL (udp://, packet://, shm://, pcap:)",
     ]);
   });
