@@ -76,6 +76,13 @@ const YIELD_ROOM_NS = 1_000_000;
 const MAX_YIELD_INTERVAL_NS = 1_000_000_000;
 const NANOS_PER_SECOND = 1e9;
 
+/** What the paced loop does next: wait on a timer, turn the event loop, or send. */
+const enum PacedStep {
+  Sleep,
+  Yield,
+  Send,
+}
+
 export class Replayer {
   readonly stats: ReplayStats = {
     packets: 0,
@@ -103,6 +110,8 @@ export class Replayer {
   private stopRequested = false;
   private startNs = 0;
   private lastYieldNs = 0;
+  /** The paced loop's last clock reading, handed from the step decision to the wait. */
+  private clockReadNs = 0;
   // The current pass: its anchor and the first packet's capture time.
   private anchorNs = 0;
   private firstSeconds = 0;
@@ -183,36 +192,57 @@ export class Replayer {
   }
 
   /**
-   * Each send waits for its first packet's time and takes along the packets already due. The
-   * first packet is put in the batch before the wait, so the syscall follows the deadline at once.
+   * Each send waits for its first packet's time and takes along the packets already due. This
+   * async loop only decides between sleeping, yielding and sending: it keeps no time in a local,
+   * because a double that lives across an await is boxed on every write.
    */
   private async sendPaced(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
+    let pending = true;
+    while (pending && !this.stopRequested) {
+      const step = this.nextPacedStep();
+      if (step === PacedStep.Sleep) {
+        this.reportProgress(onProgress);
+        await this.clock.sleepMs(timerSleepMs(this.clock, this.scheduledNs()));
+        this.lastYieldNs = this.clock.nowNanos();
+      } else if (step === PacedStep.Yield) {
+        await this.yieldNow(onProgress);
+      } else {
+        pending = this.sendWhenDue();
+      }
+    }
+  }
+
+  /** Reads the clock once (kept in `clockReadNs` for the wait) and says what the paced loop does next. */
+  private nextPacedStep(): PacedStep {
+    const due = this.scheduledNs();
+    const now = this.clock.nowNanos();
+    this.clockReadNs = now;
+    if (needsTimerSleep(this.clock, due, now)) return PacedStep.Sleep;
+    return this.mayYieldBefore(due, now) ? PacedStep.Yield : PacedStep.Send;
+  }
+
+  /**
+   * Sends the datagram in hand at its time, with the packets due by then. The first packet is
+   * put in the batch before the wait, so the syscall follows the deadline at once.
+   */
+  private sendWhenDue(): boolean {
     const clock = this.clock;
     const batchSize = this.sender.batchSize;
     const scheduledNs = this.batchScheduledNs;
-    let pending = true;
-    while (pending && !this.stopRequested) {
-      const due = this.scheduledNs();
-      while (needsTimerSleep(clock, due)) {
-        this.reportProgress(onProgress);
-        await clock.sleepMs(timerSleepMs(clock, due));
-        this.lastYieldNs = clock.nowNanos();
-      }
-      let now = clock.nowNanos();
-      if (this.mayYieldBefore(due, now)) now = await this.yieldNow(onProgress);
-      scheduledNs[0] = due;
-      pending = this.addToBatch(0);
-      let count = 1;
-      const readyNs = waitShortly(clock, due, now);
-      while (pending && count < batchSize) {
-        const scheduled = this.scheduledNs();
-        if (scheduled > readyNs) break;
-        scheduledNs[count] = scheduled;
-        pending = this.addToBatch(count++);
-      }
-      this.flushBatch(count);
-      this.recordPacingErrors(count, clock.nowNanos());
+    const due = this.scheduledNs();
+    scheduledNs[0] = due;
+    let pending = this.addToBatch(0);
+    let count = 1;
+    const readyNs = waitShortly(clock, due, this.clockReadNs);
+    while (pending && count < batchSize) {
+      const scheduled = this.scheduledNs();
+      if (scheduled > readyNs) break;
+      scheduledNs[count] = scheduled;
+      pending = this.addToBatch(count++);
     }
+    this.flushBatch(count);
+    this.recordPacingErrors(count, clock.nowNanos());
+    return pending;
   }
 
   /** Actual - scheduled send time of the batch just sent, which left at `sentNs`. */
@@ -268,12 +298,10 @@ export class Replayer {
     this.stats.sends++;
   }
 
-  /** Returns the time the event loop gave the thread back. */
-  private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<number> {
+  private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
     this.reportProgress(onProgress);
     await yieldToEventLoop();
     this.lastYieldNs = this.clock.nowNanos();
-    return this.lastYieldNs;
   }
 
   private reportProgress(onProgress: ((stats: ReplayStats) => void) | undefined): void {

@@ -1,0 +1,51 @@
+/** What the replay suite measures (saved as build/results/replay.json). */
+
+/** One run of a sender over the max-speed file, as the tool itself reported it. */
+export interface ThroughputRun {
+  round: number;
+  tool: 'zerotick' | 'tcpreplay';
+  packets: number;
+  packetsPerSecond: number;
+}
+
+export interface MaxSpeedResult {
+  runs: ThroughputRun[];
+  /** Packets in the file; each run sends it `loops` times. */
+  filePackets: number;
+  loops: number;
+  /** Why tcpreplay has no runs, when it has none. */
+  tcpreplayUnavailable: string | undefined;
+}
+
+/** How the paced replay's sending thread was scheduled in a round. */
+export type Scheduling = 'shared' | 'realtime';
+
+/** One paced pass over the realistic file: the replayer's own pacing error summary. */
+export interface PacedRound {
+  round: number;
+  scheduling: Scheduling;
+  packets: number;
+  sends: number;
+  p50Nanos: number;
+  p99Nanos: number;
+  maxNanos: number;
+  /** Involuntary context switches of the sending thread during the round. */
+  preemptions: number;
+}
+
+export interface PacedResult {
+  rounds: PacedRound[];
+  filePackets: number;
+  fileSpanNs: number;
+  /** Why the realtime rounds are missing, when they are. */
+  realtimeUnavailable: string | undefined;
+}
+
+export interface ReplaySuiteResult {
+  payloadBytes: number;
+  /** The address datagrams went to (a non-loopback address of this host, so tcpreplay's frames reach UDP). */
+  destination: string;
+  pinning: string;
+  maxSpeed: MaxSpeedResult;
+  paced: PacedResult;
+}

@@ -1,0 +1,117 @@
+/**
+ * The replay suite: does `zerotick replay` meet issue 7's goals on this machine?
+ *  - at max speed, >= 1 million 100-byte datagrams per second, next to tcpreplay --topspeed on
+ *    the same file in the same run (interleaved rounds, alternating which goes first);
+ *  - at 1x, pacing error (actual - scheduled send time) p99 < 20 us, on a file with a busy
+ *    feed's gaps (paced-child.ts: the replayer's own summary, round by round).
+ * Datagrams go to a sink socket that is bound and never read: the kernel delivers each one (or
+ * drops it on a full buffer) as for a real receiver, and nothing in this process competes for
+ * the measured core.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BufferPool } from '../../src/io/pool.js';
+import { UdpReceiver } from '../../src/io/udp.js';
+import { logProgress, runTypeScriptChild } from '../lib/child.js';
+import { benchDirectory } from '../lib/paths.js';
+import { canPinToSeparateCores, MEASURED_CPU, measurementNiceness } from '../lib/pinning.js';
+import type { Suite } from '../lib/suite.js';
+import { PAYLOAD_BYTES, writeBackToBackCapture, writeRealisticCapture, type CaptureDestination } from './captures.js';
+import type { PacedChildResult } from './paced-child.js';
+import { renderReplaySection } from './report.js';
+import type { MaxSpeedResult, PacedResult, ReplaySuiteResult, ThroughputRun } from './results.js';
+import { ensureTcpreplay, replayWithTcpreplay, replayWithZerotick } from './senders.js';
+
+interface Mode {
+  /** Max speed: the file's packets, passes per run, interleaved rounds. */
+  maxFilePackets: number;
+  maxLoops: number;
+  maxRounds: number;
+  /** 1x: the file's packets (about 57 us apart on average), rounds per scheduling. */
+  pacedPackets: number;
+  pacedRounds: number;
+}
+const FULL: Mode = { maxFilePackets: 200_000, maxLoops: 10, maxRounds: 6, pacedPackets: 50_000, pacedRounds: 8 };
+const QUICK: Mode = { maxFilePackets: 100_000, maxLoops: 4, maxRounds: 3, pacedPackets: 15_000, pacedRounds: 3 };
+const PACED_SEED = 7;
+/** Small: a full sink drops at once instead of holding megabytes of datagrams. */
+const SINK_BUFFER_BYTES = 64 * 1024;
+const captureDirectory = path.join(benchDirectory, 'build', 'replay');
+
+/**
+ * A non-loopback IPv4 address of this host. tcpreplay's frames enter the stack as if received
+ * on lo, and a received packet for 127.0.0.1 is a martian (dropped at routing, never reaching
+ * UDP); one for the host's own address is delivered, as ours are.
+ */
+function hostAddress(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    const address = addresses?.find((candidate) => candidate.family === 'IPv4' && !candidate.internal);
+    if (address !== undefined) return address.address;
+  }
+  return '127.0.0.1';
+}
+
+function openSink(): { receiver: UdpReceiver; close(): void } {
+  const pool = BufferPool.create({ slotSize: 2048, slotCount: 1 });
+  const receiver = UdpReceiver.open(pool, { port: 0, bindAddress: '0.0.0.0', batchSize: 1, receiveBufferBytes: SINK_BUFFER_BYTES });
+  return {
+    receiver,
+    close: () => {
+      receiver.close();
+      pool.destroy();
+    },
+  };
+}
+
+async function measureMaxSpeed(mode: Mode, destination: CaptureDestination): Promise<MaxSpeedResult> {
+  const capture = writeBackToBackCapture(path.join(captureDirectory, 'max-speed.pcap'), mode.maxFilePackets, destination);
+  const tcpreplayUnavailable = ensureTcpreplay();
+  const runs: ThroughputRun[] = [];
+  for (let round = 0; round < mode.maxRounds; round++) {
+    const tools: Array<ThroughputRun['tool']> = tcpreplayUnavailable === undefined ? ['zerotick', 'tcpreplay'] : ['zerotick'];
+    for (const tool of round % 2 === 0 ? tools : [...tools].reverse()) {
+      const figures = tool === 'zerotick'
+        ? await replayWithZerotick(capture.path, destination.host, destination.port, mode.maxLoops)
+        : await replayWithTcpreplay(capture.path, mode.maxLoops);
+      logProgress(`replay max round ${round} ${tool}: ${figures.packets} packets at ${Math.round(figures.packetsPerSecond)} packets/s`);
+      runs.push({ round, tool, ...figures });
+    }
+  }
+  return { runs, filePackets: capture.packets, loops: mode.maxLoops, tcpreplayUnavailable };
+}
+
+async function measurePacing(mode: Mode, destination: CaptureDestination): Promise<PacedResult> {
+  const capture = writeRealisticCapture(path.join(captureDirectory, 'paced.pcap'), mode.pacedPackets, destination, PACED_SEED);
+  const child = await runTypeScriptChild<PacedChildResult>(
+    path.join(benchDirectory, 'replay', 'paced-child.ts'),
+    [capture.path, destination.host, String(destination.port), String(mode.pacedRounds)],
+    { cpu: MEASURED_CPU, nodeFlags: ['--expose-gc'] },
+  );
+  return { rounds: child.rounds, filePackets: capture.packets, fileSpanNs: capture.spanNs, realtimeUnavailable: child.realtimeUnavailable };
+}
+
+async function run(quick: boolean): Promise<ReplaySuiteResult> {
+  const mode = quick ? QUICK : FULL;
+  mkdirSync(captureDirectory, { recursive: true });
+  const sink = openSink();
+  try {
+    const destination = { host: hostAddress(), port: sink.receiver.localPort };
+    const maxSpeed = await measureMaxSpeed(mode, destination);
+    const paced = await measurePacing(mode, destination);
+    const niceness = measurementNiceness();
+    return {
+      payloadBytes: PAYLOAD_BYTES,
+      destination: destination.host,
+      pinning: canPinToSeparateCores()
+        ? `every sender on CPU ${MEASURED_CPU} (taskset${niceness === 0 ? '' : `, nice ${niceness}`}), softirq delivery included`
+        : 'senders unpinned (taskset or a second core is missing)',
+      maxSpeed,
+      paced,
+    };
+  } finally {
+    sink.close();
+  }
+}
+
+export const replaySuite: Suite<ReplaySuiteResult> = { name: 'replay', title: 'Replay: top speed and pacing', run, render: renderReplaySection };

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseTcpreplayStatistics, parseZerotickSummary } from '../../bench/replay/tool-output.js';
+
+describe("the replay bench's reading of each sender's figures", () => {
+  it("reads zerotick replay's summary: packets sent and the rate with its thousands separators", () => {
+    // given
+    const stdout = [
+      'sent 1000000 packets (100.00 MB of UDP payload) to 1 destination: 1000000 datagrams in 15625 sendmmsg calls, 5 passes',
+      'elapsed 3.642 s: 1,274,573 packets/s, 219.66 Mbit/s of payload',
+      '',
+    ].join('\n');
+    // when / then
+    expect(parseZerotickSummary(stdout)).toEqual({ packets: 1_000_000, packetsPerSecond: 1_274_573 });
+  });
+
+  it("reads tcpreplay's statistics: the Actual packet count and the Rated pps", () => {
+    const stdout = [
+      'Actual: 1000000 packets (142000000 bytes) sent in 2.88 seconds',
+      'Rated: 49159681.0 Bps, 393.27 Mbps, 346194.93 pps',
+      'Flows: 1 flows, 0.34 fps, 200000 unique flow packets, 0 unique non-flow packets',
+      'Statistics for network device: lo',
+      '\tSuccessful packets:        1000000',
+    ].join('\n');
+    expect(parseTcpreplayStatistics(stdout)).toEqual({ packets: 1_000_000, packetsPerSecond: 346194.93 });
+  });
+
+  it('says which tool printed something else, quoting it', () => {
+    expect(() => parseTcpreplayStatistics('tcpreplay: Unable to open interface lo\n')).toThrow(/tcpreplay's output: "tcpreplay: Unable to open interface lo/);
+    expect(() => parseZerotickSummary('')).toThrow(/zerotick replay's output/);
+  });
+});
