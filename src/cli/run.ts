@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { loadGatewayConfig, type GatewayConfig, type GatewayFlags } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
+import { httpControlPlane } from '../http/control-plane.js';
 import { addBacktestOptions, isBacktest, runBacktestCommand, type BacktestFlags } from './backtest.js';
 import { consoleLog } from './console-log.js';
 import { startLiveSummary, summaryLine } from './live-summary.js';
@@ -46,7 +47,7 @@ GET /status gives the counters as JSON; GET /health is 200 when feeds and exchan
 /** Starts the gateway, prints where it runs and a live summary, stops on SIGINT/SIGTERM. */
 export async function runGateway(config: GatewayConfig): Promise<void> {
   const log = consoleLog();
-  const gateway = await Gateway.start(config, { log });
+  const gateway = await Gateway.start(config, { log, controlPlane: httpControlPlane(config.http) });
   log.info(`gateway: feeds ${config.feeds.join(', ')} -> ${config.strategies.length} strategies -> exchange ${config.exchange}`);
   if (gateway.httpAddress !== undefined) log.info(`http: http://${gateway.httpAddress.host}:${gateway.httpAddress.port}/status, /health`);
   const stopSummary = startLiveSummary(gateway);

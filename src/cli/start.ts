@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
+import { httpControlPlane } from '../http/control-plane.js';
 import { DEFAULT_RATE, startSimulator } from '../sim/simulator.js';
 import { consoleLog } from './console-log.js';
 import { startLiveSummary, summaryLine } from './live-summary.js';
@@ -37,7 +38,7 @@ async function start(options: StartOptions): Promise<void> {
   // The simulator starts a moment after the gateway: retry the order session quickly meanwhile.
   config.session = { reconnectInitialMs: 20, reconnectMaxMs: 200 };
   // The gateway first: its feed socket must be bound before the simulator publishes the opening books.
-  const gateway = await Gateway.start(config, { log });
+  const gateway = await Gateway.start(config, { log, controlPlane: httpControlPlane(config.http) });
   let simulator;
   try {
     simulator = await startSimulator({ feeds: [options.feed], listen: options.exchange, rate: Number(options.rate), log: (line) => log.warn(`simulator: ${line}`) });

@@ -1,22 +1,20 @@
 /**
  * The gateway's main thread: the control plane. It starts the hot-path worker (worker.ts) and
  * waits until the worker has opened its feeds, loaded its strategies and started them; then it
- * serves HTTP, relays the worker's log lines, keeps the tick-to-trade totals, and stops it all
- * cleanly on request (the strategies' onStop hooks run in the worker).
+ * starts the control plane it is given (HTTP: src/http/control-plane.ts), relays the worker's log
+ * lines, keeps the tick-to-trade totals, and stops it all cleanly on request (the strategies'
+ * onStop hooks run in the worker).
  *
  * It never receives a message per packet: counters are read from shared memory when asked for.
  */
 import type { Worker } from 'node:worker_threads';
-import type { FastifyInstance } from 'fastify';
-import { resolveHttpToken } from '../http/bearer-token.js';
-import { buildHttpServer, listen } from '../http/server.js';
 import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
 import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_STOPPED, feedSlot } from '../metrics/counters-layout.js';
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
 import { StageLatencyAggregate } from '../metrics/stage-latency-aggregate.js';
 import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
-import type { GatewayConfig, HostPort, HttpConfig } from './config.js';
+import type { GatewayConfig, HostPort } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
 import { siblingModule, startWorkerWithTsx } from './worker-bootstrap.js';
 import type { WorkerInput, WorkerMessage } from './worker-messages.js';
@@ -27,10 +25,16 @@ export interface GatewayLog {
   error(message: string): void;
 }
 
+/** A server beside the gateway that reads it (status, latency, kill switch); closed when the gateway stops. */
+export interface ControlPlane {
+  readonly address: HostPort;
+  close(): Promise<void>;
+}
+
 export interface GatewayOptions {
   log: GatewayLog;
-  /** Serve HTTP on config.http. Default true. */
-  http?: boolean;
+  /** Started once the worker is ready (src/http/control-plane.ts serves HTTP); none by default. */
+  controlPlane?: (gateway: Gateway) => Promise<ControlPlane>;
 }
 
 /** How long stop() waits for the worker to finish its onStop hooks before terminating it. */
@@ -41,13 +45,11 @@ export class Gateway {
   readonly latency = new TickToTradeAggregate();
   /** Per-stage latency (wire, decode, ..., tick_to_trade, feed): interval, cumulative, interval log. */
   readonly stageLatency = new StageLatencyAggregate();
-  /** Where HTTP listens (the real port when 0 was configured); undefined without HTTP. */
-  httpAddress: HostPort | undefined;
   topology!: GatewayTopology;
   private readonly control = createControlWords();
   private readonly worker: Worker;
   private readonly log: GatewayLog;
-  private http: FastifyInstance | undefined;
+  private controlPlane: ControlPlane | undefined;
   private readonly exited: Promise<number>;
   private stopping: Promise<void> | undefined;
 
@@ -59,19 +61,24 @@ export class Gateway {
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
   }
 
-  /** Starts the worker, waits for it to be ready, then serves HTTP. Rejects with the reason when anything fails to start. */
+  /** Starts the worker, waits for it to be ready, then the control plane. Rejects with the reason when anything fails to start. */
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
     const gateway = new Gateway(config, options.log);
     await gateway.waitUntilReady();
-    if (options.http ?? true) {
+    if (options.controlPlane !== undefined) {
       try {
-        await gateway.serveHttp(config.http);
+        gateway.controlPlane = await options.controlPlane(gateway);
       } catch (error) {
         await gateway.stop();
-        throw new Error(`http ${config.http.host}:${config.http.port}: ${(error as Error).message}`);
+        throw error;
       }
     }
     return gateway;
+  }
+
+  /** Where the control plane listens (the real port when 0 was configured); undefined without one. */
+  get httpAddress(): HostPort | undefined {
+    return this.controlPlane?.address;
   }
 
   status(): GatewayStatus {
@@ -97,7 +104,7 @@ export class Gateway {
     }, STOP_TIMEOUT_MS);
     await this.exited;
     clearTimeout(timeout);
-    await this.http?.close();
+    await this.controlPlane?.close();
   }
 
   private waitUntilReady(): Promise<void> {
@@ -152,10 +159,5 @@ export class Gateway {
       default:
         return;
     }
-  }
-
-  private async serveHttp(address: HttpConfig): Promise<void> {
-    this.http = buildHttpServer({ source: this, latency: this.stageLatency, killSwitch: this, token: resolveHttpToken(address.token) });
-    this.httpAddress = await listen(this.http, address.host, address.port);
   }
 }

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { loadGatewayConfig, type GatewayConfig, type IoMode } from '../../src/gateway/config.js';
+import { httpControlPlane } from '../../src/http/control-plane.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { UdpRelay } from './udp-relay.js';
@@ -114,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   let gateway: Gateway;
   try {
-    gateway = await Gateway.start(config, { log });
+    gateway = await Gateway.start(config, { log, controlPlane: httpControlPlane(config.http) });
   } catch (error) {
     await closeRelays();
     throw error;
