@@ -33,6 +33,7 @@ import { StrategyFeedListener } from './feed-listener.js';
 import { FeedTap } from './feed-tap.js';
 import { HotLoop } from './hot-loop.js';
 import { TimedOrderRouting } from './timed-order-entry.js';
+import { WorkerGcCount } from './worker-gc-count.js';
 import { openOrderPath } from './order-path-factory.js';
 import type { OrderPath } from './order-path.js';
 import type { WorkerInput, WorkerMessage } from './worker-messages.js';
@@ -86,6 +87,7 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
     const sequencer = new Sequencer(handler, feedCounters);
     const tap = new FeedTap(sequencer, counters, host.tally, orderPath, config.batchSize * sources.length, stages);
     const publisher = new CounterPublisher(counters, feedCounters, sources, orderPath);
+    const gcCount = new WorkerGcCount(counters);
     const loop = new HotLoop({
       sources,
       tap,
@@ -101,7 +103,10 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       batchSize: config.batchSize,
       realtimeNanos,
       monotonicNanos,
-      onLatencySnapshot: (snapshot) => post({ type: 'latency', snapshot }),
+      onLatencySnapshot: (snapshot) => {
+        post({ type: 'latency', snapshot });
+        gcCount.publish();
+      },
       onStageIntervals: (intervals) => post({ type: 'stage-latency', intervals }),
     });
     // (with copy I/O every source is a DgramSource)

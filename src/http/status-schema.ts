@@ -45,6 +45,7 @@ export const gatewayStatusSchema = {
   properties: {
     worker: { type: 'string', enum: ['starting', 'running', 'stopping', 'stopped'] },
     workerHeartbeatAgeMs: count,
+    workerGcCount: count,
     packets: count,
     messages: count,
     bookUpdates: count,

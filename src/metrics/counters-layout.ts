@@ -52,6 +52,8 @@ export const WORKER_HEARTBEAT_NANOS = 17;
 /** Gauge: WORKER_STATE_* below. */
 export const WORKER_STATE = 18;
 export const BOOK_UPDATES = 19;
+/** Gauge: garbage collections of the hot-path worker's heap since it started (worker-gc-count.ts). */
+export const WORKER_GC_COUNT = 20;
 /** Datagrams dropped, one slot per DROP_REASONS entry. */
 export const DROPS_OFFSET = 24;
 /** Orders refused, one slot per RejectReason value (slot 0 unused). */

@@ -39,6 +39,7 @@ import {
   STRATEGY_RESTARTS,
   STRATEGY_STATE,
   STRATEGY_STATE_NAMES,
+  WORKER_GC_COUNT,
   WORKER_HEARTBEAT_NANOS,
   WORKER_STATE,
   WORKER_STATE_NAMES,
@@ -73,6 +74,8 @@ export interface GatewayStatus {
   worker: string;
   /** Milliseconds since the worker's loop last published: it grows while the loop is stuck. */
   workerHeartbeatAgeMs: number;
+  /** Garbage collections of the hot-path worker's heap since it started (0 on an allocation-free hot path). */
+  workerGcCount: number;
   packets: number;
   messages: number;
   bookUpdates: number;
@@ -110,6 +113,7 @@ export function readGatewayStatus(counters: GatewayCounters, topology: GatewayTo
   return {
     worker: WORKER_STATE_NAMES[get(WORKER_STATE)] ?? 'unknown',
     workerHeartbeatAgeMs: heartbeat === 0 ? 0 : Math.max(0, Math.round((monotonicNowNanos - heartbeat) / 1e6)),
+    workerGcCount: get(WORKER_GC_COUNT),
     packets: get(PACKETS),
     messages: get(MESSAGES),
     bookUpdates: get(BOOK_UPDATES),
