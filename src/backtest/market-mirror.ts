@@ -11,9 +11,10 @@
  * - A resting order is always behind the whole displayed quantity at its price: every recorded
  *   book event resets the synthetic quantity to what the feed shows, in front of our orders.
  * - A recorded trade (MDIncrementalRefreshTradeSummary48) is replayed as an aggressor of its
- *   side, price and size: it fills our orders at better prices (it traded through them) and, at
- *   its own price, only what is left after the displayed queue. A trade without an aggressor side
- *   is taken as a sell when our bids are at or above its price, else a buy.
+ *   side, price and size: our orders at better prices fill in full (the market traded through
+ *   them, so those levels were gone) and, at its own price, only what is left of its size after
+ *   the displayed queue. A trade without an aggressor side is taken as a sell when our bids are
+ *   at or above its price, else a buy.
  * - A recorded level that moves onto a resting order (an ask down to our bid) trades with it at
  *   our price, for up to the level's quantity.
  * Our orders never move the recorded market: the next recorded event shows the book as it was
@@ -67,7 +68,8 @@ export class MarketMirror {
     if (book === undefined) return;
     const price = this.tradePrice;
     const side: OrderSideValue = aggressorSide === BUY || aggressorSide === SELL ? aggressorSide : book.crosses(SELL, price) ? SELL : BUY;
-    this.engine.match(book, side, this.tradeQuantity, price, null);
+    const tradedThrough = emptyLevelsBetterThan(book.opposite(side), price);
+    this.engine.match(book, side, tradedThrough + this.tradeQuantity, price, null);
     book.trades.clear();
   }
 
@@ -92,6 +94,22 @@ export class MarketMirror {
       if (quantity > 0) engine.addSynthetic(book, side, price, quantity);
     }
   }
+}
+
+/**
+ * A trade at `price` means the levels better than it were gone: their recorded quantity goes,
+ * and what remains there is ours. Returns our quantity on them, all of which the trade takes.
+ */
+function emptyLevelsBetterThan(side: EngineSide, price: number): number {
+  let ours = 0;
+  for (let index = side.count - 1; index >= 0; index--) {
+    const level = side.levels[index]!;
+    if (!side.isBetter(level.priceTicks, price)) continue;
+    level.syntheticQty = 0;
+    ours += level.clientQty;
+    if (level.isEmpty) side.removeAt(index);
+  }
+  return ours;
 }
 
 /** Takes the recorded quantity out of every level, keeping our orders where they are. */
