@@ -112,7 +112,9 @@ export class SocketSender implements OrderSender {
     this.closed = true;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    this.socket.destroy();
+    // Like close(2) on TcpSender's fd, what was written still goes out (a Terminate, the last
+    // cancels at stop): Node may hold bytes the kernel had no room for, destroy() would drop them.
+    this.socket.destroySoon();
   }
 
   private checkUsable(): void {
