@@ -32,10 +32,10 @@ describe('zerotick run: errors before anything starts', () => {
     expect(stdout).toBe(''); // nothing started
   });
 
-  it('names the flag, and says --io copy is not available yet', () => {
-    const { status, stderr } = zerotick('run', '--feed', 'udp://127.0.0.1:1', '--exchange', 'tcp://127.0.0.1:2', '--io', 'copy', '--http', 'nowhere');
+  it('names the flag, and says --io copy reads udp:// feeds only', () => {
+    const { status, stderr } = zerotick('run', '--feed', 'shm://ring', '--exchange', 'tcp://127.0.0.1:2', '--io', 'copy', '--http', 'nowhere');
     expect(status).toBe(1);
-    expect(stderr).toContain("command line: --io: 'copy' is not yet available");
+    expect(stderr).toContain("command line: --io: 'copy' reads udp:// feeds only (node:dgram); --feed is 'shm://ring'");
     expect(stderr).toContain('command line: --http: "nowhere" is not host:port (e.g. 127.0.0.1:8080)');
   });
 

@@ -99,7 +99,6 @@ describe('gateway config', () => {
     expect(problemsOf({ feed: ['udpp://x'], io: 'copy', cpu: 'two' })).toEqual([
       "command line: --feed: 'udpp://x' is not a feed URL (udp://, packet://, shm://, pcap:)",
       'command line: --exchange: the exchange is needed (--exchange tcp://host:port)',
-      "command line: --io: 'copy' is not yet available (the node:dgram baseline comes with the copy-I/O issue); use 'zerocopy'",
       'command line: --cpu: "two" is not a CPU number (0, 1, ...)',
     ]);
     expect(problemsOf({ exchange: 'tcp://127.0.0.1:1' })).toEqual([
