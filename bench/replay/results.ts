@@ -1,9 +1,16 @@
 /** What the replay suite measures (saved as build/results/replay.json). */
 
-/** One run of a sender over the max-speed file, as the tool itself reported it. */
+/**
+ * The max-speed senders: zerotick replay and tcpreplay on the file; the C references (the same
+ * count of datagrams, no file) show the kernel's limit by sendmmsg and what UDP GSO lifts it to.
+ */
+export const MAX_SPEED_SENDERS = ['zerotick', 'tcpreplay', 'c-sendmmsg', 'c-gso'] as const;
+export type MaxSpeedSender = (typeof MAX_SPEED_SENDERS)[number];
+
+/** One run of a sender, as the sender itself reported it. */
 export interface ThroughputRun {
   round: number;
-  tool: 'zerotick' | 'tcpreplay';
+  sender: MaxSpeedSender;
   packets: number;
   packetsPerSecond: number;
 }
@@ -13,8 +20,8 @@ export interface MaxSpeedResult {
   /** Packets in the file; each run sends it `loops` times. */
   filePackets: number;
   loops: number;
-  /** Why tcpreplay has no runs, when it has none. */
-  tcpreplayUnavailable: string | undefined;
+  /** Why a sender has no runs, for each one that has none. */
+  unavailable: Partial<Record<MaxSpeedSender, string>>;
 }
 
 /** How the paced replay's sending thread was scheduled in a round. */
