@@ -16,6 +16,9 @@ import type { DgramSource } from '../feed/sources/dgram-source.js';
 import type { IdleMode } from './config.js';
 import type { HotLoop } from './hot-loop.js';
 
+/** What it needs of the HotLoop: the stop word and the rest of a pass. */
+export type LoopPass = Pick<HotLoop, 'stopRequested' | 'completePass'>;
+
 export class EventDrivenLoop implements DatagramHandler {
   private running = false;
   private resolveRun: () => void = () => {};
@@ -23,7 +26,7 @@ export class EventDrivenLoop implements DatagramHandler {
   private readonly tick = (): void => this.runTick();
 
   constructor(
-    private readonly loop: HotLoop,
+    private readonly loop: LoopPass,
     /** The first handler of the chain (the feed tap). */
     private readonly tap: DatagramHandler,
     private readonly sources: readonly DgramSource[],
