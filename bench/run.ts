@@ -11,12 +11,13 @@ import { parseArgs } from 'node:util';
 import { codecSuite } from './codec/suite.js';
 import { ioSuite } from './io/suite.js';
 import { scrapeSuite } from './scrape/suite.js';
+import { backtestSuite } from './backtest/suite.js';
 import { replaySuite } from './replay/suite.js';
 import { benchDirectory } from './lib/paths.js';
 import { describeMachine, type MachineInfo } from './lib/machine.js';
 import type { Suite, SuiteName, SuiteRun } from './lib/suite.js';
 
-const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>, scrapeSuite as Suite<unknown>, replaySuite as Suite<unknown>];
+const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>, scrapeSuite as Suite<unknown>, replaySuite as Suite<unknown>, backtestSuite as Suite<unknown>];
 const resultsDirectory = path.join(benchDirectory, 'build', 'results');
 const resultsMarkdownPath = path.join(benchDirectory, 'RESULTS.md');
 

@@ -1,0 +1,50 @@
+/** The backtest suite's section of RESULTS.md. */
+import { formatRate, markdownTable } from '../lib/markdown.js';
+import { median } from '../lib/stats.js';
+import type { SuiteRun } from '../lib/suite.js';
+import type { BacktestConfiguration, BacktestRound, BacktestSuiteResult } from './results.js';
+
+const DESCRIPTIONS: Record<BacktestConfiguration, string> = {
+  books: 'decode + sequencing + books, no strategy',
+  ping: 'decode + books + strategies/ping.ts, its orders through risk + encoding to the simulated exchange and back',
+};
+
+function measured(rounds: readonly BacktestRound[], configuration: BacktestConfiguration): BacktestRound[] {
+  return rounds.filter((round) => round.configuration === configuration && !round.warmUp);
+}
+
+export function renderBacktestSection(run: SuiteRun<BacktestSuiteResult>): string {
+  const result = run.result;
+  const configurations = Object.keys(DESCRIPTIONS) as BacktestConfiguration[];
+  const rows = configurations.map((configuration) => {
+    const rounds = measured(result.rounds, configuration);
+    const rates = rounds.map((round) => round.messagesPerSecond);
+    return [
+      configuration,
+      DESCRIPTIONS[configuration],
+      formatRate(median(rates)),
+      `${formatRate(Math.min(...rates))} - ${formatRate(Math.max(...rates))}`,
+      String(rounds[0]?.orders ?? 0),
+      String(rounds[0]?.fills ?? 0),
+      rounds.map((round) => round.gcCount).join(', '),
+    ];
+  });
+  const ping = measured(result.rounds, 'ping');
+  const pingRate = median(ping.map((round) => round.messagesPerSecond));
+  const pingGcs = ping.reduce((sum, round) => sum + round.gcCount, 0);
+  const goal = result.goalMessagesPerSecond;
+  return [
+    `## Backtest: messages per second at --speed max (bench/backtest)${run.quick ? ' (quick)' : ''}`,
+    '',
+    `Run ${run.machine.date}. \`Backtest\` (src/backtest, what \`zerotick run --feed pcap:<file>\` runs) over ${result.feed.path}: ` +
+      `${result.feed.messages.toLocaleString('en-US')} MDP 3.0 messages in ${result.feed.packets.toLocaleString('en-US')} packets ` +
+      `(${(result.feed.bytes / 1e6).toFixed(1)} MB, generated with seed ${result.feed.seed}), mapped, on one thread, ${result.pinning}; order latency 0. ` +
+      'Configurations interleaved round by round; the first round of each is warm-up and not counted; a full collection before each round, ' +
+      'then the collections that started while the file ran (PerformanceObserver).',
+    '',
+    markdownTable(['configuration', 'what runs', 'median messages/s', 'range', 'orders', 'fills', 'GCs per round'], rows, [false, false, true, true, true, true, true]),
+    '',
+    `Goal (>= ${formatRate(goal)} messages through decode + books + ping.ts, zero GC runs in steady state): ` +
+      `throughput ${pingRate >= goal ? 'met' : 'missed'} (${formatRate(pingRate)}); GC ${pingGcs === 0 ? 'met' : `missed (${pingGcs} collections over ${ping.length} rounds)`}.`,
+  ].join('\n');
+}
