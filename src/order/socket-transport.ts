@@ -21,6 +21,11 @@ const SEND_QUEUE_CAPACITY = 1024;
 /** For a stream error that carries no errno (a write after the end): the connection is unusable. */
 const EPIPE = constants.errno.EPIPE;
 
+/** Node gives a system error's errno negative; a stream error carries none. */
+function errnoOf(error: NodeJS.ErrnoException): number {
+  return typeof error.errno === 'number' && error.errno < 0 ? -error.errno : EPIPE;
+}
+
 /** What the socket's events said, read by both halves. */
 class SocketEvents {
   /** -errno of the first error, 0 while none. */
@@ -29,7 +34,7 @@ class SocketEvents {
 
   constructor(socket: Socket) {
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.errno === 0) this.errno = typeof error.errno === 'number' && error.errno < 0 ? error.errno : -EPIPE;
+      if (this.errno === 0) this.errno = -errnoOf(error);
     });
     socket.on('end', () => (this.peerClosed = true));
   }
@@ -45,7 +50,7 @@ export const socketTransport: OrderTransport = (pool, options) => {
       reject(new SyscallError('connect', `${options.host}:${options.port}`, errno));
     };
     const timer = setTimeout(() => fail(constants.errno.ETIMEDOUT), options.connectTimeoutMs);
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(typeof error.errno === 'number' ? -error.errno : EPIPE));
+    socket.once('error', (error: NodeJS.ErrnoException) => fail(errnoOf(error)));
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
