@@ -15,3 +15,4 @@ export * from './sources/udp-source.js';
 export * from './sources/packet-source.js';
 export * from './sources/shm-source.js';
 export * from './sources/pcap-source.js';
+export * from './sources/dgram-source.js';

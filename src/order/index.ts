@@ -6,3 +6,5 @@ export { RiskChecks, InstrumentRisk, UNLIMITED_RISK_LIMITS, RISK_ALLOWED, type R
 export { OrderCounters } from './order-counters.js';
 export { REJECT_REASON_NAMES, formatPrice } from './order-reject.js';
 export { NO_TRIGGER_SEQ_NUM } from './message-encoder.js';
+export { nativeTransport, discardConnection, type OrderTransport, type OrderConnection, type OrderConnectOptions, type OrderSender, type OrderReceiver } from './order-transport.js';
+export { socketTransport, SocketSender, SocketReceiver } from './socket-transport.js';
