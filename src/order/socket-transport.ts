@@ -8,6 +8,8 @@
  * Socket events arrive on the event loop between the session's polls; the halves report them
  * the way TcpSender and TcpReceiver report syscall results: flush() throws, receive() returns
  * RECEIVE_PEER_CLOSED or -errno once every byte received before the close was handed over.
+ * sendBufferBytes is not applied: net.Socket has no SO_SNDBUF option, and the baseline keeps
+ * Node's defaults.
  */
 import { connect, type Socket } from 'node:net';
 import { constants } from 'node:os';
