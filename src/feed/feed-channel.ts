@@ -62,7 +62,7 @@ export class FeedChannel {
       const waited = this.sources.length === 1 ? this.pollLines(maxDatagrams, timeoutMs) : this.pollLines(maxDatagrams, TWO_LINE_WAIT_SLICE_MS);
       if (waited !== 0) return waited;
     }
-    this.sequencer.expire(realtimeNanos());
+    if (this.sequencer.holding) this.sequencer.expire(realtimeNanos());
     return 0;
   }
 

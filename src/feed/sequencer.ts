@@ -133,6 +133,11 @@ export class Sequencer implements DatagramHandler {
     this.expire(receiveTimeNanos);
   }
 
+  /** True while packets wait behind a hole: only then has expire() anything to do. */
+  get holding(): boolean {
+    return this.heldCount !== 0;
+  }
+
   /** Declares lost the hole whose first held packet has waited the reorder window by `nowNanos`; call it when the lines go quiet. */
   expire(nowNanos: number): void {
     while (this.heldCount !== 0 && nowNanos - this.holeSinceNanos >= this.reorderWindowNanos) {

@@ -6,6 +6,7 @@
  */
 import type { FeedSource } from '../feed/datagram.js';
 import type { FeedCounters } from '../feed/feed-counters.js';
+import type { TimeSource } from '../io/clock.js';
 import type { GatewayCounters } from '../metrics/counters.js';
 import {
   BOOK_UPDATES,
@@ -49,7 +50,8 @@ export class CounterPublisher {
     for (let line = 0; line < this.sources.length; line++) this.counters.set(feedSlot(line, FEED_UP), up ? 1 : 0);
   }
 
-  publish(monotonicNowNanos: number): void {
+  /** @param monotonic read by the caller just before: its time is the heartbeat. */
+  publish(monotonic: TimeSource): void {
     const counters = this.counters;
     const feed = this.feed;
     counters.set(PACKETS, feed.packets);
@@ -64,7 +66,7 @@ export class CounterPublisher {
       counters.set(feedSlot(line, FEED_SOURCE_DROPS), this.sources[line]!.droppedCount);
     }
     this.publishOrderPath();
-    counters.set(WORKER_HEARTBEAT_NANOS, monotonicNowNanos);
+    counters.set(WORKER_HEARTBEAT_NANOS, monotonic.nanos);
   }
 
   private publishOrderPath(): void {

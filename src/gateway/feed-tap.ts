@@ -8,6 +8,7 @@
  * Feeds are indexed by line (0 = A, 1 = B). No allocation: a few typed-array stores.
  */
 import type { DatagramHandler } from '../feed/datagram.js';
+import type { TimeSource } from '../io/clock.js';
 import type { GatewayCounters } from '../metrics/counters.js';
 import { MARK_RECEIVED, type StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { FEED_BYTES, FEED_LAST_RECEIVE_NANOS, FEED_PACKETS, feedSlot } from '../metrics/counters-layout.js';
@@ -56,7 +57,8 @@ export class FeedTap implements DatagramHandler {
   }
 
   /** After the batch's orders left: one tick-to-trade sample per triggering packet. */
-  recordTickToTrade(sentAtNanos: number, recorder: TickToTradeRecorder): void {
+  recordTickToTrade(sentAt: TimeSource, recorder: TickToTradeRecorder): void {
+    const sentAtNanos = sentAt.nanos;
     const triggerTimes = this.triggerTimes;
     for (let i = 0; i < this.triggerCount; i++) recorder.record(sentAtNanos - triggerTimes[i]!);
     const stages = this.stages;

@@ -13,6 +13,7 @@
  */
 import type { FeedSource } from '../feed/datagram.js';
 import type { Sequencer } from '../feed/sequencer.js';
+import type { TimeSource } from '../io/clock.js';
 import type { StageIntervals, StageLatencyRecorder } from '../metrics/stage-latency.js';
 import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { StrategyHost } from '../strategy/host.js';
@@ -41,9 +42,12 @@ export interface HotLoopParts {
   idle: IdleMode;
   idleTimeoutMs: number;
   batchSize: number;
-  /** CLOCK_REALTIME ns: comparable with kernel receive timestamps. */
-  realtimeNanos: () => number;
-  monotonicNanos: () => number;
+  /**
+   * CLOCK_REALTIME (comparable with kernel receive timestamps) and CLOCK_MONOTONIC, read into a
+   * field: a koffi call returning a double would allocate on every pass.
+   */
+  realtime: TimeSource;
+  monotonic: TimeSource;
   /** About once a second: the interval's tick-to-trade histogram, encoded. */
   onLatencySnapshot: (snapshot: string) => void;
   /** At the same times: every stage's interval histograms. */
@@ -60,7 +64,8 @@ export class HotLoop {
 
   constructor(parts: HotLoopParts) {
     this.parts = parts;
-    this.nextSnapshotNanos = parts.monotonicNanos() + NANOS_PER_SECOND;
+    parts.monotonic.update();
+    this.nextSnapshotNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
   }
 
   get stopRequested(): boolean {
@@ -93,11 +98,13 @@ export class HotLoop {
     const queued = parts.host.tally.queuedMessages;
     stages.endSend(queued !== this.queuedAtLastSend);
     this.queuedAtLastSend = queued;
-    parts.tap.recordTickToTrade(parts.realtimeNanos(), parts.recorder);
+    const realtime = parts.realtime;
+    realtime.update();
+    parts.tap.recordTickToTrade(realtime, parts.recorder);
 
-    const now = parts.realtimeNanos();
-    parts.sequencer.expire(now);
-    orderPath.poll(now);
+    const sequencer = parts.sequencer;
+    if (sequencer.holding) sequencer.expire(realtime.nanos);
+    orderPath.poll();
     parts.host.pollTimers();
     orderPath.flush();
     // what timers and execution reports queued left untimed here: the next send sample is the next batch's
@@ -137,10 +144,13 @@ export class HotLoop {
     this.parts.orderPath.flush();
   }
 
-  private publish(): void {
+  /** Counters now; the latency snapshot too when a second has passed since the last. */
+  publish(): void {
     this.passesSincePublish = 0;
-    const now = this.parts.monotonicNanos();
-    this.parts.publisher.publish(now);
+    const monotonic = this.parts.monotonic;
+    monotonic.update();
+    this.parts.publisher.publish(monotonic);
+    const now = monotonic.nanos;
     if (now >= this.nextSnapshotNanos) {
       this.nextSnapshotNanos = now + NANOS_PER_SECOND;
       this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());

@@ -44,8 +44,8 @@ export class RouterOrderPath implements OrderPath {
     this.router.flush();
   }
 
-  poll(nowNanos: number): void {
-    this.router.poll(nowNanos);
+  poll(): void {
+    this.router.poll();
   }
 
   get needsEventLoop(): boolean {

@@ -22,8 +22,8 @@ export interface OrderPathCounts {
 export interface OrderPath extends StrategyOrderRouting {
   /** Sends everything queued since the last flush (one writev). */
   flush(): void;
-  /** Reads execution reports and runs the session's timers (heartbeat, reconnect). */
-  poll(nowNanos: number): void;
+  /** Reads execution reports and runs the session's timers (heartbeat, reconnect) on its own monotonic clock. */
+  poll(): void;
   /** True while connecting: the loop must let the event loop turn. */
   readonly needsEventLoop: boolean;
   /**

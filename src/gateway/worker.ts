@@ -17,7 +17,7 @@ import { Sequencer } from '../feed/sequencer.js';
 import { DgramSource } from '../feed/sources/dgram-source.js';
 import { openFeedSource } from '../feed/sources/open-feed-source.js';
 import { pinThreadToCpu } from '../io/affinity.js';
-import { monotonicNanos, realtimeNanos } from '../io/native.js';
+import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock } from '../io/clock.js';
 import { GatewayCounters } from '../metrics/counters.js';
 import { WORKER_STATE, WORKER_STATE_RUNNING, WORKER_STATE_STARTING, WORKER_STATE_STOPPED, WORKER_STATE_STOPPING } from '../metrics/counters-layout.js';
 import { StageLatencyRecorder } from '../metrics/stage-latency.js';
@@ -72,12 +72,14 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
     const feedCounters = new FeedCounters();
     let listener: StrategyFeedListener | undefined;
     let handler: Mdp3Handler | undefined;
+    // ctx.now(): read into a field, so only the returned double may be boxed (none when inlined)
+    const strategyClock = new NanosecondClock(CLOCK_REALTIME);
     const environment: StrategyEnvironment = {
       get packet() {
         return listener!.packet;
       },
       books: { book: (securityId) => handler!.book(securityId) },
-      clock: realtimeNanos,
+      clock: () => strategyClock.read(),
       log: workerLog,
     };
     const stages = new StageLatencyRecorder();
@@ -101,8 +103,8 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       idle: config.idle,
       idleTimeoutMs: config.idleTimeoutMs,
       batchSize: config.batchSize,
-      realtimeNanos,
-      monotonicNanos,
+      realtime: new NanosecondClock(CLOCK_REALTIME),
+      monotonic: new NanosecondClock(CLOCK_MONOTONIC),
       onLatencySnapshot: (snapshot) => {
         post({ type: 'latency', snapshot });
         gcCount.publish();
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   }
   gateway.publisher.setSourcesUp(true);
   // The first heartbeat before any strategy code runs, so even a stall in onStart shows.
-  gateway.publisher.publish(monotonicNanos());
+  gateway.loop.publish();
   gateway.host.start();
   counters.set(WORKER_STATE, WORKER_STATE_RUNNING);
   post({ type: 'ready', topology: gateway.topology });
