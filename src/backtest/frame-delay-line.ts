@@ -1,14 +1,14 @@
 /**
  * One direction of the backtest's order path: frames go in at the recorded time they are sent
  * and come out, first in first out, once the clock reaches that time plus the latency. A frame
- * is copied in (the sender's buffer is reused at once), byte by byte from an offset of the
- * caller's region, so no subarray is made per frame.
+ * is copied in (the sender's buffer is reused at once) from an offset of the caller's region.
  *
  * Storage is one byte array and three parallel arrays of frame facts, used from `head` to
  * `tail`; when the end is reached the live part moves to the front, and only a backlog larger
  * than everything before it makes the arrays grow (doubling). Times stay in typed arrays and in
  * the clock object: a time passed to or returned from a call would be boxed.
  */
+import { copyBytes } from './copy-bytes.js';
 import type { RecordedClock } from './recorded-clock.js';
 
 const INITIAL_BYTES = 64 * 1024;
@@ -38,11 +38,10 @@ export class FrameDelayLine {
   }
 
   /** Sends `length` bytes of `source` from `offset` at the clock's time: they arrive latency later. */
-  push(source: Uint8Array, offset: number, length: number): void {
+  push(source: DataView, offset: number, length: number): void {
     if (this.tail === this.dueNanos.length || this.writeOffset + length > this.bytes.length) this.makeRoom(length);
-    const bytes = this.bytes;
     const at = this.writeOffset;
-    for (let i = 0; i < length; i++) bytes[at + i] = source[offset + i]!;
+    copyBytes(source, offset, this.view, at, length);
     const frame = this.tail++;
     this.dueNanos[frame] = this.clock.nanos + this.latencyNanos;
     this.offsets[frame] = at;

@@ -48,8 +48,8 @@ export class InProcessSession implements RouterSession {
   /** The frame encoded in `slot` leaves now: logged, handed to the delay line, the slot freed. */
   sendApplicationMessage(slot: number, frameLength: number): boolean {
     const offset = this.pool.slotOffset(slot);
-    this.stream.append(DIRECTION_TO_EXCHANGE, this.pool.bytes, offset, frameLength);
-    this.toExchange.push(this.pool.bytes, offset, frameLength);
+    this.stream.append(DIRECTION_TO_EXCHANGE, this.pool.view, offset, frameLength);
+    this.toExchange.push(this.pool.view, offset, frameLength);
     this.pool.release(slot);
     this.nextSeqNo++;
     return true;

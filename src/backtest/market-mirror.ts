@@ -18,16 +18,22 @@
  * - A recorded level that moves onto a resting order (an ask down to our bid) trades with it at
  *   our price, for up to the level's quantity.
  * Our orders never move the recorded market: the next recorded event shows the book as it was
- * recorded, as if our fills had taken liquidity nobody else wanted. Prices are PRICE9 mantissas
- * used as ticks (tick size 1): a recorded file has no instrument definitions to take a tick from.
+ * recorded, as if our fills had taken liquidity nobody else wanted.
+ *
+ * Ticks: a recorded file need not hold instrument definitions, so an instrument's tick is taken,
+ * when the first order for it arrives, as the largest power of ten (up to one price unit) that
+ * divides every price its recorded book shows. Prices then become small integer ticks (a PRICE9
+ * mantissa as a tick count would be a boxed double in every engine call). An order or recorded
+ * price off that tick (or beyond 2^31 ticks) is refused by the exchange (InvalidPrice) or left
+ * out of the mirror.
  */
 import type { Book, BookSide as RecordedSide } from '../feed/market-data.js';
 import type { BookSource } from '../strategy/context.js';
 import type { InstrumentBook, MatchingEngine } from '../sim/matching-engine.js';
 import { BUY, SELL, type BookSide as EngineSide, type OrderSideValue } from '../sim/order-book.js';
 
-/** Every price is its own tick: see the fill model above. */
-const TICK_SIZE = 1;
+/** The coarsest tick tried: one price unit (PRICE9). */
+const COARSEST_TICK = 1_000_000_000;
 
 /** The exchange's own orders as the mirror needs them: whether any rest at all. */
 export interface RestingOrders {
@@ -50,8 +56,9 @@ export class MarketMirror {
 
   /** Before an order of `securityId` reaches the engine: its book exists and shows the recorded levels now. */
   prepare(securityId: number): void {
-    const book = this.engine.book(securityId) ?? this.engine.addInstrument({ securityId, asset: '', tickSize: TICK_SIZE, initialBidTicks: 0 });
-    this.sync(book, this.recorded.book(securityId));
+    const recorded = this.recorded.book(securityId);
+    const book = this.engine.book(securityId) ?? this.engine.addInstrument({ securityId, asset: '', tickSize: tickSizeOf(recorded), initialBidTicks: 0 });
+    this.sync(book, recorded);
   }
 
   /** A recorded book event: levels that moved onto resting orders trade with them. */
@@ -66,7 +73,9 @@ export class MarketMirror {
     if (this.restingOrders.workingOrderCount === 0) return;
     const book = this.engine.book(securityId);
     if (book === undefined) return;
-    const price = this.tradePrice;
+    const ticks = this.tradePrice / book.spec.tickSize;
+    if (!isSmallInteger(ticks)) return;
+    const price = ticks | 0;
     const side: OrderSideValue = aggressorSide === BUY || aggressorSide === SELL ? aggressorSide : book.crosses(SELL, price) ? SELL : BUY;
     const tradedThrough = emptyLevelsBetterThan(book.opposite(side), price);
     this.engine.match(book, side, tradedThrough + this.tradeQuantity, price, null);
@@ -87,13 +96,38 @@ export class MarketMirror {
   /** The recorded levels of one side as synthetic quantity; a level that crosses our orders trades with them first. */
   private addRecordedSide(book: InstrumentBook, side: OrderSideValue, levels: RecordedSide): void {
     const engine = this.engine;
+    const tickSize = book.spec.tickSize;
     for (let level = 0; level < levels.levelCount; level++) {
-      const price = levels.price(level);
+      const ticks = levels.price(level) / tickSize;
+      if (!isSmallInteger(ticks)) continue;
+      const price = ticks | 0;
       let quantity = levels.quantity(level);
       if (book.crosses(side, price)) quantity -= engine.match(book, side, quantity, price, null);
       if (quantity > 0) engine.addSynthetic(book, side, price, quantity);
     }
   }
+}
+
+/**
+ * True for a tick count that is a whole int32: `| 0` then makes it a small integer, which V8
+ * passes to the engine's calls unboxed (a division's result is a double even when whole).
+ */
+function isSmallInteger(ticks: number): boolean {
+  return ticks === (ticks | 0);
+}
+
+/** The largest power of ten up to COARSEST_TICK dividing every price of the book; 1 for a book with none. */
+function tickSizeOf(book: Book | undefined): number {
+  if (book === undefined) return 1;
+  let tick = COARSEST_TICK;
+  let prices = 0;
+  for (const side of [book.bids, book.asks]) {
+    for (let level = 0; level < side.levelCount; level++) {
+      prices++;
+      while (tick > 1 && side.price(level) % tick !== 0) tick /= 10;
+    }
+  }
+  return prices === 0 ? 1 : tick;
 }
 
 /**

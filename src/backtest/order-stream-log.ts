@@ -14,6 +14,7 @@ import {
   RECORD_SENT_AT_OFFSET,
   recordFrameOffset,
 } from './order-stream-layout.js';
+import { copyBytes } from './copy-bytes.js';
 import type { RecordedClock } from './recorded-clock.js';
 
 const BUFFER_BYTES = 1 << 20;
@@ -39,7 +40,7 @@ export class OrderStreamLog {
   }
 
   /** One frame sent now in `direction`: `length` bytes of `source` from `offset`. */
-  append(direction: number, source: Uint8Array, offset: number, length: number): void {
+  append(direction: number, source: DataView, offset: number, length: number): void {
     if (this.length + RECORD_HEADER_LENGTH + length > BUFFER_BYTES) this.flush();
     const view = this.view;
     const record = this.length;
@@ -49,9 +50,8 @@ export class OrderStreamLog {
     view.setUint8(record + RECORD_DIRECTION_OFFSET, direction);
     view.setUint8(record + RECORD_RESERVED_OFFSET, 0);
     view.setUint16(record + RECORD_FRAME_LENGTH_OFFSET, length, true);
-    const buffer = this.buffer;
     const frame = recordFrameOffset(record);
-    for (let i = 0; i < length; i++) buffer[frame + i] = source[offset + i]!;
+    copyBytes(source, offset, view, frame, length);
     this.length = frame + length;
     this.frames++;
     this.bytes += RECORD_HEADER_LENGTH + length;

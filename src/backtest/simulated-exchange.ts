@@ -128,8 +128,8 @@ export class SimulatedExchange {
     while (cursor.next() === FRAME_MESSAGE) {
       const frameOffset = cursor.messageOffset - SOFH_HEADER_LENGTH;
       const frameLength = cursor.messageLength + SOFH_HEADER_LENGTH;
-      this.stream.append(DIRECTION_TO_GATEWAY, out.buffer, frameOffset, frameLength);
-      this.toGateway.push(out.buffer, frameOffset, frameLength);
+      this.stream.append(DIRECTION_TO_GATEWAY, out.view, frameOffset, frameLength);
+      this.toGateway.push(out.view, frameOffset, frameLength);
     }
     out.length = 0;
   }
