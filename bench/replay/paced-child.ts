@@ -38,7 +38,17 @@ async function replayOnce(reader: CaptureReader, sender: UdpSender, round: numbe
   const stats = await new Replayer(reader, sender, { speed: 1 }).run();
   const preemptions = sendingThreadPreemptions() - preemptedBefore;
   const pacing = stats.pacingError!;
-  return { round, scheduling, packets: stats.packets, sends: stats.sends, p50Nanos: pacing.p50Nanos, p99Nanos: pacing.p99Nanos, maxNanos: pacing.maxNanos, preemptions };
+  return {
+    round,
+    scheduling,
+    packets: stats.packets,
+    sends: stats.sends,
+    p50Nanos: pacing.p50Nanos,
+    p99Nanos: pacing.p99Nanos,
+    maxNanos: pacing.maxNanos,
+    sendP99Nanos: stats.sendDuration!.p99Nanos,
+    preemptions,
+  };
 }
 
 async function replayScheduled(reader: CaptureReader, sender: UdpSender, round: number, scheduling: Scheduling): Promise<PacedRound> {
@@ -68,7 +78,7 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? schedulings : [...schedulings].reverse();
       for (const scheduling of order) {
         const result = await replayScheduled(reader, sender, round, scheduling);
-        logProgress(`replay 1x round ${round} ${scheduling}: pacing error p50 ${(result.p50Nanos / 1e3).toFixed(1)} us, p99 ${(result.p99Nanos / 1e3).toFixed(1)} us, max ${(result.maxNanos / 1e3).toFixed(1)} us, ${result.preemptions} preemptions`);
+        logProgress(`replay 1x round ${round} ${scheduling}: pacing error p50 ${(result.p50Nanos / 1e3).toFixed(1)} us, p99 ${(result.p99Nanos / 1e3).toFixed(1)} us, max ${(result.maxNanos / 1e3).toFixed(1)} us, send p99 ${(result.sendP99Nanos / 1e3).toFixed(1)} us, ${result.preemptions} preemptions`);
         rounds.push(result);
       }
     }

@@ -105,6 +105,7 @@ function renderPacing(result: PacedResult): string[] {
     micros(round.p50Nanos),
     micros(round.p99Nanos),
     micros(round.maxNanos),
+    micros(round.sendP99Nanos),
     `${round.sends}`,
     String(round.preemptions),
   ]);
@@ -112,13 +113,14 @@ function renderPacing(result: PacedResult): string[] {
     `### 1x: ${result.filePackets} datagrams over ${(result.fileSpanNs / 1e9).toFixed(2)} s of capture per round`,
     '',
     'Gaps: 97% 10-50 us (busy-wait), 2.5% 100-900 us (futex, then busy-wait), 0.5% 1-5 ms (timer, futex, busy-wait). ' +
-      'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown.',
+      'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown. ' +
+      'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread.',
     '',
     '**Pacing error p99 at 1x:**',
     '',
     ...lines,
     '',
-    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'sendmmsg calls', 'preemptions'], rows, [true, false, true, true, true, true, true]),
+    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'sendmmsg calls', 'preemptions'], rows, [true, false, true, true, true, true, true, true]),
   ];
 }
 

@@ -36,6 +36,8 @@ export interface PacedRound {
   p50Nanos: number;
   p99Nanos: number;
   maxNanos: number;
+  /** p99 of the sends' own duration (wait's end to sendmmsg's return): the kernel's share of the error. */
+  sendP99Nanos: number;
   /** Involuntary context switches of the sending thread during the round. */
   preemptions: number;
 }

@@ -41,7 +41,7 @@ export interface PacketSender {
 }
 
 export interface PacingErrorSummary {
-  /** Packets measured. */
+  /** Values measured: packets for the pacing error, sends for the send duration. */
   count: number;
   p50Nanos: number;
   p99Nanos: number;
@@ -62,6 +62,11 @@ export interface ReplayStats {
   elapsedNs: number;
   /** Undefined at 'max' speed, where nothing is scheduled. */
   pacingError: PacingErrorSummary | undefined;
+  /**
+   * How long each paced send took, from the end of its wait to sendmmsg's return: the part of
+   * the pacing error that is the kernel's, not the wait's. Undefined at 'max' speed.
+   */
+  sendDuration: PacingErrorSummary | undefined;
   /** Where the file's structure broke, if it did: each pass replayed the packets before it. */
   fileError: CaptureFormatError | undefined;
 }
@@ -92,6 +97,7 @@ export class Replayer {
     passes: 0,
     elapsedNs: 0,
     pacingError: undefined,
+    sendDuration: undefined,
     fileError: undefined,
   };
 
@@ -104,7 +110,8 @@ export class Replayer {
   /** Nanoseconds between packets at a fixed rate; 0 when following the capture's times. */
   private readonly fixedIntervalNs: number;
   private readonly datagram = new UdpDatagram();
-  private readonly pacingErrors: hdr.Histogram;
+  private readonly pacingErrors = buildNanosHistogram();
+  private readonly sendDurations = buildNanosHistogram();
   /** Scheduled send time of each packet of the batch in hand, by batch position. */
   private readonly batchScheduledNs: Float64Array;
   private stopRequested = false;
@@ -132,14 +139,6 @@ export class Replayer {
     this.fixedIntervalNs = rate === undefined ? 0 : NANOS_PER_SECOND / rate;
     this.scheduleScale = rate !== undefined || speed === 'max' ? 0 : 1 / speed;
     this.batchScheduledNs = new Float64Array(sender.batchSize);
-    this.pacingErrors = hdr.build({
-      bitBucketSize: 32,
-      autoResize: false,
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: HIGHEST_TRACKABLE_NANOS,
-      numberOfSignificantValueDigits: 3,
-      useWebAssembly: false,
-    });
   }
 
   private get paced(): boolean {
@@ -171,7 +170,8 @@ export class Replayer {
       if (!this.stopRequested) this.stats.passes++;
     }
     this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
-    this.stats.pacingError = this.paced ? this.pacingSummary() : undefined;
+    this.stats.pacingError = this.paced ? summarize(this.pacingErrors) : undefined;
+    this.stats.sendDuration = this.paced ? summarize(this.sendDurations) : undefined;
     return this.stats;
   }
 
@@ -241,7 +241,9 @@ export class Replayer {
       pending = this.addToBatch(count++);
     }
     this.flushBatch(count);
-    this.recordPacingErrors(count, clock.nowNanos());
+    const sentNs = clock.nowNanos();
+    this.recordPacingErrors(count, sentNs);
+    this.sendDurations.recordValue(clampError(sentNs - readyNs));
     return pending;
   }
 
@@ -309,16 +311,26 @@ export class Replayer {
     this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
     onProgress(this.stats);
   }
+}
 
-  private pacingSummary(): PacingErrorSummary {
-    const histogram = this.pacingErrors;
-    return {
-      count: histogram.totalCount,
-      p50Nanos: histogram.getValueAtPercentile(50),
-      p99Nanos: histogram.getValueAtPercentile(99),
-      maxNanos: histogram.maxValue,
-    };
-  }
+function buildNanosHistogram(): hdr.Histogram {
+  return hdr.build({
+    bitBucketSize: 32,
+    autoResize: false,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_NANOS,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+function summarize(histogram: hdr.Histogram): PacingErrorSummary {
+  return {
+    count: histogram.totalCount,
+    p50Nanos: histogram.getValueAtPercentile(50),
+    p99Nanos: histogram.getValueAtPercentile(99),
+    maxNanos: histogram.maxValue,
+  };
 }
 
 /** The histogram takes positive integers; a packet is never sent early, so 0 means on time. */
