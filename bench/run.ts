@@ -1,5 +1,5 @@
 /**
- * The benchmark harness: `npm run bench [-- --quick] [-- --only codec|io|scrape] [-- --render-only]`.
+ * The benchmark harness: `npm run bench [-- --quick] [-- --only codec|io|scrape|t2t] [-- --render-only]`.
  *
  * Each suite runs in its own child process(es), is saved to bench/build/results/<suite>.json,
  * and bench/RESULTS.md is rewritten from the latest saved run of every suite, under the machine
@@ -13,11 +13,12 @@ import { ioSuite } from './io/suite.js';
 import { scrapeSuite } from './scrape/suite.js';
 import { backtestSuite } from './backtest/suite.js';
 import { replaySuite } from './replay/suite.js';
+import { t2tSuite } from './t2t/suite.js';
 import { benchDirectory } from './lib/paths.js';
 import { describeMachine, type MachineInfo } from './lib/machine.js';
 import type { Suite, SuiteName, SuiteRun } from './lib/suite.js';
 
-const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>, scrapeSuite as Suite<unknown>, replaySuite as Suite<unknown>, backtestSuite as Suite<unknown>];
+const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>, scrapeSuite as Suite<unknown>, t2tSuite as Suite<unknown>, replaySuite as Suite<unknown>, backtestSuite as Suite<unknown>];
 const resultsDirectory = path.join(benchDirectory, 'build', 'results');
 const resultsMarkdownPath = path.join(benchDirectory, 'RESULTS.md');
 

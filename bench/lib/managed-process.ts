@@ -60,6 +60,11 @@ export class ManagedProcess {
     this.child.stdin.write(`${line}\n`);
   }
 
+  /** SIGSTOP/SIGCONT freeze a process between its turns; SIGINT stops one that ignores stdin. */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** Closes stdin (the process's signal to finish) and waits for it to exit; kills it if it does not. */
   async stop(): Promise<void> {
     this.child.stdin.end();

@@ -1,7 +1,7 @@
 /** A benchmark suite as the harness sees it: something that runs in child processes and renders its own section. */
 import type { MachineInfo } from './machine.js';
 
-export type SuiteName = 'codec' | 'io' | 'scrape' | 'replay' | 'backtest';
+export type SuiteName = 'codec' | 'io' | 'scrape' | 't2t' | 'replay' | 'backtest';
 
 export interface SuiteRun<T> {
   suite: SuiteName;

@@ -1,0 +1,82 @@
+/**
+ * The TypeScript end of bench/c/t2t_exchange.c: one exchange process per responder (its own
+ * feed and its own order entry port), pinned to the load core, driven in lines (see the C file's
+ * comment for the protocol). A trial's latencies come back through a file of int64 nanoseconds.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ManagedProcess } from '../lib/managed-process.js';
+import { LOAD_CPU } from '../lib/pinning.js';
+import { cProgram } from '../io/receivers.js';
+
+/** Where the exchange publishes: a UDP address, or a zerotick SPSC ring (shm://name). */
+export type FeedTarget = { kind: 'udp'; port: number } | { kind: 'shm'; name: string };
+
+/** What t2t_exchange answers to `trial` (field names as it prints them). */
+export interface TrialReport {
+  trial: number;
+  firstSeqNum: number;
+  sent: number;
+  intervalNs: number;
+  offeredRate: number;
+  achievedRate: number;
+  matched: number;
+  lost: number;
+  duplicates: number;
+  late: number;
+  priceMismatches: number;
+  ringFull: number;
+  sendErrors: number;
+  maxSendLagNs: number;
+  sessionUp: boolean;
+}
+
+export interface Trial {
+  report: TrialReport;
+  /** Per packet, in MsgSeqNum order: ns from intended send to the order's arrival; -1 when lost. */
+  latencyNs: BigInt64Array;
+}
+
+/** The order is lost when it has not arrived this long after its packet's intended send. */
+export const DRAIN_MS = 200;
+
+let nextTrialId = 1;
+
+export class Exchange {
+  private constructor(
+    private readonly process: ManagedProcess,
+    readonly tcpPort: number,
+    private readonly latencyFile: string,
+  ) {}
+
+  /** `cpu` undefined: not pinned (tests). */
+  static async start(label: string, feed: FeedTarget, drainMs = DRAIN_MS, cpu: number | undefined = LOAD_CPU): Promise<Exchange> {
+    const feedArgs = feed.kind === 'udp' ? ['--udp', `127.0.0.1:${feed.port}`] : ['--shm', feed.name];
+    const args = [...feedArgs, '--listen', '0', '--drain-ms', String(drainMs)];
+    const child = new ManagedProcess(`t2t_exchange (${label})`, cProgram('t2t_exchange'), args, cpu);
+    const ready = await child.nextMessage<{ ready: boolean; tcpPort: number }>();
+    const latencyFile = path.join(os.tmpdir(), `zerotick-t2t-${process.pid}-${label.replace(/[^A-Za-z0-9]+/g, '-')}.bin`);
+    return new Exchange(child, ready.tcpPort, latencyFile);
+  }
+
+  /** True once a responder has sent Establish and been answered. */
+  async waitEstablished(timeoutMs: number): Promise<boolean> {
+    this.process.send(`wait-established ${timeoutMs}`);
+    return (await this.process.nextMessage<{ established: boolean }>()).established;
+  }
+
+  /** `count` packets, one every `intervalNs`; resolves after the last order or the drain time. */
+  async trial(count: number, intervalNs: number): Promise<Trial> {
+    this.process.send(`trial ${nextTrialId++} ${count} ${Math.round(intervalNs)} ${this.latencyFile}`);
+    const report = await this.process.nextMessage<TrialReport>();
+    const bytes = readFileSync(this.latencyFile);
+    // Copied out: a BigInt64Array needs an 8-byte aligned offset, which a Buffer does not promise.
+    return { report, latencyNs: new BigInt64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop();
+    rmSync(this.latencyFile, { force: true });
+  }
+}

@@ -1,0 +1,143 @@
+/** The tick-to-trade suite's section of RESULTS.md: the latency table, the sweep, the goals. */
+import type { ReceiverSweep } from '../io/sweep.js';
+import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
+import type { SuiteRun } from '../lib/suite.js';
+import { C_REFERENCE, COPY, ZERO_COPY } from './responders.js';
+import type { LatencyFigures, ResponderResult, T2tSuiteResult } from './results.js';
+
+/** Relative to bench/, where RESULTS.md is: the chart is committed beside it. */
+export const SPECTRUM_SVG = 't2t-spectrum.svg';
+
+export type GoalStatus = 'met' | 'missed' | 'not measured';
+
+export interface GoalCheck {
+  goal: string;
+  status: GoalStatus;
+  /** The numbers behind the verdict, or why there are none. */
+  detail: string;
+}
+
+/** The responder's latency figures, when it answered anything. */
+function latencyOf(result: T2tSuiteResult, name: string): LatencyFigures | undefined {
+  const latency = result.responders.find((responder) => responder.name === name)?.latency;
+  return latency !== undefined && latency.count > 0 ? latency : undefined;
+}
+
+function lossFreeRateOf(result: T2tSuiteResult, name: string): number | null | undefined {
+  return result.sweeps.find((sweep) => sweep.receiver === name)?.lossFreeRate;
+}
+
+function unavailableReason(result: T2tSuiteResult, name: string): string {
+  const responder = result.responders.find((candidate) => candidate.name === name);
+  if (responder?.latency !== undefined) return 'no packet answered in time';
+  return responder?.unavailable ?? 'did not run';
+}
+
+/** `value <= limit * reference` (or >= for `atLeast`), stated with the numbers. */
+function ratioGoal(goal: string, value: number | undefined, reference: number | undefined, limit: number, atLeast: boolean, describe: (ratio: string) => string, missing: string): GoalCheck {
+  if (value === undefined || reference === undefined || reference <= 0) return { goal, status: 'not measured', detail: missing };
+  const ratio = value / reference;
+  const met = atLeast ? ratio >= limit : ratio <= limit;
+  return { goal, status: met ? 'met' : 'missed', detail: describe(`${ratio.toFixed(2)}x`) };
+}
+
+export function checkGoals(result: T2tSuiteResult): GoalCheck[] {
+  const reference = latencyOf(result, C_REFERENCE);
+  const zeroCopy = latencyOf(result, ZERO_COPY);
+  const copy = latencyOf(result, COPY);
+  const missing = (name: string): string => `${name}: ${unavailableReason(result, name)}`;
+  const missingOf = (...names: string[]): string => names.filter((name) => latencyOf(result, name) === undefined).map(missing).join('; ');
+  const referenceRate = lossFreeRateOf(result, C_REFERENCE) ?? undefined;
+  const zeroCopyRate = lossFreeRateOf(result, ZERO_COPY) ?? undefined;
+  const gc = result.zeroCopyWorkerGc;
+  return [
+    ratioGoal('zero-copy p99 <= 1.3x C reference', zeroCopy?.p99, reference?.p99, 1.3, false,
+      (ratio) => `${zeroCopy!.p99} us vs ${reference!.p99} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)),
+    ratioGoal('zero-copy p99.9 <= 1.6x C reference', zeroCopy?.p999, reference?.p999, 1.6, false,
+      (ratio) => `${zeroCopy!.p999} us vs ${reference!.p999} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)),
+    ratioGoal('copy p99 >= 2x zero-copy p99', copy?.p99, zeroCopy?.p99, 2, true,
+      (ratio) => `${copy!.p99} us vs ${zeroCopy!.p99} us: ${ratio}`, missingOf(COPY, ZERO_COPY)),
+    ratioGoal('zero-copy loss-free rate >= 0.9x C reference', zeroCopyRate, referenceRate, 0.9, true,
+      (ratio) => `${formatRate(zeroCopyRate!)} vs ${formatRate(referenceRate!)}: ${ratio}`, 'no loss-free rate for both (see the sweep)'),
+    gc.runs === null
+      ? { goal: 'zero GC in the zero-copy worker during the latency run', status: 'not measured', detail: gc.note }
+      : { goal: 'zero GC in the zero-copy worker during the latency run', status: gc.runs === 0 ? 'met' : 'missed', detail: `${gc.runs} GC runs (${gc.note})` },
+  ];
+}
+
+function ratioCell(value: number | undefined, reference: number | undefined): string {
+  return value === undefined || reference === undefined || reference <= 0 ? '-' : formatRatio(value, reference);
+}
+
+export const LEFT_OUT = 'left out by ZEROTICK_T2T_RESPONDERS';
+
+function describeUnavailable(reason: string | undefined): string {
+  return reason === LEFT_OUT ? reason : `not available yet: ${reason ?? 'did not run'}`;
+}
+
+function latencyRow(responder: ResponderResult, reference: LatencyFigures | undefined, copy: LatencyFigures | undefined): string[] {
+  const figures = responder.latency;
+  if (figures === undefined) return [responder.name, describeUnavailable(responder.unavailable), '', '', '', '', '', '', '', '', ''];
+  const loss = figures.lost === 0 ? '0' : `${figures.lost} / ${figures.sent}`;
+  if (figures.count === 0) return [responder.name, 'no packet answered in time', '', '', '', '', '', '', loss, '', ''];
+  return [
+    responder.name,
+    String(figures.p50),
+    String(figures.p90),
+    String(figures.p99),
+    String(figures.p999),
+    String(figures.p9999),
+    String(figures.max),
+    formatRate(figures.ordersPerSecond),
+    loss,
+    `${ratioCell(figures.p99, reference?.p99)} / ${ratioCell(figures.p999, reference?.p999)}`,
+    `${ratioCell(figures.p99, copy?.p99)} / ${ratioCell(figures.p999, copy?.p999)}`,
+  ];
+}
+
+function sweepRow(sweep: ReceiverSweep, referenceRate: number | null | undefined): string[] {
+  const rate = sweep.lossFreeRate;
+  const trials = sweep.trials.map((trial) => `${formatRate(trial.offeredRate)}${trial.lost > 0 ? ` (lost ${trial.lost})` : ''}`).join(', ');
+  return [
+    sweep.receiver,
+    rate === null ? 'none' : `${formatRate(rate)}${sweep.limitedBySender ? ' (generator-bound: at least)' : ''}`,
+    rate === null || referenceRate === null || referenceRate === undefined ? '-' : formatRatio(rate, referenceRate),
+    trials,
+  ];
+}
+
+export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
+  const result = run.result;
+  const reference = latencyOf(result, C_REFERENCE);
+  const copy = latencyOf(result, COPY);
+  const referenceRate = lossFreeRateOf(result, C_REFERENCE);
+  const goals = checkGoals(result);
+  const files = result.responders.flatMap((responder) => (responder.hgrmPath === undefined ? [] : [`\`${responder.hgrmPath}\``]));
+  return [
+    `## Tick-to-trade${run.quick ? ' (quick)' : ''}`,
+    '',
+    `A C exchange (bench/c/t2t_exchange.c) publishes one MDP 3.0 Book46 packet every ${result.latencyIntervalNs / 1000} us and times each packet's order ` +
+      'from the packet\'s *intended* send time to the order\'s arrival on its order entry session (coordinated omission corrected). ' +
+      `Responders interleaved in ${result.rounds} rounds of ${result.packetsPerRound} packets (after ${result.warmUpPackets} warm-up packets each turn), ` +
+      `the others frozen meanwhile; ${result.pinning}. A packet without its order ${result.drainMs} ms after its intended send is lost. ` +
+      `The suite took ${result.durationSeconds} s.`,
+    '',
+    markdownTable(
+      ['responder', 'p50 (us)', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'orders/s', 'loss', 'p99 / p99.9 vs C', 'p99 / p99.9 vs copy'],
+      result.responders.map((responder) => latencyRow(responder, reference, copy)),
+      [false, true, true, true, true, true, true, true, true, true, true],
+    ),
+    '',
+    `![tick-to-trade percentile spectrum](${SPECTRUM_SVG})`,
+    '',
+    `Histograms (.hgrm, .hlog beside them): ${files.join(', ')}.`,
+    '',
+    `Throughput sweep: rising packet rates (${result.sweepLadder.map(formatRate).join(', ')}, then bisection), ${result.sweepTrialMs} ms per trial, interleaved; the highest rate with every packet answered:`,
+    '',
+    markdownTable(['responder', 'loss-free rate', 'vs C', 'trials'], result.sweeps.map((sweep) => sweepRow(sweep, referenceRate)), [false, true, true, false]),
+    '',
+    'Goals (ratios within this run):',
+    '',
+    ...goals.map((goal) => `- ${goal.status === 'met' ? 'met' : goal.status === 'missed' ? '**missed**' : 'not measured'}: ${goal.goal}: ${goal.detail}`),
+  ].join('\n');
+}

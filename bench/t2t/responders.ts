@@ -1,0 +1,147 @@
+/**
+ * The responders under test, each with an exchange of its own (t2t_exchange on the load core),
+ * all started once and kept running for the whole suite. Only the one being measured runs:
+ * the others are frozen with SIGSTOP, since every one of them busy-polls the measured core and
+ * a second spinner there would halve the first one's time slices.
+ */
+import { createServer } from 'node:net';
+import dgram from 'node:dgram';
+import { ManagedProcess } from '../lib/managed-process.js';
+import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
+import { cProgram } from '../io/receivers.js';
+import { Exchange, type FeedTarget } from './exchange.js';
+
+export const C_REFERENCE = 'C reference';
+export const ZERO_COPY = 'zerotick zero-copy';
+export const COPY = 'zerotick copy';
+export const PACKET_RING = 'zerotick AF_PACKET';
+export const SHM_RING = 'zerotick SPSC ring';
+
+type FeedKind = 'udp' | 'packet' | 'shm';
+
+export interface ResponderSpec {
+  name: string;
+  description: string;
+  feed: FeedKind;
+  /** `zerotick run --io`; undefined for the C reference. */
+  io?: 'zerocopy' | 'copy';
+}
+
+const STRATEGY = 'strategies/ping.ts';
+
+/** In the order of every round: the reference first, since every figure is read against it. */
+export const responderSpecs: readonly ResponderSpec[] = [
+  { name: C_REFERENCE, feed: 'udp', description: 'bench/c/t2t_responder.c: recvmmsg busy-poll, writev' },
+  { name: ZERO_COPY, feed: 'udp', io: 'zerocopy', description: `zerotick run --io zerocopy --feed udp://… (${STRATEGY})` },
+  { name: COPY, feed: 'udp', io: 'copy', description: `zerotick run --io copy --feed udp://… (${STRATEGY})` },
+  { name: PACKET_RING, feed: 'packet', io: 'zerocopy', description: `zerotick run --feed packet://lo:PORT (${STRATEGY})` },
+  { name: SHM_RING, feed: 'shm', io: 'zerocopy', description: `zerotick run --feed shm://NAME, the exchange writing the ring (${STRATEGY})` },
+];
+
+/** A gateway takes seconds to start under tsx on a loaded machine, then connects with backoff. */
+const ESTABLISH_TIMEOUT_MS = 60_000;
+
+/** A port nobody listens on (bound, read back, released). */
+export async function unusedPort(kind: 'udp' | 'tcp'): Promise<number> {
+  if (kind === 'tcp') {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+async function feedFor(kind: FeedKind): Promise<{ target: FeedTarget; url: string; port: number }> {
+  if (kind === 'shm') {
+    const name = `t2t-${process.pid}`;
+    return { target: { kind: 'shm', name }, url: `shm://${name}`, port: 0 };
+  }
+  const port = await unusedPort('udp');
+  return { target: { kind: 'udp', port }, url: kind === 'udp' ? `udp://127.0.0.1:${port}` : `packet://lo:${port}`, port };
+}
+
+export class RunningResponder {
+  private constructor(
+    readonly spec: ResponderSpec,
+    readonly exchange: Exchange,
+    private readonly process: ManagedProcess,
+    /** The gateway's HTTP status address; undefined for the C reference. */
+    readonly statusUrl: string | undefined,
+  ) {}
+
+  /**
+   * Starts the responder and its exchange and waits for the order session; throws with the
+   * responder's own words when it cannot start (e.g. an --io mode this build does not have).
+   */
+  static async start(spec: ResponderSpec): Promise<RunningResponder> {
+    const feed = await feedFor(spec.feed);
+    const exchange = await Exchange.start(spec.name, feed.target);
+    let child: ManagedProcess | undefined;
+    try {
+      const httpPort = spec.io === undefined ? 0 : await unusedPort('tcp');
+      child = spec.io === undefined
+        ? new ManagedProcess(spec.name, cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`], MEASURED_CPU)
+        : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec.io, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
+      const running = child;
+      const exited = running.exitCode().then(() => exitReason(running));
+      const established = exchange.waitEstablished(ESTABLISH_TIMEOUT_MS);
+      const outcome = await Promise.race([established, exited]);
+      if (outcome !== true) throw new Error(outcome === false ? `no order session within ${ESTABLISH_TIMEOUT_MS / 1000} s` : outcome);
+      const responder = new RunningResponder(spec, exchange, child, spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`);
+      responder.freeze();
+      return responder;
+    } catch (error) {
+      child?.signal('SIGKILL');
+      await child?.stop();
+      await exchange.stop();
+      throw error;
+    }
+  }
+
+  freeze(): void {
+    this.process.signal('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process.signal('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    this.thaw();
+    if (this.spec.io !== undefined) this.process.signal('SIGINT');
+    await this.process.stop();
+    await this.exchange.stop();
+  }
+}
+
+/** The process's own account of why it exited: its error line (ManagedProcess keeps it), past what it printed before. */
+async function exitReason(child: ManagedProcess): Promise<string> {
+  for (;;) {
+    try {
+      await child.nextMessage();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!message.includes('expected a JSON line')) return message;
+    }
+  }
+}
+
+/** As deployed: the hot-path worker spins on its own core (--cpu), the main thread (HTTP) on the other. */
+function gatewayArgs(io: string, feedUrl: string, exchangePort: number, httpPort: number): string[] {
+  return [
+    '--import', 'tsx', 'src/cli/main.ts', 'run',
+    '--io', io,
+    '--feed', feedUrl,
+    '--exchange', `tcp://127.0.0.1:${exchangePort}`,
+    '--strategy', STRATEGY,
+    '--http', `127.0.0.1:${httpPort}`,
+    '--idle', 'spin',
+    '--cpu', String(MEASURED_CPU),
+  ];
+}
