@@ -8,18 +8,16 @@
  * It is established from the start and never drops: there is no network to lose. Nothing is
  * allocated per frame: one pool slot is encoded into and copied out at once.
  */
-import { FRAME_MESSAGE } from '../feed/framing/framing.js';
-import { createSofhCursor } from '../feed/framing/sofh.js';
-import { BusinessRejectDecoder, ExecutionReportDecoder, MessageHeaderDecoder } from '../generated/order-entry/index.js';
+import { BusinessRejectDecoder, ExecutionReportDecoder } from '../generated/order-entry/index.js';
 import { BufferPool } from '../io/pool.js';
 import { MAX_OUTBOUND_FRAME_LENGTH } from '../order/message-encoder.js';
 import type { RouterSession } from '../order/order-router.js';
 import { SessionState, type SessionHandler } from '../order/order-session.js';
 import type { FrameDelayLine } from './frame-delay-line.js';
+import { OrderEntryMessages } from './order-entry-messages.js';
 import { DIRECTION_TO_EXCHANGE } from './order-stream-layout.js';
 import type { OrderStreamLog } from './order-stream-log.js';
 
-const SBE_HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
 /** Frames are copied out as soon as they are encoded: one slot is always enough. */
 const SEND_SLOTS = 1;
 
@@ -29,9 +27,9 @@ export class InProcessSession implements RouterSession {
   readonly reconnects = 0;
   readonly pool = BufferPool.create({ slotSize: MAX_OUTBOUND_FRAME_LENGTH, slotCount: SEND_SLOTS });
   nextSeqNo = 1;
-  /** Frames from the exchange that were not an ExecutionReport or BusinessReject, or were cut short. */
-  unexpectedFrames = 0;
-  private readonly cursor = createSofhCursor();
+  /** Messages from the exchange that were not an ExecutionReport or BusinessReject. */
+  unexpectedMessages = 0;
+  private readonly messages = new OrderEntryMessages();
   private readonly executionReport = new ExecutionReportDecoder();
   private readonly businessReject = new BusinessRejectDecoder();
 
@@ -64,31 +62,20 @@ export class InProcessSession implements RouterSession {
 
   /** Frames from the exchange that arrived now: each goes to the router, as a TCP read would. */
   receive(view: DataView, offset: number, length: number): void {
-    const cursor = this.cursor;
-    cursor.wrap(view, offset, length);
-    while (cursor.next() === FRAME_MESSAGE) this.dispatch(view, cursor.messageOffset, cursor.messageLength);
+    const messages = this.messages.wrap(view, offset, length);
+    while (messages.next()) {
+      const { templateId, body, blockLength, version, end } = messages;
+      if (templateId === ExecutionReportDecoder.TEMPLATE_ID) {
+        this.handler.onExecutionReport(this.executionReport.wrap(view, body, blockLength, version, end));
+      } else if (templateId === BusinessRejectDecoder.TEMPLATE_ID) {
+        this.handler.onBusinessReject(this.businessReject.wrap(view, body, blockLength, version, end));
+      } else {
+        this.unexpectedMessages++;
+      }
+    }
   }
 
   close(): void {
     this.pool.destroy();
-  }
-
-  private dispatch(view: DataView, offset: number, length: number): void {
-    if (length < SBE_HEADER_LENGTH) {
-      this.unexpectedFrames++;
-      return;
-    }
-    const blockLength = view.getUint16(offset + MessageHeaderDecoder.blockLengthEncodingOffset, true);
-    const templateId = view.getUint16(offset + MessageHeaderDecoder.templateIdEncodingOffset, true);
-    const version = view.getUint16(offset + MessageHeaderDecoder.versionEncodingOffset, true);
-    const body = offset + SBE_HEADER_LENGTH;
-    const end = offset + length;
-    if (templateId === ExecutionReportDecoder.TEMPLATE_ID) {
-      this.handler.onExecutionReport(this.executionReport.wrap(view, body, blockLength, version, end));
-    } else if (templateId === BusinessRejectDecoder.TEMPLATE_ID) {
-      this.handler.onBusinessReject(this.businessReject.wrap(view, body, blockLength, version, end));
-    } else {
-      this.unexpectedFrames++;
-    }
   }
 }

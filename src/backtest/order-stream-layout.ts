@@ -13,17 +13,17 @@
  *
  * Little-endian throughout; records follow each other with no padding.
  */
-export const RECORD_SENT_AT_OFFSET = 0;
-export const RECORD_DIRECTION_OFFSET = 8;
-export const RECORD_RESERVED_OFFSET = 9;
-export const RECORD_FRAME_LENGTH_OFFSET = 10;
-export const RECORD_HEADER_LENGTH = 12;
+export const ORDER_STREAM_RECORD_SENT_AT_OFFSET = 0;
+export const ORDER_STREAM_RECORD_DIRECTION_OFFSET = 8;
+export const ORDER_STREAM_RECORD_RESERVED_OFFSET = 9;
+export const ORDER_STREAM_RECORD_FRAME_LENGTH_OFFSET = 10;
+export const ORDER_STREAM_RECORD_HEADER_LENGTH = 12;
 
 /** A request from the gateway (NewOrderSingle, OrderCancelRequest, OrderCancelReplaceRequest). */
 export const DIRECTION_TO_EXCHANGE = 1;
 /** An answer from the exchange (ExecutionReport, BusinessReject). */
 export const DIRECTION_TO_GATEWAY = 2;
 
-export function recordFrameOffset(recordOffset: number): number {
-  return recordOffset + RECORD_HEADER_LENGTH;
+export function orderStreamFrameOffset(recordOffset: number): number {
+  return recordOffset + ORDER_STREAM_RECORD_HEADER_LENGTH;
 }

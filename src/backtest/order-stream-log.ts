@@ -7,12 +7,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import {
-  RECORD_DIRECTION_OFFSET,
-  RECORD_FRAME_LENGTH_OFFSET,
-  RECORD_HEADER_LENGTH,
-  RECORD_RESERVED_OFFSET,
-  RECORD_SENT_AT_OFFSET,
-  recordFrameOffset,
+  ORDER_STREAM_RECORD_DIRECTION_OFFSET,
+  ORDER_STREAM_RECORD_FRAME_LENGTH_OFFSET,
+  ORDER_STREAM_RECORD_HEADER_LENGTH,
+  ORDER_STREAM_RECORD_RESERVED_OFFSET,
+  ORDER_STREAM_RECORD_SENT_AT_OFFSET,
+  orderStreamFrameOffset,
 } from './order-stream-layout.js';
 import { copyBytes } from './copy-bytes.js';
 import type { RecordedClock } from './recorded-clock.js';
@@ -41,20 +41,20 @@ export class OrderStreamLog {
 
   /** One frame sent now in `direction`: `length` bytes of `source` from `offset`. */
   append(direction: number, source: DataView, offset: number, length: number): void {
-    if (this.length + RECORD_HEADER_LENGTH + length > BUFFER_BYTES) this.flush();
+    if (this.length + ORDER_STREAM_RECORD_HEADER_LENGTH + length > BUFFER_BYTES) this.flush();
     const view = this.view;
     const record = this.length;
     const sentAt = this.clock.nanos;
-    view.setUint32(record + RECORD_SENT_AT_OFFSET, sentAt % TWO_TO_32, true);
-    view.setUint32(record + RECORD_SENT_AT_OFFSET + 4, Math.floor(sentAt / TWO_TO_32), true);
-    view.setUint8(record + RECORD_DIRECTION_OFFSET, direction);
-    view.setUint8(record + RECORD_RESERVED_OFFSET, 0);
-    view.setUint16(record + RECORD_FRAME_LENGTH_OFFSET, length, true);
-    const frame = recordFrameOffset(record);
+    view.setUint32(record + ORDER_STREAM_RECORD_SENT_AT_OFFSET, sentAt % TWO_TO_32, true);
+    view.setUint32(record + ORDER_STREAM_RECORD_SENT_AT_OFFSET + 4, Math.floor(sentAt / TWO_TO_32), true);
+    view.setUint8(record + ORDER_STREAM_RECORD_DIRECTION_OFFSET, direction);
+    view.setUint8(record + ORDER_STREAM_RECORD_RESERVED_OFFSET, 0);
+    view.setUint16(record + ORDER_STREAM_RECORD_FRAME_LENGTH_OFFSET, length, true);
+    const frame = orderStreamFrameOffset(record);
     copyBytes(source, offset, view, frame, length);
     this.length = frame + length;
     this.frames++;
-    this.bytes += RECORD_HEADER_LENGTH + length;
+    this.bytes += ORDER_STREAM_RECORD_HEADER_LENGTH + length;
   }
 
   /** Hex SHA-256 of everything appended; the log takes no more frames after this. */

@@ -8,12 +8,7 @@
 import { FRAME_MESSAGE } from '../feed/framing/framing.js';
 import { SOFH_HEADER_LENGTH, createSofhCursor } from '../feed/framing/sofh.js';
 import type { Book } from '../feed/market-data.js';
-import {
-  MessageHeaderDecoder,
-  NewOrderSingleDecoder,
-  OrderCancelReplaceRequestDecoder,
-  OrderCancelRequestDecoder,
-} from '../generated/order-entry/index.js';
+import { NewOrderSingleDecoder, OrderCancelReplaceRequestDecoder, OrderCancelRequestDecoder } from '../generated/order-entry/index.js';
 import { MatchingEngine } from '../sim/matching-engine.js';
 import { OrderEntryReplies } from '../sim/order-replies.js';
 import { OrderServerCounters } from '../sim/order-server-counters.js';
@@ -23,11 +18,11 @@ import { TickToTrade } from '../sim/tick-to-trade.js';
 import type { BookSource } from '../strategy/context.js';
 import type { FrameDelayLine } from './frame-delay-line.js';
 import { MarketMirror } from './market-mirror.js';
+import { OrderEntryMessages } from './order-entry-messages.js';
 import { DIRECTION_TO_GATEWAY } from './order-stream-layout.js';
 import type { OrderStreamLog } from './order-stream-log.js';
 import type { RecordedClock } from './recorded-clock.js';
 
-const SBE_HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
 const SESSION_ID = 1;
 /** Tick-to-trade is the live simulator's measure; a backtest has no send times to hold. */
 const NO_SEND_TIMES = 1;
@@ -36,10 +31,10 @@ export class SimulatedExchange {
   readonly counters = new OrderServerCounters();
   readonly engine = new MatchingEngine([]);
   readonly mirror: MarketMirror;
-  /** Frames from the gateway that were not an order request, or were cut short. */
-  unexpectedFrames = 0;
+  /** Messages from the gateway that were not an order request. */
+  unexpectedMessages = 0;
   private readonly session: ExchangeSession;
-  private readonly cursor = createSofhCursor();
+  private readonly messages = new OrderEntryMessages();
   private readonly outCursor = createSofhCursor();
   private readonly newOrderSingle = new NewOrderSingleDecoder();
   private readonly cancelRequest = new OrderCancelRequestDecoder();
@@ -68,11 +63,10 @@ export class SimulatedExchange {
     return this.session.workingOrderCount;
   }
 
-  /** Frames from the gateway that arrived now. */
+  /** Frames from the gateway that arrived now: each request to the session, then its reports out. */
   receive(view: DataView, offset: number, length: number): void {
-    const cursor = this.cursor;
-    cursor.wrap(view, offset, length);
-    while (cursor.next() === FRAME_MESSAGE) this.dispatch(view, cursor.messageOffset, cursor.messageLength);
+    const messages = this.messages.wrap(view, offset, length);
+    while (messages.next()) this.dispatch(messages);
     this.shipReports();
   }
 
@@ -88,16 +82,8 @@ export class SimulatedExchange {
     this.shipReports();
   }
 
-  private dispatch(view: DataView, offset: number, length: number): void {
-    if (length < SBE_HEADER_LENGTH) {
-      this.unexpectedFrames++;
-      return;
-    }
-    const blockLength = view.getUint16(offset + MessageHeaderDecoder.blockLengthEncodingOffset, true);
-    const templateId = view.getUint16(offset + MessageHeaderDecoder.templateIdEncodingOffset, true);
-    const version = view.getUint16(offset + MessageHeaderDecoder.versionEncodingOffset, true);
-    const body = offset + SBE_HEADER_LENGTH;
-    const end = offset + length;
+  private dispatch(messages: OrderEntryMessages): void {
+    const { view, templateId, body, blockLength, version, end } = messages;
     switch (templateId) {
       case NewOrderSingleDecoder.TEMPLATE_ID: {
         const request = this.newOrderSingle.wrap(view, body, blockLength, version, end);
@@ -115,7 +101,7 @@ export class SimulatedExchange {
         return;
       }
       default:
-        this.unexpectedFrames++;
+        this.unexpectedMessages++;
     }
   }
 

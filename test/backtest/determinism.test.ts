@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/backtest.js';
 import type { BacktestSummary } from '../../src/backtest/backtest-summary.js';
-import { DIRECTION_TO_EXCHANGE, DIRECTION_TO_GATEWAY, RECORD_DIRECTION_OFFSET, RECORD_FRAME_LENGTH_OFFSET, RECORD_HEADER_LENGTH } from '../../src/backtest/order-stream-layout.js';
+import { DIRECTION_TO_EXCHANGE, DIRECTION_TO_GATEWAY, ORDER_STREAM_RECORD_DIRECTION_OFFSET, ORDER_STREAM_RECORD_FRAME_LENGTH_OFFSET, ORDER_STREAM_RECORD_HEADER_LENGTH } from '../../src/backtest/order-stream-layout.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const sample = path.join(repoRoot, 'feeds/sample.pcap');
@@ -33,8 +33,8 @@ function outcome({ elapsedSeconds, messagesPerSecond, gcCount, orderStream, ...d
 /** Frames per direction in an order stream file. */
 function countFrames(bytes: Buffer): Record<number, number> {
   const counts: Record<number, number> = { [DIRECTION_TO_EXCHANGE]: 0, [DIRECTION_TO_GATEWAY]: 0 };
-  for (let offset = 0; offset < bytes.length; offset += RECORD_HEADER_LENGTH + bytes.readUInt16LE(offset + RECORD_FRAME_LENGTH_OFFSET)) {
-    counts[bytes.readUInt8(offset + RECORD_DIRECTION_OFFSET)]!++;
+  for (let offset = 0; offset < bytes.length; offset += ORDER_STREAM_RECORD_HEADER_LENGTH + bytes.readUInt16LE(offset + ORDER_STREAM_RECORD_FRAME_LENGTH_OFFSET)) {
+    counts[bytes.readUInt8(offset + ORDER_STREAM_RECORD_DIRECTION_OFFSET)]!++;
   }
   return counts;
 }
