@@ -18,3 +18,4 @@ export * from './io/udp-sender.js';
 export { PcapFileWriter, rotatedPath, type CaptureFileFormat, type PcapFileWriterOptions } from './io/pcap-file-writer.js';
 export * from './replay/index.js';
 export * from './io/clock.js';
+export * from './backtest/index.js';
