@@ -8,6 +8,7 @@
  *   npm start
  *   npm start -- --http 127.0.0.1:9080 --rate 200 --strategy strategies/ping.ts
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadGatewayConfig } from '../gateway/config.js';
@@ -29,23 +30,36 @@ interface StartOptions {
   strategy: string;
 }
 
+/** How long the market stays held for the gateway's order session. */
+const SESSION_WAIT_MS = 5_000;
+
+async function sessionEstablished(gateway: Gateway): Promise<boolean> {
+  const deadline = Date.now() + SESSION_WAIT_MS;
+  while (gateway.status().session.state !== 'established') {
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+  return true;
+}
+
 async function start(options: StartOptions): Promise<void> {
   const log = consoleLog();
   // idle 'block': the simulator shares this process and, on a small machine, the cores; a
   // busy-polling worker would take the CPU the simulator needs to publish (measured: p50
   // tick-to-trade 31 us blocking vs 139 us spinning on 2 loaded cores). `zerotick run` spins.
   const config = loadGatewayConfig({ feed: [options.feed], exchange: options.exchange, strategy: [options.strategy], http: options.http, idle: 'block' });
-  // The simulator starts a moment after the gateway: retry the order session quickly meanwhile.
-  config.session = { reconnectInitialMs: 20, reconnectMaxMs: 200 };
-  // The gateway first: its feed socket must be bound before the simulator publishes the opening books.
-  const gateway = await Gateway.start(config, { log, controlPlane: httpControlPlane(config.http) });
-  let simulator;
+  // The simulator listens first with its market held, the gateway binds its feed and establishes
+  // its session, then the market opens: the opening books reach a gateway that can trade them.
+  const simulator = await startSimulator({ feeds: [options.feed], listen: options.exchange, rate: Number(options.rate), holdMarket: true, log: (line) => log.warn(`simulator: ${line}`) });
+  let gateway;
   try {
-    simulator = await startSimulator({ feeds: [options.feed], listen: options.exchange, rate: Number(options.rate), log: (line) => log.warn(`simulator: ${line}`) });
+    gateway = await Gateway.start(config, { log, controlPlane: httpControlPlane(config.http) });
   } catch (error) {
-    await gateway.stop();
+    await simulator.stop();
     throw error;
   }
+  if (!(await sessionEstablished(gateway))) log.warn(`the order session is not up after ${SESSION_WAIT_MS} ms: opening the market anyway`);
+  simulator.openMarket();
   const http = gateway.httpAddress!;
   log.info('zerotick is running:');
   log.info(`  simulator  MDP 3.0 feed -> ${options.feed}, order entry on ${options.exchange}, ${options.rate} market steps/s`);

@@ -80,6 +80,7 @@ export class OrderConnection implements SessionConnection {
   private lastSentAtMs = Date.now();
   private problemsLogged = 0;
   private closing = false;
+  private terminatedByPeer = false;
 
   constructor(
     private readonly socket: Socket,
@@ -88,7 +89,10 @@ export class OrderConnection implements SessionConnection {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.problem(`socket error: ${error.message}`));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // A peer that sent Terminate may close before our Terminate reaches it: that reset ends the session as agreed.
+      if (!(this.terminatedByPeer && (error.code === 'ECONNRESET' || error.code === 'EPIPE'))) this.problem(`socket error: ${error.message}`);
+    });
     socket.on('close', () => this.onClose());
   }
 
@@ -215,6 +219,7 @@ export class OrderConnection implements SessionConnection {
   }
 
   private onTerminate(): void {
+    this.terminatedByPeer = true;
     this.host.replies.terminate(this.out, TerminateReason.Finished);
     this.closeAfterFlush();
   }

@@ -55,6 +55,11 @@ export interface SimulatorOptions {
   sendTimeCapacity?: number;
   /** Where problems (bad client input) are reported. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Listen for order entry but publish nothing until `openMarket()`, so a gateway can bind its
+   * feed and establish its session before the opening books. Default false: open at once.
+   */
+  holdMarket?: boolean;
 }
 
 export interface SimulatorCounters {
@@ -87,6 +92,8 @@ export interface Simulator {
   readonly orderEntry: { host: string; port: number };
   readonly instruments: readonly InstrumentSpec[];
   readonly engine: MatchingEngine;
+  /** Opens the market (opening books, then the pacer and the snapshot loop) when started with `holdMarket`; once only. */
+  openMarket(): void;
   /** Synthetic mode: runs `count` (default 1) market steps now, each published as one event; returns the steps run (0 in replay mode). */
   step(count?: number): number;
   counters(): SimulatorCounters;
@@ -104,6 +111,7 @@ export interface Simulator {
 interface ResolvedOptions {
   feeds: UdpEndpoint[];
   snapshotFeeds: UdpEndpoint[];
+  snapshotIntervalMs: number;
   listen: TcpEndpoint;
   rate: number;
   depth: number;
@@ -138,7 +146,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
     const market = new SyntheticMarket(engine, new SeededRandom(options.seed ?? DEFAULT_SEED), resolved.depth);
     const simulator = new RunningSimulator(resolved, instruments, engine, market, publisher, snapshots, orders, tickToTrade, replay);
-    simulator.start(options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS);
+    if (options.holdMarket !== true) simulator.openMarket();
     return simulator;
   } catch (error) {
     await orders?.close();
@@ -163,6 +171,7 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   return {
     feeds,
     snapshotFeeds,
+    snapshotIntervalMs: options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS,
     listen: typeof listen === 'string' ? parseTcpEndpoint(listen, 'listen') : listen,
     rate,
     depth: options.depth ?? DEFAULT_BOOK_DEPTH,
@@ -179,6 +188,7 @@ class RunningSimulator implements Simulator {
   private pacer: Pacer | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private marketOpen = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -197,7 +207,9 @@ class RunningSimulator implements Simulator {
   }
 
   /** Opens the channel (synthetic market) and starts the pacer and the snapshot loop. */
-  start(snapshotIntervalMs: number): void {
+  openMarket(): void {
+    if (this.marketOpen || this.stopped) return;
+    this.marketOpen = true;
     if (this.replay === undefined) {
       this.feed.publishOpening();
       this.market.open();
@@ -208,7 +220,7 @@ class RunningSimulator implements Simulator {
       this.pacer.start();
     }
     const snapshots = this.snapshots;
-    if (snapshots !== undefined) this.snapshotTimer = setInterval(() => snapshots.publishCycle(), snapshotIntervalMs);
+    if (snapshots !== undefined) this.snapshotTimer = setInterval(() => snapshots.publishCycle(), this.options.snapshotIntervalMs);
   }
 
   step(count = 1): number {
