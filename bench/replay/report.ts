@@ -2,7 +2,7 @@
 import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 import type { SuiteRun } from '../lib/suite.js';
-import { MAX_SPEED_SENDERS, type MaxSpeedResult, type MaxSpeedSender, type PacedResult, type PacedRound, type ReplaySuiteResult, type Scheduling } from './results.js';
+import { MAX_SPEED_SENDERS, type MaxSpeedResult, type MaxSpeedSender, type PacedResult, type PacedRound, type ReplaySuiteResult, type Scheduling, type ThroughputRun } from './results.js';
 
 /** At max speed: at least this many 100-byte datagrams per second. */
 export const MAX_SPEED_GOAL_PPS = 1_000_000;
@@ -70,6 +70,17 @@ function comparisons(result: MaxSpeedResult, medians: ThroughputVerdict['medians
   });
 }
 
+/** "100.0%" when every sender's datagrams all reached UDP, else the lowest run's share and whose. */
+function deliveredShare(result: MaxSpeedResult): string {
+  const lowest = result.runs.reduce<ThroughputRun | undefined>(
+    (worst, run) => (worst === undefined || run.delivered / run.packets < worst.delivered / worst.packets ? run : worst),
+    undefined,
+  );
+  if (lowest === undefined) return 'none';
+  const share = `${((100 * lowest.delivered) / lowest.packets).toFixed(1)}%`;
+  return lowest.delivered >= lowest.packets ? share : `as little as ${share} (${lowest.sender}, round ${lowest.round})`;
+}
+
 function renderMaxSpeed(result: MaxSpeedResult): string[] {
   const verdict = judgeMaxSpeed(result);
   const rounds = [...new Set(result.runs.map((run) => run.round))];
@@ -87,7 +98,8 @@ function renderMaxSpeed(result: MaxSpeedResult): string[] {
     '',
     ...comparisons(result, verdict.medians),
     '',
-    'The C references send as many datagrams without a file: sendmmsg as zerotick does (64 a call), and UDP GSO (UDP_SEGMENT, 64 datagrams a sendmsg, one pass down the stack for them all).',
+    'The C references send as many datagrams without a file: sendmmsg as zerotick does (64 a call), and UDP GSO (UDP_SEGMENT, 64 datagrams a sendmsg, one pass down the stack for them all). ' +
+      `Datagrams that reached the sink socket, over all runs: ${deliveredShare(result)} of those sent.`,
     '',
     markdownTable(['round', ...MAX_SPEED_SENDERS.map((sender) => SENDER_COLUMNS[sender])], rows, [true, true, true, true, true]),
   ];

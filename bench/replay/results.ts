@@ -13,6 +13,8 @@ export interface ThroughputRun {
   sender: MaxSpeedSender;
   packets: number;
   packetsPerSecond: number;
+  /** Datagrams that reached the sink socket (queued or dropped on its full buffer). */
+  delivered: number;
 }
 
 export interface MaxSpeedResult {

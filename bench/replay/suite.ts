@@ -5,15 +5,11 @@
  *    (interleaved rounds, alternating the order);
  *  - at 1x, pacing error (actual - scheduled send time) p99 < 20 us, on a file with a busy
  *    feed's gaps (paced-child.ts: the replayer's own summary, round by round).
- * Datagrams go to a sink socket that is bound and never read: the kernel delivers each one (or
- * drops it on a full buffer) as for a real receiver, and nothing in this process competes for
- * the measured core.
+ * Datagrams go to a sink socket that is bound and never read (sink.ts).
  */
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BufferPool } from '../../src/io/pool.js';
-import { UdpReceiver } from '../../src/io/udp.js';
 import { logProgress, runTypeScriptChild } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
 import { canPinToSeparateCores, MEASURED_CPU, measurementNiceness } from '../lib/pinning.js';
@@ -22,6 +18,7 @@ import { PAYLOAD_BYTES, writeBackToBackCapture, writeRealisticCapture, type Capt
 import type { PacedChildResult } from './paced-child.js';
 import { renderReplaySection } from './report.js';
 import { MAX_SPEED_SENDERS, type MaxSpeedResult, type MaxSpeedSender, type PacedResult, type ReplaySuiteResult, type ThroughputRun } from './results.js';
+import { Sink } from './sink.js';
 import { buildCReference, ensureTcpreplay, replayWithTcpreplay, replayWithZerotick, sendWithCReference } from './senders.js';
 import type { SenderFigures } from './tool-output.js';
 
@@ -37,8 +34,6 @@ interface Mode {
 const FULL: Mode = { maxFilePackets: 200_000, maxLoops: 10, maxRounds: 6, pacedPackets: 50_000, pacedRounds: 8 };
 const QUICK: Mode = { maxFilePackets: 100_000, maxLoops: 1, maxRounds: 3, pacedPackets: 15_000, pacedRounds: 3 };
 const PACED_SEED = 7;
-/** Small: a full sink drops at once instead of holding megabytes of datagrams. */
-const SINK_BUFFER_BYTES = 64 * 1024;
 const captureDirectory = path.join(benchDirectory, 'build', 'replay');
 
 /**
@@ -52,18 +47,6 @@ function hostAddress(): string {
     if (address !== undefined) return address.address;
   }
   return '127.0.0.1';
-}
-
-function openSink(): { receiver: UdpReceiver; close(): void } {
-  const pool = BufferPool.create({ slotSize: 2048, slotCount: 1 });
-  const receiver = UdpReceiver.open(pool, { port: 0, bindAddress: '0.0.0.0', batchSize: 1, receiveBufferBytes: SINK_BUFFER_BYTES });
-  return {
-    receiver,
-    close: () => {
-      receiver.close();
-      pool.destroy();
-    },
-  };
 }
 
 /** One run of `sender`: the file `loops` times, or as many datagrams for the C reference. */
@@ -81,7 +64,7 @@ async function runSender(sender: MaxSpeedSender, capture: WrittenCapture, destin
   }
 }
 
-async function measureMaxSpeed(mode: Mode, destination: CaptureDestination): Promise<MaxSpeedResult> {
+async function measureMaxSpeed(mode: Mode, destination: CaptureDestination, sink: Sink): Promise<MaxSpeedResult> {
   const capture = writeBackToBackCapture(path.join(captureDirectory, 'max-speed.pcap'), mode.maxFilePackets, destination);
   const unavailable: Partial<Record<MaxSpeedSender, string>> = {};
   const tcpreplayMissing = ensureTcpreplay();
@@ -89,13 +72,15 @@ async function measureMaxSpeed(mode: Mode, destination: CaptureDestination): Pro
   const cReferenceMissing = buildCReference();
   if (cReferenceMissing !== undefined) unavailable['c-sendmmsg'] = unavailable['c-gso'] = cReferenceMissing;
   const runs: ThroughputRun[] = [];
+  sink.takeDelivered(); // from zero
   for (let round = 0; round < mode.maxRounds; round++) {
     const senders = MAX_SPEED_SENDERS.filter((sender) => unavailable[sender] === undefined);
     for (const sender of round % 2 === 0 ? senders : [...senders].reverse()) {
       try {
         const figures = await runSender(sender, capture, destination, mode.maxLoops);
-        logProgress(`replay max round ${round} ${sender}: ${figures.packets} packets at ${Math.round(figures.packetsPerSecond)} packets/s`);
-        runs.push({ round, sender, ...figures });
+        const delivered = sink.takeDelivered();
+        logProgress(`replay max round ${round} ${sender}: ${figures.packets} packets at ${Math.round(figures.packetsPerSecond)} packets/s, ${delivered} reached the sink`);
+        runs.push({ round, sender, ...figures, delivered });
       } catch (error) {
         if (sender === 'zerotick') throw error;
         unavailable[sender] = (error as Error).message; // a reference that fails (no GSO in this kernel) is reported, not fatal
@@ -118,10 +103,10 @@ async function measurePacing(mode: Mode, destination: CaptureDestination): Promi
 async function run(quick: boolean): Promise<ReplaySuiteResult> {
   const mode = quick ? QUICK : FULL;
   mkdirSync(captureDirectory, { recursive: true });
-  const sink = openSink();
+  const sink = new Sink();
   try {
-    const destination = { host: hostAddress(), port: sink.receiver.localPort };
-    const maxSpeed = await measureMaxSpeed(mode, destination);
+    const destination = { host: hostAddress(), port: sink.port };
+    const maxSpeed = await measureMaxSpeed(mode, destination, sink);
     const paced = await measurePacing(mode, destination);
     const niceness = measurementNiceness();
     return {

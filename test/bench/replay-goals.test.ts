@@ -3,7 +3,7 @@ import { judgeMaxSpeed, judgePacing } from '../../bench/replay/report.js';
 import type { MaxSpeedResult, PacedRound, Scheduling, ThroughputRun } from '../../bench/replay/results.js';
 
 function run(round: number, sender: ThroughputRun['sender'], packetsPerSecond: number): ThroughputRun {
-  return { round, sender, packets: 1000, packetsPerSecond };
+  return { round, sender, packets: 1000, packetsPerSecond, delivered: 1000 };
 }
 
 function paced(round: number, scheduling: Scheduling, p99Nanos: number): PacedRound {

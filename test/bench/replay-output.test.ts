@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { socketDrops } from '../../bench/replay/sink.js';
 import { parseTcpreplayStatistics, parseZerotickSummary } from '../../bench/replay/tool-output.js';
 
 describe("the replay bench's reading of each sender's figures", () => {
@@ -27,5 +28,23 @@ describe("the replay bench's reading of each sender's figures", () => {
   it('says which tool printed something else, quoting it', () => {
     expect(() => parseTcpreplayStatistics('tcpreplay: Unable to open interface lo\n')).toThrow(/tcpreplay's output: "tcpreplay: Unable to open interface lo/);
     expect(() => parseZerotickSummary('')).toThrow(/zerotick replay's output/);
+  });
+});
+
+describe("the sink's drop count, from /proc/net/udp", () => {
+  const procNetUdp = [
+    '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
+    '  104: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 20431 2 0000000000000000 0',
+    ' 2631: 00000000:B799 00000000:0000 07 00000000:0000FA00 00:00000000 00000000     0        0 987654 2 0000000000000000 1234567',
+    '',
+  ].join('\n');
+
+  it('reads the drops of the socket on the port (hex 0xB799 = 47001)', () => {
+    expect(socketDrops(procNetUdp, 47001)).toBe(1_234_567);
+    expect(socketDrops(procNetUdp, 53)).toBe(0);
+  });
+
+  it('says when no socket has the port', () => {
+    expect(() => socketDrops(procNetUdp, 9)).toThrow(/no socket on port 9/);
   });
 });
