@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settle, startStack, stepAndSettle, stepUntilOrdersPast, waitFor, type Stack } from './harness.js';
+import { IO_MODES, settle, startStack, stepAndSettle, stepUntilOrdersPast, waitFor, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -12,10 +12,10 @@ const MAX_ORDER_QUANTITY = 1;
 const CANCELED = 4;
 const NEW = 0;
 
-describe('end to end: risk checks', () => {
+describe.each(IO_MODES)('end to end: risk checks (%s I/O)', (io) => {
   it('denies an order over the configured limit before any byte is sent, and tells the strategy why', async () => {
     // given a limit of 0 lots per order
-    stack = await startStack({ strategies: ['test/e2e/fixtures/probe.ts'], config: { risk: { defaults: { maxOrderQuantity: 0 } } } });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/probe.ts'], config: { risk: { defaults: { maxOrderQuantity: 0 } } } });
     const { gateway, log, sim } = stack;
     await settle(stack);
 
@@ -32,7 +32,7 @@ describe('end to end: risk checks', () => {
 
   it('kill switch: cancels the working orders and refuses new ones until released', async () => {
     // given resting orders, acknowledged
-    stack = await startStack({ strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 100 }] });
+    stack = await startStack({ io, strategies: ['test/e2e/fixtures/rester.ts'], params: [{ maxOrders: 100 }] });
     const { gateway, log, sim } = stack;
     const sent = (): number => log.matching(/sent [1-9]\d*$/).length;
     const reports = (execType: number): number => log.matching(new RegExp(`report \\d+ execType ${execType}$`)).length;
