@@ -81,6 +81,20 @@ function deliveredShare(result: MaxSpeedResult): string {
   return lowest.delivered >= lowest.packets ? share : `as little as ${share} (${lowest.sender}, round ${lowest.round})`;
 }
 
+/** zerotick this close to the C sendmmsg loop is bounded by the kernel's cost per datagram, not by TypeScript. */
+const KERNEL_BOUND_SHARE = 0.8;
+
+function kernelBoundNote(medians: ThroughputVerdict['medians']): string[] {
+  const zerotick = medians.zerotick ?? 0;
+  const sendmmsg = medians['c-sendmmsg'];
+  if (sendmmsg === undefined || zerotick < KERNEL_BOUND_SHARE * sendmmsg) return [];
+  return [
+    '',
+    `zerotick is within ${Math.round((1 - KERNEL_BOUND_SHARE) * 100)}% of the C sendmmsg loop: the kernel's cost per datagram (one pass down the UDP stack and the loopback delivery each) bounds the rate, not TypeScript; ` +
+      'only fewer passes per datagram (UDP GSO, the last column) can reach the goal.',
+  ];
+}
+
 function renderMaxSpeed(result: MaxSpeedResult): string[] {
   const verdict = judgeMaxSpeed(result);
   const rounds = [...new Set(result.runs.map((run) => run.round))];
@@ -92,11 +106,12 @@ function renderMaxSpeed(result: MaxSpeedResult): string[] {
     }),
   ]);
   return [
-    `### Max speed: ${result.filePackets} datagrams x ${result.loops} passes per run`,
+    `### Max speed: ${result.filePackets} datagrams x ${result.loops} pass${result.loops === 1 ? '' : 'es'} per run`,
     '',
     `**zerotick replay --speed max: median ${formatRate(verdict.medians.zerotick ?? 0)} (goal >= ${formatRate(MAX_SPEED_GOAL_PPS)}: ${metOrMissed(verdict.met)}).** In the same run:`,
     '',
     ...comparisons(result, verdict.medians),
+    ...kernelBoundNote(verdict.medians),
     '',
     'The C references send as many datagrams without a file: sendmmsg as zerotick does (64 a call), and UDP GSO (UDP_SEGMENT, 64 datagrams a sendmsg, one pass down the stack for them all). ' +
       `Datagrams that reached the sink socket, over all runs: ${deliveredShare(result)} of those sent.`,
@@ -111,6 +126,12 @@ function renderPacing(result: PacedResult): string[] {
     (verdict) => `- ${SCHEDULING_DESCRIPTIONS[verdict.scheduling]}: median p99 ${micros(verdict.p99Nanos)} us (goal < ${micros(PACING_GOAL_P99_NANOS)} us: ${metOrMissed(verdict.met)})`,
   );
   if (result.realtimeUnavailable !== undefined) lines.push(`- real-time rounds not run: ${result.realtimeUnavailable}`);
+  // The least disturbed rounds say best what the kernel's share is.
+  const quietest: Scheduling = result.rounds.some((round) => round.scheduling === 'realtime') ? 'realtime' : 'shared';
+  const sendP99 = median(result.rounds.filter((round) => round.scheduling === quietest).map((round) => round.sendP99Nanos));
+  if (sendP99 >= PACING_GOAL_P99_NANOS) {
+    lines.push(`- the send call alone has a median p99 of ${micros(sendP99)} us in the ${quietest} rounds: more than the goal before any waiting, on this machine at this load`);
+  }
   const rows = result.rounds.map((round) => [
     String(round.round),
     round.scheduling,
