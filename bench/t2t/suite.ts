@@ -48,7 +48,7 @@ interface Mode {
 
 /** One packet every 25 us: fast enough to keep caches warm, slow enough that no queue forms. */
 const LATENCY_INTERVAL_NS = 25_000;
-const FULL: Mode = { rounds: 6, packetsPerRound: 40_000, warmUpPackets: 4_000, settlePackets: 40_000, settleTrials: 12, sweepLadder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], sweepTrialMs: 500, bisectionSteps: 2 };
+const FULL: Mode = { rounds: 10, packetsPerRound: 40_000, warmUpPackets: 4_000, settlePackets: 40_000, settleTrials: 6, sweepLadder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], sweepTrialMs: 500, bisectionSteps: 2 };
 const QUICK: Mode = { rounds: 2, packetsPerRound: 8_000, warmUpPackets: 2_000, settlePackets: 12_000, settleTrials: 6, sweepLadder: [25_000, 50_000, 100_000, 200_000], sweepTrialMs: 150, bisectionSteps: 0 };
 /** The gateway publishes its worker's GC count about once a second. */
 const GC_COUNT_PUBLISH_WAIT_MS = 1_300;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { ReceiverSweep } from '../../bench/io/sweep.js';
+import { checkGoals, renderT2tSection } from '../../bench/t2t/report.js';
+import { C_REFERENCE, COPY, ZERO_COPY } from '../../bench/t2t/responders.js';
+import type { LatencyFigures, ResponderResult, T2tSuiteResult } from '../../bench/t2t/results.js';
+
+function latency(p99: number, p999: number): LatencyFigures {
+  return { count: 1000, p50: p99 / 2, p90: Math.round(p99 * 0.7), p99, p999, p9999: p999, max: p999, ordersPerSecond: 40_000, lost: 0, sent: 1000, priceMismatches: 0, roundP99s: [p99] };
+}
+
+function responder(name: string, figures: LatencyFigures | string): ResponderResult {
+  return typeof figures === 'string' ? { name, description: name, unavailable: figures } : { name, description: name, latency: figures };
+}
+
+/** A sweep whose best clean trial ran at `rate`; `exact`: a higher rate lost, so the figure is not a bound. */
+function sweep(receiver: string, rate: number, exact: boolean): ReceiverSweep {
+  const clean = { offeredRate: rate, achievedRate: rate, sent: 1000, received: 1000, lost: 0, senderBound: !exact };
+  return { receiver, trials: [clean], lossFreeRate: rate, limitedBySender: !exact };
+}
+
+function result(responders: ResponderResult[], sweeps: ReceiverSweep[], gcRuns: number | null = 0): T2tSuiteResult {
+  return {
+    responders,
+    sweeps,
+    zeroCopyWorkerGc: { runs: gcRuns, note: 'test' },
+    rounds: 2,
+    packetsPerRound: 1000,
+    warmUpPackets: 100,
+    latencyIntervalNs: 25_000,
+    sweepLadder: [25_000],
+    sweepTrialMs: 100,
+    drainMs: 200,
+    pinning: 'test',
+    durationSeconds: 1,
+  };
+}
+
+function statuses(run: T2tSuiteResult): string[] {
+  return checkGoals(run).map((goal) => goal.status);
+}
+
+describe('the tick-to-trade goals', () => {
+  it('are met when zero-copy is within 1.3x/1.6x of C, copy is 2x slower, the rate is 0.9x C and no GC ran', () => {
+    const run = result(
+      [responder(C_REFERENCE, latency(20, 30)), responder(ZERO_COPY, latency(26, 48)), responder(COPY, latency(52, 100))],
+      [sweep(C_REFERENCE, 200_000, true), sweep(ZERO_COPY, 180_000, true)],
+    );
+    expect(statuses(run)).toEqual(['met', 'met', 'met', 'met', 'met']);
+  });
+
+  it('are missed, with the numbers, when zero-copy is too slow, copy too close, the rate too low or a GC ran', () => {
+    const run = result(
+      [responder(C_REFERENCE, latency(20, 30)), responder(ZERO_COPY, latency(27, 49)), responder(COPY, latency(50, 100))],
+      [sweep(C_REFERENCE, 200_000, true), sweep(ZERO_COPY, 170_000, true)],
+      3,
+    );
+    const goals = checkGoals(run);
+    expect(goals.map((goal) => goal.status)).toEqual(['missed', 'missed', 'missed', 'missed', 'missed']);
+    expect(goals[0]!.detail).toBe('27 us vs 20 us: 1.35x');
+  });
+
+  it('say why a goal cannot be judged: a responder that could not run, a rate that is only a lower bound, no GC count', () => {
+    const run = result(
+      [responder(C_REFERENCE, latency(20, 30)), responder(ZERO_COPY, latency(26, 48)), responder(COPY, "'copy' is not yet available")],
+      [sweep(C_REFERENCE, 200_000, false), sweep(ZERO_COPY, 190_000, true)],
+      null,
+    );
+    const goals = checkGoals(run);
+    expect(goals.map((goal) => goal.status)).toEqual(['met', 'met', 'not measured', 'not measured', 'not measured']);
+    expect(goals[2]!.detail).toContain("'copy' is not yet available");
+  });
+
+  it('are reported in the RESULTS.md section, under a table with a row per responder', () => {
+    const run = result([responder(C_REFERENCE, latency(20, 30)), responder(COPY, 'not yet available')], [sweep(C_REFERENCE, 200_000, true)]);
+
+    const section = renderT2tSection({ suite: 't2t', quick: true, machine: { cpuModel: 'x', cores: 2, kernel: 'k', node: 'v20', date: 'd' }, result: run });
+
+    expect(section).toContain('## Tick-to-trade (quick)');
+    expect(section).toContain('| C reference | 10 | 14 | 20 | 30 |');
+    expect(section).toContain('| zerotick copy | not available yet: not yet available |');
+    expect(section).toContain('- not measured: copy p99 >= 2x zero-copy p99');
+    expect(section).toContain('![tick-to-trade percentile spectrum](t2t-spectrum.svg)');
+  });
+});
