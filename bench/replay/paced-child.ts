@@ -14,6 +14,7 @@ import { CaptureReader } from '../../src/io/pcap.js';
 import { UdpSender } from '../../src/io/udp-sender.js';
 import { Replayer } from '../../src/replay/replayer.js';
 import { logProgress, writeResult } from '../lib/child.js';
+import { GcCounter } from '../lib/gc-counter.js';
 import type { PacedRound, Scheduling } from './results.js';
 import { enterRealtime, leaveRealtime } from './thread-scheduling.js';
 
@@ -32,11 +33,17 @@ function collectGarbageIfExposed(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+const gc = new GcCounter();
+
 async function replayOnce(reader: CaptureReader, sender: UdpSender, round: number, scheduling: Scheduling): Promise<PacedRound> {
   collectGarbageIfExposed(); // the last round's garbage is not collected inside this one
+  await gc.settle();
   const preemptedBefore = sendingThreadPreemptions();
+  const from = gc.now();
   const stats = await new Replayer(reader, sender, { speed: 1 }).run();
+  const to = gc.now();
   const preemptions = sendingThreadPreemptions() - preemptedBefore;
+  await gc.settle();
   const pacing = stats.pacingError!;
   return {
     round,
@@ -48,6 +55,7 @@ async function replayOnce(reader: CaptureReader, sender: UdpSender, round: numbe
     maxNanos: pacing.maxNanos,
     sendP99Nanos: stats.sendDuration!.p99Nanos,
     preemptions,
+    collections: gc.countBetween(from, to),
   };
 }
 
@@ -78,13 +86,14 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? schedulings : [...schedulings].reverse();
       for (const scheduling of order) {
         const result = await replayScheduled(reader, sender, round, scheduling);
-        logProgress(`replay 1x round ${round} ${scheduling}: pacing error p50 ${(result.p50Nanos / 1e3).toFixed(1)} us, p99 ${(result.p99Nanos / 1e3).toFixed(1)} us, max ${(result.maxNanos / 1e3).toFixed(1)} us, send p99 ${(result.sendP99Nanos / 1e3).toFixed(1)} us, ${result.preemptions} preemptions`);
+        logProgress(`replay 1x round ${round} ${scheduling}: pacing error p50 ${(result.p50Nanos / 1e3).toFixed(1)} us, p99 ${(result.p99Nanos / 1e3).toFixed(1)} us, max ${(result.maxNanos / 1e3).toFixed(1)} us, send p99 ${(result.sendP99Nanos / 1e3).toFixed(1)} us, ${result.preemptions} preemptions, ${result.collections} GCs`);
         rounds.push(result);
       }
     }
     const result: PacedChildResult = { rounds, realtimeUnavailable };
     writeResult(result);
   } finally {
+    gc.close();
     sender.close();
     reader.close();
   }

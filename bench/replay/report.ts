@@ -141,19 +141,20 @@ function renderPacing(result: PacedResult): string[] {
     micros(round.sendP99Nanos),
     `${round.sends}`,
     String(round.preemptions),
+    String(round.collections),
   ]);
   return [
     `### 1x: ${result.filePackets} datagrams over ${(result.fileSpanNs / 1e9).toFixed(2)} s of capture per round`,
     '',
     'Gaps: 97% 10-50 us (busy-wait), 2.5% 100-900 us (futex, then busy-wait), 0.5% 1-5 ms (timer, futex, busy-wait). ' +
       'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown. ' +
-      'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread.',
+      'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread. GCs: collections that started during the round.',
     '',
     '**Pacing error p99 at 1x:**',
     '',
     ...lines,
     '',
-    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'sendmmsg calls', 'preemptions'], rows, [true, false, true, true, true, true, true, true]),
+    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'sendmmsg calls', 'preemptions', 'GCs'], rows, [true, false, true, true, true, true, true, true, true]),
   ];
 }
 

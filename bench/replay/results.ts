@@ -42,6 +42,8 @@ export interface PacedRound {
   sendP99Nanos: number;
   /** Involuntary context switches of the sending thread during the round. */
   preemptions: number;
+  /** Garbage collections that started during the round: 0 when the paced loop allocates nothing. */
+  collections: number;
 }
 
 export interface PacedResult {
