@@ -21,6 +21,9 @@
  *   stdin:  trial <id> <count> <intervalNs> <latencyFile|->
  *   stdout: {"trial":id,"sent":…,"matched":…,"lost":…,…}     after the last packet's orders, or
  *                                                            --drain-ms after its intended time
+ *   stdin closed -> exit (the ring file, with --shm, is removed)
+ *
+ * One command at a time: send the next after the answer to the last.
  *
  * The latency file holds one little-endian int64 per packet of the trial, in MsgSeqNum order:
  * nanoseconds from intended send to order arrival, or -1 when no order came (a loss). MsgSeqNum
@@ -103,6 +106,7 @@ struct feed {
   struct sockaddr_in udp_target;
   struct shm_ring ring;
   int use_ring;
+  char ring_path[256];
   uint32_t next_seq;
   uint32_t rpt_seq;
   unsigned char packet[T2T_PACKET_LENGTH];
@@ -160,11 +164,10 @@ static int64_t offer_price(uint32_t seq) { return bid_price(seq) + T2T_TICK; }
 
 static void open_feed(void) {
   if (options.shm != NULL) {
-    char path[256];
-    snprintf(path, sizeof path, "/dev/shm/zerotick-%s", options.shm);
-    int result = shm_ring_create(&feed.ring, path, options.shm_capacity);
+    snprintf(feed.ring_path, sizeof feed.ring_path, "/dev/shm/zerotick-%s", options.shm);
+    int result = shm_ring_create(&feed.ring, feed.ring_path, options.shm_capacity);
     if (result < 0) {
-      fprintf(stderr, "t2t_exchange: shm ring %s (capacity %u): %s\n", path, options.shm_capacity, strerror(-result));
+      fprintf(stderr, "t2t_exchange: shm ring %s (capacity %u): %s\n", feed.ring_path, options.shm_capacity, strerror(-result));
       exit(1);
     }
     feed.use_ring = 1;
@@ -520,5 +523,7 @@ int main(int argc, char **argv) {
     handle_command(listen_fd, line);
   }
   close_session("stdin closed");
+  /* The consumer keeps its mapping; the name goes, so no stale ring is left in /dev/shm. */
+  if (feed.use_ring) unlink(feed.ring_path);
   return 0;
 }

@@ -123,6 +123,13 @@ function sweepRow(sweep: ReceiverSweep, referenceRate: number | null | undefined
   ];
 }
 
+/** An order priced off the touch of its packet means a misread book: said under the table when it happens. */
+function priceMismatchLines(responders: readonly ResponderResult[]): string[] {
+  return responders
+    .filter((responder) => (responder.latency?.priceMismatches ?? 0) > 0)
+    .flatMap((responder) => ['', `**${responder.name}: ${responder.latency!.priceMismatches} orders not at the touch of their packet.**`]);
+}
+
 export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
   const result = run.result;
   const reference = latencyOf(result, C_REFERENCE);
@@ -148,6 +155,7 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
     `![tick-to-trade percentile spectrum](${SPECTRUM_SVG})`,
     '',
     `Histograms (.hgrm, .hlog beside them): ${files.join(', ')}.`,
+    ...priceMismatchLines(result.responders),
     '',
     `Throughput sweep: rising packet rates (${result.sweepLadder.map(formatRate).join(', ')}, then bisection), ${result.sweepTrialMs} ms per trial, interleaved; the highest rate with every packet answered:`,
     '',
