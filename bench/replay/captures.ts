@@ -1,13 +1,15 @@
 /**
- * The replay suite's captures: UDP datagrams of PAYLOAD_BYTES to 127.0.0.1 on the sink's port,
- * written as nanosecond pcap with the repo's own frame encoder (src/io/pcap-writer.ts), so
- * `zerotick replay` and `tcpreplay -i lo` read the same file.
+ * The replay suite's captures: UDP datagrams of PAYLOAD_BYTES to an address of this host on the
+ * sink's port, written as nanosecond pcap with the repo's own frame encoder
+ * (src/io/pcap-writer.ts), so `zerotick replay` and `tcpreplay -i lo` read the same file.
  *
- * One difference from what the encoder synthesizes: the Ethernet destination is the loopback
- * device's own address (all zeros). tcpreplay injects whole frames on lo; a frame addressed to
- * another MAC is classed PACKET_OTHERHOST and dropped by ip_rcv before UDP, which would make
- * tcpreplay's packets cheaper for the kernel than ours. Source and destination are 127.0.0.1 so
- * the injected packets pass the loopback checks and reach the sink socket, as ours do.
+ * What differs from what the encoder synthesizes, so that tcpreplay's frames, injected on lo as
+ * if received there, reach the sink socket as zerotick's datagrams do (the suite counts them):
+ *  - the Ethernet destination is lo's own address (all zeros): a frame for another MAC is
+ *    classed PACKET_OTHERHOST and dropped by ip_rcv before UDP;
+ *  - the IPv4 destination is not 127.0.0.1 (a received packet for it is a martian, dropped at
+ *    routing) but the host's own address, and the source a documentation address (TEST-NET-2):
+ *    a received packet from one of the host's own addresses is a martian too.
  */
 import { writeFileSync } from 'node:fs';
 import { parseIpv4 } from '../../src/io/ipv4.js';
@@ -17,6 +19,7 @@ import { SeededRandom } from '../../src/sim/seeded-random.js';
 
 /** The goal's datagram: 100 bytes of UDP payload. */
 export const PAYLOAD_BYTES = 100;
+/** Not an address of this host: see above. */
 const INJECTED_SOURCE = parseIpv4('198.51.100.1');
 /** 2026-01-05 14:30:00 UTC: any fixed time would do. */
 const CAPTURE_EPOCH_SECONDS = Date.UTC(2026, 0, 5, 14, 30, 0) / 1000;
@@ -66,7 +69,7 @@ export function writeRealisticCapture(path: string, packets: number, destination
 }
 
 /** Bands whose shares do not add up to 1000 leave the rest to the last band. */
-export function drawGap(random: SeededRandom, bands: readonly GapBand[]): number {
+function drawGap(random: SeededRandom, bands: readonly GapBand[]): number {
   let pick = random.nextInt(1000);
   for (const band of bands) {
     if (pick < band.perMille) return random.nextIntBetween(band.minNs, band.maxNs);

@@ -1,7 +1,9 @@
 /** The replay suite's section of RESULTS.md, with issue 7's two goals judged on the run's medians. */
+import { SPIN_WINDOW_NS, TIMER_SLEEP_THRESHOLD_NS } from '../../src/replay/pacing-clock.js';
 import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 import type { SuiteRun } from '../lib/suite.js';
+import { REALISTIC_GAPS, type GapBand } from './captures.js';
 import { MAX_SPEED_SENDERS, type MaxSpeedResult, type MaxSpeedSender, type PacedResult, type PacedRound, type ReplaySuiteResult, type Scheduling, type ThroughputRun } from './results.js';
 
 /** At max speed: at least this many 100-byte datagrams per second. */
@@ -44,6 +46,13 @@ const SCHEDULING_DESCRIPTIONS: Record<Scheduling, string> = {
   shared: 'sending thread shared with the machine\'s other work (ordinary scheduling)',
   realtime: 'sending thread SCHED_FIFO (stands in for an isolated core)',
 };
+
+/** "97% 10-50 us (busy-wait)": a band of the paced file's gaps, and how the replayer waits them. */
+function describeGapBand(band: GapBand): string {
+  const waits = band.maxNs <= SPIN_WINDOW_NS ? 'busy-wait' : band.maxNs <= TIMER_SLEEP_THRESHOLD_NS ? 'futex, then busy-wait' : 'timer, futex, busy-wait';
+  const range = band.minNs >= 1e6 ? `${band.minNs / 1e6}-${band.maxNs / 1e6} ms` : `${band.minNs / 1e3}-${band.maxNs / 1e3} us`;
+  return `${band.perMille / 10}% ${range} (${waits})`;
+}
 
 function micros(nanos: number): string {
   return (nanos / 1000).toFixed(1);
@@ -146,7 +155,7 @@ function renderPacing(result: PacedResult): string[] {
   return [
     `### 1x: ${result.filePackets} datagrams over ${(result.fileSpanNs / 1e9).toFixed(2)} s of capture per round`,
     '',
-    'Gaps: 97% 10-50 us (busy-wait), 2.5% 100-900 us (futex, then busy-wait), 0.5% 1-5 ms (timer, futex, busy-wait). ' +
+    `Gaps: ${REALISTIC_GAPS.map(describeGapBand).join(', ')}. ` +
       'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown. ' +
       'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread. GCs: collections that started during the round.',
     '',
