@@ -60,6 +60,11 @@ export class ManagedProcess {
     this.child.stdin.write(`${line}\n`);
   }
 
+  /** The process id (after taskset and nice have exec'd into the command, the command's). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** SIGSTOP/SIGCONT freeze a process between its turns; SIGINT stops one that ignores stdin. */
   signal(signal: NodeJS.Signals): void {
     this.child.kill(signal);

@@ -10,6 +10,7 @@ import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
+import { makePinnedThreadsRealtime, realtimeCommand } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
 export const ZERO_COPY = 'zerotick zero-copy';
@@ -86,13 +87,15 @@ export class RunningResponder {
     try {
       const httpPort = spec.io === undefined ? 0 : await unusedPort('tcp');
       child = spec.io === undefined
-        ? new ManagedProcess(spec.name, cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`], MEASURED_CPU)
+        ? new ManagedProcess(spec.name, ...realtimeCommand(cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`]), MEASURED_CPU)
         : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec.io, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
       const running = child;
       const exited = running.exitCode().then(() => exitReason(running));
       const established = exchange.waitEstablished(ESTABLISH_TIMEOUT_MS);
       const outcome = await Promise.race([established, exited]);
       if (outcome !== true) throw new Error(outcome === false ? `no order session within ${ESTABLISH_TIMEOUT_MS / 1000} s` : outcome);
+      // The worker has pinned itself to the measured core before it connected.
+      if (spec.io !== undefined) makePinnedThreadsRealtime(child.pid!, MEASURED_CPU);
       const responder = new RunningResponder(spec, exchange, child, spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`);
       responder.freeze();
       return responder;

@@ -31,6 +31,7 @@ import { histogramBaseName, newLatencyHistogram, percentileUs, recordLatencies, 
 import { LEFT_OUT, renderT2tSection, SPECTRUM_SVG } from './report.js';
 import { responderSpecs, RunningResponder, ZERO_COPY, type ResponderSpec } from './responders.js';
 import type { ResponderResult, T2tSuiteResult, WorkerGc } from './results.js';
+import { REALTIME } from './realtime.js';
 import { renderSpectrumSvg } from './spectrum-svg.js';
 
 interface Mode {
@@ -46,12 +47,17 @@ interface Mode {
   bisectionSteps: number;
 }
 
-/** One packet every 25 us: fast enough to keep caches warm, slow enough that no queue forms. */
+/**
+ * One packet every 25 us: fast enough to keep caches warm, slow enough that no queue forms.
+ * A turn (warm-up and trial) stays well under 0.95 s of spinning: with ZEROTICK_T2T_REALTIME the
+ * kernel throttles a SCHED_FIFO thread that runs longer in a second, a 50 ms stall.
+ */
 const LATENCY_INTERVAL_NS = 25_000;
-const FULL: Mode = { rounds: 10, packetsPerRound: 40_000, warmUpPackets: 4_000, settlePackets: 40_000, settleTrials: 6, sweepLadder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], sweepTrialMs: 500, bisectionSteps: 2 };
+const FULL: Mode = { rounds: 16, packetsPerRound: 24_000, warmUpPackets: 2_000, settlePackets: 24_000, settleTrials: 6, sweepLadder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], sweepTrialMs: 500, bisectionSteps: 2 };
 const QUICK: Mode = { rounds: 2, packetsPerRound: 8_000, warmUpPackets: 2_000, settlePackets: 12_000, settleTrials: 6, sweepLadder: [25_000, 50_000, 100_000, 200_000], sweepTrialMs: 150, bisectionSteps: 0 };
 /** The gateway publishes its worker's GC count about once a second. */
 const GC_COUNT_PUBLISH_WAIT_MS = 1_300;
+const REALTIME_MIN_REST_MS = 60;
 /** A gateway serves HTTP a moment after its order session is up. */
 const STATUS_TIMEOUT_MS = 20_000;
 const resultsDirectory = path.join(benchDirectory, 'build', 'results');
@@ -84,13 +90,19 @@ async function startResponders(): Promise<{ running: RunningResponder[]; unavail
   return { running, unavailable };
 }
 
-/** Runs `work` with the responder thawed, and freezes it again whatever happens. */
+/**
+ * Runs `work` with the responder thawed, and freezes it again whatever happens. SCHED_FIFO
+ * spinners then rest a quarter of the time they ran: a thread that spins more than 0.95 s of a
+ * second is throttled by the kernel until the next, which would stall every other trial.
+ */
 async function whileRunning<T>(responder: RunningResponder, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
   responder.thaw();
   try {
     return await work();
   } finally {
     responder.freeze();
+    if (REALTIME) await sleep(Math.max(REALTIME_MIN_REST_MS, (Date.now() - started) / 4));
   }
 }
 
@@ -123,15 +135,14 @@ function describeGatewayCounts(status: Record<string, unknown>): string {
 /** Each responder alone: its HTTP up (gateways), then warm-up trials until one loses nothing; nothing is recorded. */
 async function settle(running: readonly RunningResponder[], mode: Mode): Promise<void> {
   for (const responder of running) {
-    await whileRunning(responder, async () => {
-      if (responder.statusUrl !== undefined) await gatewayStatus(responder.statusUrl);
-      for (let attempt = 1; attempt <= mode.settleTrials; attempt++) {
-        const { report } = await responder.exchange.trial(mode.settlePackets, LATENCY_INTERVAL_NS);
-        const seen = responder.statusUrl === undefined ? '' : describeGatewayCounts(await gatewayStatus(responder.statusUrl));
-        logProgress(`t2t warm-up ${attempt} ${responder.spec.name}: ${report.matched} of ${report.sent} answered in time${seen}`);
-        if (report.lost === 0) return;
-      }
-    });
+    const statusUrl = responder.statusUrl;
+    if (statusUrl !== undefined) await whileRunning(responder, () => gatewayStatus(statusUrl));
+    for (let attempt = 1; attempt <= mode.settleTrials; attempt++) {
+      const { report } = await whileRunning(responder, () => responder.exchange.trial(mode.settlePackets, LATENCY_INTERVAL_NS));
+      const seen = statusUrl === undefined ? '' : describeGatewayCounts(await whileRunning(responder, () => gatewayStatus(statusUrl)));
+      logProgress(`t2t warm-up ${attempt} ${responder.spec.name}: ${report.matched} of ${report.sent} answered in time${seen}`);
+      if (report.lost === 0) break;
+    }
   }
 }
 
@@ -217,7 +228,8 @@ function describePinning(): string {
   const pinned = canPinToSeparateCores()
     ? `responders' hot path on CPU ${MEASURED_CPU} (the C responder pinned, the gateways' workers with --cpu, their main threads on CPU ${LOAD_CPU}); the exchanges on CPU ${LOAD_CPU}`
     : 'not pinned (taskset or a second core missing)';
-  return `${pinned}${measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`}`;
+  const priority = REALTIME ? ', the exchanges and the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for isolated cores)' : measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`;
+  return `${pinned}${priority}`;
 }
 
 async function run(quick: boolean): Promise<T2tSuiteResult> {
