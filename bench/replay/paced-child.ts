@@ -3,12 +3,15 @@
  * with the Replayer and UdpSender that `zerotick replay` uses, round after round, and prints
  * each round's pacing error (the replayer's own summary) as one JSON document.
  *
- *   node --import tsx bench/replay/paced-child.ts <file> <host> <port> <rounds>
+ *   node --import tsx bench/replay/paced-child.ts <file> <host> <port> <rounds> [<pacing_floor binary>]
  *
  * A first pass warms the code up and is not reported. Each round then replays the file once with
  * the sending thread shared (ordinary scheduling, as the harness pins it) and once real-time
  * (thread-scheduling.ts), in alternating order, so a busy stretch of the machine lands on both.
+ * After each replay, pacing_floor.c waits the same deadlines under the same scheduling on the
+ * same core (it inherits this process's pinning): the lateness the machine alone imposes.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CaptureReader } from '../../src/io/pcap.js';
 import { UdpSender } from '../../src/io/udp-sender.js';
@@ -27,6 +30,10 @@ export interface PacedChildResult {
 function sendingThreadPreemptions(): number {
   const line = /^nonvoluntary_ctxt_switches:\s*(\d+)$/m.exec(readFileSync('/proc/thread-self/status', 'utf8'));
   return line === null ? 0 : Number(line[1]);
+}
+
+function micros(nanos: number): string {
+  return (nanos / 1e3).toFixed(1);
 }
 
 function collectGarbageIfExposed(): void {
@@ -56,7 +63,16 @@ async function replayOnce(reader: CaptureReader, sender: UdpSender, round: numbe
     sendP99Nanos: stats.sendDuration!.p99Nanos,
     preemptions,
     collections: gc.countBetween(from, to),
+    floorP99Nanos: undefined,
   };
+}
+
+/** pacing_floor's p99 over the file under `scheduling`; undefined without the binary. */
+function measureFloor(floorBinary: string | undefined, file: string, scheduling: Scheduling): number | undefined {
+  if (floorBinary === undefined) return undefined;
+  const run = spawnSync(floorBinary, [file, scheduling], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pacing_floor ${scheduling}: ${run.error?.message ?? run.stderr.trim()}`);
+  return (JSON.parse(run.stdout) as { p99Nanos: number }).p99Nanos;
 }
 
 async function replayScheduled(reader: CaptureReader, sender: UdpSender, round: number, scheduling: Scheduling): Promise<PacedRound> {
@@ -70,10 +86,11 @@ async function replayScheduled(reader: CaptureReader, sender: UdpSender, round: 
 }
 
 async function main(): Promise<void> {
-  const [file, host, port, roundCount] = process.argv.slice(2);
+  const [file, host, port, roundCount, floorArgument] = process.argv.slice(2);
   if (file === undefined || host === undefined || port === undefined || roundCount === undefined) {
-    throw new Error('usage: paced-child.ts <file> <host> <port> <rounds>');
+    throw new Error('usage: paced-child.ts <file> <host> <port> <rounds> [<pacing_floor binary>]');
   }
+  const floorBinary = floorArgument === '' ? undefined : floorArgument;
   const reader = CaptureReader.map(file);
   const sender = UdpSender.open({ destinations: [{ host, port: Number(port) }] });
   try {
@@ -86,7 +103,11 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? schedulings : [...schedulings].reverse();
       for (const scheduling of order) {
         const result = await replayScheduled(reader, sender, round, scheduling);
-        logProgress(`replay 1x round ${round} ${scheduling}: pacing error p50 ${(result.p50Nanos / 1e3).toFixed(1)} us, p99 ${(result.p99Nanos / 1e3).toFixed(1)} us, max ${(result.maxNanos / 1e3).toFixed(1)} us, send p99 ${(result.sendP99Nanos / 1e3).toFixed(1)} us, ${result.preemptions} preemptions, ${result.collections} GCs`);
+        result.floorP99Nanos = measureFloor(floorBinary, file, scheduling);
+        logProgress(
+          `replay 1x round ${round} ${scheduling}: pacing error p50 ${micros(result.p50Nanos)} us, p99 ${micros(result.p99Nanos)} us, max ${micros(result.maxNanos)} us, ` +
+            `send p99 ${micros(result.sendP99Nanos)} us, ${result.preemptions} preemptions, ${result.collections} GCs; C floor p99 ${result.floorP99Nanos === undefined ? '-' : micros(result.floorP99Nanos)} us`,
+        );
         rounds.push(result);
       }
     }

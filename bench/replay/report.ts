@@ -31,14 +31,18 @@ export interface PacingVerdict {
   /** Median over rounds of each round's p99. */
   p99Nanos: number;
   met: boolean;
+  /** Median over rounds of the C wait-only floor's p99 under the same scheduling; undefined when it did not run. */
+  floorP99Nanos: number | undefined;
 }
 
 /** One verdict per scheduling that ran: the median round's p99 against the goal. */
 export function judgePacing(rounds: readonly PacedRound[]): PacingVerdict[] {
   const schedulings = [...new Set(rounds.map((round) => round.scheduling))];
   return schedulings.map((scheduling) => {
-    const p99Nanos = median(rounds.filter((round) => round.scheduling === scheduling).map((round) => round.p99Nanos));
-    return { scheduling, p99Nanos, met: p99Nanos < PACING_GOAL_P99_NANOS };
+    const scheduled = rounds.filter((round) => round.scheduling === scheduling);
+    const p99Nanos = median(scheduled.map((round) => round.p99Nanos));
+    const floors = scheduled.flatMap((round) => (round.floorP99Nanos === undefined ? [] : [round.floorP99Nanos]));
+    return { scheduling, p99Nanos, met: p99Nanos < PACING_GOAL_P99_NANOS, floorP99Nanos: floors.length === 0 ? undefined : median(floors) };
   });
 }
 
@@ -132,9 +136,12 @@ function renderMaxSpeed(result: MaxSpeedResult): string[] {
 function renderPacing(result: PacedResult): string[] {
   const verdicts = judgePacing(result.rounds);
   const lines = verdicts.map(
-    (verdict) => `- ${SCHEDULING_DESCRIPTIONS[verdict.scheduling]}: median p99 ${micros(verdict.p99Nanos)} us (goal < ${micros(PACING_GOAL_P99_NANOS)} us: ${metOrMissed(verdict.met)})`,
+    (verdict) =>
+      `- ${SCHEDULING_DESCRIPTIONS[verdict.scheduling]}: median p99 ${micros(verdict.p99Nanos)} us (goal < ${micros(PACING_GOAL_P99_NANOS)} us: ${metOrMissed(verdict.met)})` +
+      (verdict.floorP99Nanos === undefined ? '' : `; a C thread that only waits, on the same core: ${micros(verdict.floorP99Nanos)} us`),
   );
   if (result.realtimeUnavailable !== undefined) lines.push(`- real-time rounds not run: ${result.realtimeUnavailable}`);
+  if (result.floorUnavailable !== undefined) lines.push(`- C wait-only floor not measured: ${result.floorUnavailable}`);
   // The least disturbed rounds say best what the kernel's share is.
   const quietest: Scheduling = result.rounds.some((round) => round.scheduling === 'realtime') ? 'realtime' : 'shared';
   const sendP99 = median(result.rounds.filter((round) => round.scheduling === quietest).map((round) => round.sendP99Nanos));
@@ -148,6 +155,7 @@ function renderPacing(result: PacedResult): string[] {
     micros(round.p99Nanos),
     micros(round.maxNanos),
     micros(round.sendP99Nanos),
+    round.floorP99Nanos === undefined ? '-' : micros(round.floorP99Nanos),
     `${round.sends}`,
     String(round.preemptions),
     String(round.collections),
@@ -157,13 +165,14 @@ function renderPacing(result: PacedResult): string[] {
     '',
     `Gaps: ${REALISTIC_GAPS.map(describeGapBand).join(', ')}. ` +
       'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown. ' +
-      'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread. GCs: collections that started during the round.',
+      'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread. GCs: collections that started during the round. ' +
+      'C wait-only: pacing_floor.c right after, waiting the same deadlines the same way under the same scheduling and sending nothing: the lateness this core imposes on any sender.',
     '',
     '**Pacing error p99 at 1x:**',
     '',
     ...lines,
     '',
-    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'sendmmsg calls', 'preemptions', 'GCs'], rows, [true, false, true, true, true, true, true, true, true]),
+    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'C wait-only p99 (us)', 'sendmmsg calls', 'preemptions', 'GCs'], rows, [true, false, true, true, true, true, true, true, true, true]),
   ];
 }
 

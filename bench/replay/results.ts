@@ -44,6 +44,8 @@ export interface PacedRound {
   preemptions: number;
   /** Garbage collections that started during the round: 0 when the paced loop allocates nothing. */
   collections: number;
+  /** The machine's floor right after: pacing_floor.c's lateness p99 under the same scheduling (undefined: not built). */
+  floorP99Nanos: number | undefined;
 }
 
 export interface PacedResult {
@@ -52,6 +54,8 @@ export interface PacedResult {
   fileSpanNs: number;
   /** Why the realtime rounds are missing, when they are. */
   realtimeUnavailable: string | undefined;
+  /** Why the C floor is missing, when it is. */
+  floorUnavailable: string | undefined;
 }
 
 export interface ReplaySuiteResult {

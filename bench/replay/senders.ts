@@ -3,7 +3,7 @@
  * suite pins its measured process) and read back from its own printed figures:
  * `zerotick replay --speed max` (sendmmsg to a UDP socket), `tcpreplay --topspeed` (frames
  * injected on lo, the file preloaded in memory with -K, as its fastest mode) and the C
- * reference (udp_batch_sender.c, built here with bench/Makefile's flags).
+ * reference (udp_batch_sender.c). The suite's C helpers are built here with bench/Makefile's flags.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -56,22 +56,28 @@ export function ensureTcpreplay(): string | undefined {
   return `tcpreplay is not installed and \`apt-get install -y tcpreplay\` failed${said === '' ? '' : `: ${said}`}`;
 }
 
-const cReferenceSource = path.join(benchDirectory, 'replay', 'udp_batch_sender.c');
-const cReferenceBinary = path.join(benchDirectory, 'build', 'replay', 'udp_batch_sender');
-/** The flags of bench/Makefile, so the reference is built as the other C helpers are. */
+/** The suite's C helpers: bench/replay/<name>.c, built into bench/build/replay/<name>. */
+export type CHelper = 'udp_batch_sender' | 'pacing_floor';
+/** The flags of bench/Makefile, so the helpers are built as the other C helpers are. */
 const C_FLAGS = ['-O2', '-g', '-Wall', '-Wextra', '-Werror', '-std=gnu11'];
 
-/** Builds the C reference sender when its source is newer; undefined when built, else why not. */
-export function buildCReference(): string | undefined {
-  if (existsSync(cReferenceBinary) && statSync(cReferenceBinary).mtimeMs >= statSync(cReferenceSource).mtimeMs) return undefined;
-  mkdirSync(path.dirname(cReferenceBinary), { recursive: true });
-  const build = spawnSync(process.env.CC ?? 'cc', [...C_FLAGS, '-o', cReferenceBinary, cReferenceSource], { encoding: 'utf8' });
+export function cHelperPath(helper: CHelper): string {
+  return path.join(benchDirectory, 'build', 'replay', helper);
+}
+
+/** Builds a C helper when its source is newer; undefined when built, else why not. */
+export function buildCHelper(helper: CHelper): string | undefined {
+  const source = path.join(benchDirectory, 'replay', `${helper}.c`);
+  const binary = cHelperPath(helper);
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return undefined;
+  mkdirSync(path.dirname(binary), { recursive: true });
+  const build = spawnSync(process.env.CC ?? 'cc', [...C_FLAGS, '-o', binary, source], { encoding: 'utf8' });
   if (build.status === 0) return undefined;
-  return `the C reference did not build: ${(build.error?.message ?? build.stderr).trim().split('\n')[0]}`;
+  return `${helper}.c did not build: ${(build.error?.message ?? build.stderr).trim().split('\n')[0]}`;
 }
 
 /** The C reference: `datagrams` of `payloadBytes` by sendmmsg (64 a call) or UDP GSO (64 a sendmsg). */
 export async function sendWithCReference(mode: 'sendmmsg' | 'gso', host: string, port: number, datagrams: number, payloadBytes: number): Promise<SenderFigures> {
-  const stdout = await runMeasured(`udp_batch_sender ${mode}`, cReferenceBinary, [mode, host, String(port), String(datagrams), String(payloadBytes)]);
+  const stdout = await runMeasured(`udp_batch_sender ${mode}`, cHelperPath('udp_batch_sender'), [mode, host, String(port), String(datagrams), String(payloadBytes)]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as SenderFigures;
 }

@@ -19,7 +19,7 @@ import type { PacedChildResult } from './paced-child.js';
 import { renderReplaySection } from './report.js';
 import { MAX_SPEED_SENDERS, type MaxSpeedResult, type MaxSpeedSender, type PacedResult, type ReplaySuiteResult, type ThroughputRun } from './results.js';
 import { Sink } from './sink.js';
-import { buildCReference, ensureTcpreplay, replayWithTcpreplay, replayWithZerotick, sendWithCReference } from './senders.js';
+import { buildCHelper, cHelperPath, ensureTcpreplay, replayWithTcpreplay, replayWithZerotick, sendWithCReference } from './senders.js';
 import type { SenderFigures } from './tool-output.js';
 
 interface Mode {
@@ -69,7 +69,7 @@ async function measureMaxSpeed(mode: Mode, destination: CaptureDestination, sink
   const unavailable: Partial<Record<MaxSpeedSender, string>> = {};
   const tcpreplayMissing = ensureTcpreplay();
   if (tcpreplayMissing !== undefined) unavailable.tcpreplay = tcpreplayMissing;
-  const cReferenceMissing = buildCReference();
+  const cReferenceMissing = buildCHelper('udp_batch_sender');
   if (cReferenceMissing !== undefined) unavailable['c-sendmmsg'] = unavailable['c-gso'] = cReferenceMissing;
   const runs: ThroughputRun[] = [];
   sink.takeDelivered(); // from zero
@@ -92,12 +92,13 @@ async function measureMaxSpeed(mode: Mode, destination: CaptureDestination, sink
 
 async function measurePacing(mode: Mode, destination: CaptureDestination): Promise<PacedResult> {
   const capture = writeRealisticCapture(path.join(captureDirectory, 'paced.pcap'), mode.pacedPackets, destination, PACED_SEED);
+  const floorMissing = buildCHelper('pacing_floor');
   const child = await runTypeScriptChild<PacedChildResult>(
     path.join(benchDirectory, 'replay', 'paced-child.ts'),
-    [capture.path, destination.host, String(destination.port), String(mode.pacedRounds)],
+    [capture.path, destination.host, String(destination.port), String(mode.pacedRounds), floorMissing === undefined ? cHelperPath('pacing_floor') : ''],
     { cpu: MEASURED_CPU, nodeFlags: ['--expose-gc'] },
   );
-  return { rounds: child.rounds, filePackets: capture.packets, fileSpanNs: capture.spanNs, realtimeUnavailable: child.realtimeUnavailable };
+  return { rounds: child.rounds, filePackets: capture.packets, fileSpanNs: capture.spanNs, realtimeUnavailable: child.realtimeUnavailable, floorUnavailable: floorMissing };
 }
 
 async function run(quick: boolean): Promise<ReplaySuiteResult> {

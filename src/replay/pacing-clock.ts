@@ -1,29 +1,39 @@
 /**
  * Waiting until a send time with microsecond accuracy, without burning a core for long gaps:
  * far from the deadline, sleep on a timer (the event loop turns: signals, progress); closer,
- * block the thread on a futex (Atomics.wait: sub-millisecond, no allocation); for the last
- * SPIN_WINDOW_NS, busy-wait on the native monotonic clock, which is what makes p99 small.
+ * block the thread in the kernel (usleep: wakes within the timer slack, no allocation); for the
+ * last SPIN_WINDOW_NS, busy-wait on the native monotonic clock, which is what makes p99 small.
+ *
+ * Measured on a loaded machine (bench/replay): event-loop timers woke 0.6-1.2 ms late as a rule
+ * (libuv keeps time in whole milliseconds) and up to 12 ms late at times; Atomics.wait, used for
+ * the block before, woke 2-5 ms late at times and once 335 ms, on a real-time thread that C's
+ * clock_nanosleep wakes within microseconds. Hence the kernel sleep, and timer sleeps that
+ * always leave half the remaining time (at least TIMER_WAKE_MARGIN_NS) to the block and spin.
  *
  * Time is injected (HdrHistogramJS's habit), so the pacing arithmetic is tested without a clock.
  */
 import { setTimeout as sleepOnTimer } from 'node:timers/promises';
 import { CLOCK_MONOTONIC, NanosecondClock } from '../io/clock.js';
+import { libc } from '../io/native.js';
 
 export interface PacingClock {
   /** Monotonic nanoseconds. */
   nowNanos(): number;
-  /** Sleeps on the event loop (timers fire late by up to ~1 ms). */
+  /** Sleeps on the event loop (timers fire a millisecond or two late, more on a loaded machine). */
   sleepMs(milliseconds: number): Promise<void>;
-  /** Blocks the thread for about this long (futex wake-up is ~50 us late). */
+  /** Blocks the thread for about this long (a kernel sleep: up to the timer slack, 50 us, late). */
   blockMs(milliseconds: number): void;
 }
 
-/** Gaps longer than this sleep on a timer: it fires up to ~1 ms late, hence the margin. */
-export const TIMER_SLEEP_THRESHOLD_NS = 2_000_000;
-/** The last stretch before a deadline is busy-waited: longer than a futex wake-up is late. */
+/** A timer sleep never ends closer to the deadline than this: a timer's usual lateness and more. */
+export const TIMER_WAKE_MARGIN_NS = 3_000_000;
+/** Deadlines further than this are first approached on a timer (a sleep of at least 1 ms). */
+export const TIMER_SLEEP_THRESHOLD_NS = TIMER_WAKE_MARGIN_NS + 1_000_000;
+/** The last stretch before a deadline is busy-waited: longer than a kernel sleep wakes late. */
 export const SPIN_WINDOW_NS = 100_000;
+const MICROS_PER_MILLI = 1000;
 
-const parkingWord = new Int32Array(new SharedArrayBuffer(4));
+const usleep: (microseconds: number) => number = libc.func('int usleep(uint32_t usec)');
 /**
  * Not monotonicNanos: a koffi double return boxes every read, and the busy-wait reads millions
  * of times a second (measured: a scavenge every ~55 ms, each one a late packet). This clock's
@@ -38,8 +48,7 @@ export const systemClock: PacingClock = {
   },
   sleepMs: (milliseconds) => sleepOnTimer(milliseconds),
   blockMs: (milliseconds) => {
-    // Nobody ever notifies this word: the wait always runs to its timeout.
-    Atomics.wait(parkingWord, 0, 0, milliseconds);
+    usleep(Math.floor(milliseconds * MICROS_PER_MILLI));
   },
 };
 
@@ -52,9 +61,14 @@ export function needsTimerSleep(clock: PacingClock, deadlineNanos: number, nowNa
   return deadlineNanos - nowNanos > TIMER_SLEEP_THRESHOLD_NS;
 }
 
-/** How long to sleep on a timer so as to wake, even late, before the last short stretch. */
+/**
+ * How long to sleep on a timer: half the time left, and never past TIMER_WAKE_MARGIN_NS before
+ * the deadline, so a late wake-up (by less than what is left) still finds the deadline ahead.
+ * Long gaps take a few sleeps, each closer.
+ */
 export function timerSleepMs(clock: PacingClock, deadlineNanos: number): number {
-  return Math.floor((deadlineNanos - clock.nowNanos() - TIMER_SLEEP_THRESHOLD_NS / 2) / 1e6);
+  const remaining = deadlineNanos - clock.nowNanos();
+  return Math.floor(Math.min(remaining - TIMER_WAKE_MARGIN_NS, remaining / 2) / 1e6);
 }
 
 /**
