@@ -97,26 +97,37 @@ ZT_EXPORT int zt_udp_join_source_group(int fd, const char *group, const char *so
   return setsockopt(fd, IPPROTO_IP, MCAST_JOIN_SOURCE_GROUP, &request, sizeof(request)) == 0 ? 0 : ZT_ERR(errno);
 }
 
+/* The lengths the kernel overwrites when it fills message i: reset them before it is used again. */
+static void rearm_message(const zt_udp_header *header, struct mmsghdr *h) {
+  if (header->options & ZT_UDP_SOURCE_ADDRESS) h->msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+  h->msg_hdr.msg_controllen = CONTROL_LENGTH;
+}
+
 /* Lays out a receive context for `fd` that receives into slots of the pool at `pool_base`.
  * Returns 0 and the context's address in *out, or -errno. */
 ZT_EXPORT int zt_udp_rx_create(int fd, uint32_t capacity, uint64_t pool_base, uint32_t slot_size,
-                               uint32_t slot_stride, uint32_t slot_count, void **out) {
+                               uint32_t slot_stride, uint32_t slot_count, uint32_t options, void **out) {
   *out = NULL;
-  if (capacity == 0 || capacity > ZT_UDP_MAX_BATCH || slot_size == 0 || slot_stride < slot_size || slot_count == 0) {
+  if (capacity == 0 || capacity > ZT_UDP_MAX_BATCH || slot_size == 0 || slot_stride < slot_size || slot_count == 0 ||
+      (options & ~ZT_UDP_SOURCE_ADDRESS) != 0) {
     return ZT_ERR(EINVAL);
   }
   uint8_t *region = mmap(NULL, region_length(capacity), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) return ZT_ERR(errno);
   zt_udp_header *header = (zt_udp_header *)region;
   *header = (zt_udp_header){.capacity = capacity, .slot_size = slot_size, .slot_stride = slot_stride,
-                            .slot_count = slot_count, .pool_base = pool_base, .fd = fd};
+                            .slot_count = slot_count, .pool_base = pool_base, .fd = fd, .options = options,
+                            .slots_changed = 1};
   rx_arrays a = arrays_of(region, capacity);
   for (uint32_t i = 0; i < capacity; i++) {
     a.slot_index[i] = -1;
+    a.iov[i].iov_len = slot_size;
     a.headers[i].msg_hdr.msg_iov = &a.iov[i];
     a.headers[i].msg_hdr.msg_iovlen = 1;
-    a.headers[i].msg_hdr.msg_name = &a.peers[i];
+    /* Without a msg_name the kernel skips the address copy-out: ~5% of the receive cost on lo. */
+    a.headers[i].msg_hdr.msg_name = (options & ZT_UDP_SOURCE_ADDRESS) ? &a.peers[i] : NULL;
     a.headers[i].msg_hdr.msg_control = a.control + (size_t)CONTROL_LENGTH * i;
+    rearm_message(header, &a.headers[i]);
   }
   *out = region;
   return 0;
@@ -127,17 +138,19 @@ ZT_EXPORT int zt_udp_rx_destroy(void *rx) {
   return munmap(rx, region_length(header->capacity)) == 0 ? 0 : ZT_ERR(errno);
 }
 
-/* Points message i at its slot and resets the fields the kernel overwrites on every call. */
-static int arm_batch(const zt_udp_header *header, rx_arrays *a, uint32_t count) {
-  for (uint32_t i = 0; i < count; i++) {
-    int32_t slot = a->slot_index[i];
-    if (slot < 0 || (uint32_t)slot >= header->slot_count) return ZT_ERR(EINVAL);
-    a->iov[i].iov_base = (uint8_t *)(uintptr_t)header->pool_base + (size_t)slot * header->slot_stride;
-    a->iov[i].iov_len = header->slot_size;
-    a->headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
-    a->headers[i].msg_hdr.msg_controllen = CONTROL_LENGTH;
-    a->headers[i].msg_hdr.msg_flags = 0;
+/* Points each position's iovec at its slot, up to the first position without one (slot -1).
+ * Runs only after TS changed slot_index, not on every call: a busy-poll that finds nothing
+ * then costs the recvmmsg alone. */
+static int arm_slots(zt_udp_header *header, rx_arrays *a) {
+  uint32_t position = 0;
+  for (; position < header->capacity; position++) {
+    int32_t slot = a->slot_index[position];
+    if (slot < 0) break;
+    if ((uint32_t)slot >= header->slot_count) return ZT_ERR(EINVAL);
+    a->iov[position].iov_base = (uint8_t *)(uintptr_t)header->pool_base + (size_t)slot * header->slot_stride;
   }
+  header->armed_count = position;
+  header->slots_changed = 0;
   return 0;
 }
 
@@ -155,7 +168,10 @@ static void read_control(struct msghdr *msg, zt_udp_message *message, zt_udp_hea
   }
 }
 
+/* Copies what the kernel reported for each datagram into the message array, and re-arms the
+ * datagram's mmsghdr for the next call (only those the kernel filled need it). */
 static void describe_batch(zt_udp_header *header, rx_arrays *a, int count) {
+  const int with_source = (header->options & ZT_UDP_SOURCE_ADDRESS) != 0;
   for (int i = 0; i < count; i++) {
     struct mmsghdr *h = &a->headers[i];
     zt_udp_message *message = &a->messages[i];
@@ -166,10 +182,11 @@ static void describe_batch(zt_udp_header *header, rx_arrays *a, int count) {
     message->datagram_length = (int32_t)wire_length;
     message->length = (int32_t)(wire_length < header->slot_size ? wire_length : header->slot_size);
     message->flags = (h->msg_hdr.msg_flags & MSG_TRUNC) ? ZT_UDP_TRUNCATED : 0;
-    message->source_address = ntohl(a->peers[i].sin_addr.s_addr);
-    message->source_port = ntohs(a->peers[i].sin_port);
+    message->source_address = with_source ? ntohl(a->peers[i].sin_addr.s_addr) : 0;
+    message->source_port = with_source ? ntohs(a->peers[i].sin_port) : 0;
     message->reserved = 0;
     read_control(&h->msg_hdr, message, header);
+    rearm_message(header, h);
   }
 }
 
@@ -191,22 +208,31 @@ static int wait_readable(int fd, int timeout_ms) {
 }
 
 /*
- * Receives up to `max` datagrams into the slots named by slot_index[0..max). timeout_ms 0 is
- * busy-poll (one non-blocking recvmmsg); > 0 waits that long with poll() when nothing is
- * queued; -1 waits without limit. Returns the number received, 0 when none, or -errno.
+ * Receives up to `max` datagrams into the slots named by slot_index[0..max) (the caller sets
+ * slots_changed after writing slot_index; -EINVAL when a position below max has no valid slot).
+ * timeout_ms 0 is busy-poll (one non-blocking recvmmsg); > 0 waits that long with poll() when
+ * nothing is queued; -1 waits without limit. Returns the number received, 0 when none, or -errno.
  */
 ZT_EXPORT int zt_udp_rx_recv(void *rx, uint32_t max, int timeout_ms) {
   zt_udp_header *header = rx;
   if (max == 0 || max > header->capacity) return ZT_ERR(EINVAL);
   rx_arrays a = arrays_of(rx, header->capacity);
-  int armed = arm_batch(header, &a, max);
-  if (armed) return armed;
+  if (header->slots_changed) {
+    int armed = arm_slots(header, &a);
+    if (armed) return armed;
+  }
+  if (max > header->armed_count) return ZT_ERR(EINVAL);
   int received = receive_now(header->fd, &a, max);
   if (received == 0 && timeout_ms != 0) {
     int ready = wait_readable(header->fd, timeout_ms);
     if (ready <= 0) return ready;
     received = receive_now(header->fd, &a, max);
   }
-  if (received > 0) describe_batch(header, &a, received);
+  if (received > 0) {
+    describe_batch(header, &a, received);
+  } else if (received < 0) {
+    /* A failed call may have written some lengths back: re-arm every message. */
+    for (uint32_t i = 0; i < max; i++) rearm_message(header, &a.headers[i]);
+  }
   return received;
 }

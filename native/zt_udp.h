@@ -27,12 +27,18 @@ typedef struct zt_udp_header {
   uint64_t pool_base;   /* address of slot 0 */
   int32_t fd;
   uint32_t kernel_drop_count; /* latest SO_RXQ_OVFL value: datagrams the socket dropped, cumulative */
-  uint8_t reserved[32];
+  uint32_t options;           /* ZT_UDP_* options given to zt_udp_rx_create */
+  uint32_t slots_changed;     /* TS sets it to 1 after writing slot_index; C re-arms and clears it */
+  uint32_t armed_count;       /* C only: leading positions whose iovec points at a valid slot */
+  uint8_t reserved[20];
 } zt_udp_header;
+
+/* zt_udp_header.options */
+#define ZT_UDP_SOURCE_ADDRESS 1u /* ask the kernel for each datagram's source (msg_name): it costs a copy per datagram */
 
 /* zt_udp_message.flags */
 #define ZT_UDP_TRUNCATED 1u   /* the datagram was longer than the slot: `length` bytes kept */
-#define ZT_UDP_TIMESTAMPED 2u /* timestamp_ns holds the kernel receive time */
+#define ZT_UDP_TIMESTAMPED 2u /* timestamp_ns holds the kernel receive time (0 when SO_TIMESTAMPNS is off) */
 
 typedef struct zt_udp_message {
   double timestamp_ns;      /* kernel receive time, CLOCK_REALTIME ns since the epoch (SO_TIMESTAMPNS) */
@@ -40,15 +46,16 @@ typedef struct zt_udp_message {
   int32_t length;           /* bytes written into the slot */
   int32_t datagram_length;  /* bytes on the wire (> length when truncated) */
   uint32_t flags;
-  uint32_t source_address;  /* IPv4, host byte order */
-  uint16_t source_port;
+  uint32_t source_address;  /* IPv4, host byte order; 0 unless ZT_UDP_SOURCE_ADDRESS */
+  uint16_t source_port;     /* 0 unless ZT_UDP_SOURCE_ADDRESS */
   uint16_t reserved;
 } zt_udp_message;
 
 /* The offsets src/io/udp-batch-layout.ts reads: change both sides together. */
 _Static_assert(sizeof(zt_udp_header) == ZT_UDP_HEADER_LENGTH, "zt_udp_header is one cache line");
 _Static_assert(offsetof(zt_udp_header, pool_base) == 16 && offsetof(zt_udp_header, fd) == 24 &&
-               offsetof(zt_udp_header, kernel_drop_count) == 28, "header offsets match udp-batch-layout.ts");
+               offsetof(zt_udp_header, kernel_drop_count) == 28 && offsetof(zt_udp_header, options) == 32 &&
+               offsetof(zt_udp_header, slots_changed) == 36, "header offsets match udp-batch-layout.ts");
 _Static_assert(sizeof(zt_udp_message) == 32, "zt_udp_message is 32 bytes");
 _Static_assert(offsetof(zt_udp_message, slot_index) == 8 && offsetof(zt_udp_message, length) == 12 &&
                offsetof(zt_udp_message, datagram_length) == 16 && offsetof(zt_udp_message, flags) == 20 &&

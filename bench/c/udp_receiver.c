@@ -9,11 +9,12 @@
  *                                                 after <count> datagrams of that trial, or when
  *                                                 none came for the idle timeout
  *
- *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS] [--timestamps]
+ *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS] [--timestamps] [--source-address]
  *
- * --timestamps asks for what zerotick's receiver asks of the kernel for every datagram: the
- * source address, a receive timestamp (SO_TIMESTAMPNS) and the drop counter (SO_RXQ_OVFL),
- * read from the control messages; it tells the kernel's share of a gap apart from the JS side's.
+ * --timestamps asks for what zerotick's feed receiver asks of the kernel for every datagram: a
+ * receive timestamp (SO_TIMESTAMPNS) and the drop counter (SO_RXQ_OVFL), read from the control
+ * messages; --source-address adds the source (msg_name), which zerotick asks for only when told.
+ * They tell the kernel's share of a gap apart from the JS side's.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,6 +41,7 @@ struct options {
   unsigned batch;
   unsigned idle_ms;
   int timestamps;
+  int source_address;
 };
 
 /* Room for SCM_TIMESTAMPNS (a timespec) and SO_RXQ_OVFL (a uint32), each with its cmsghdr. */
@@ -61,7 +63,7 @@ static unsigned char controls[MAX_BATCH][CONTROL_BYTES];
 static volatile uint64_t control_sink;
 
 static void usage_and_exit(const char *problem) {
-  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--batch N<=%d] [--idle-ms MS] [--timestamps]\n", problem,
+  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--batch N<=%d] [--idle-ms MS] [--timestamps] [--source-address]\n", problem,
           MAX_BATCH);
   exit(2);
 }
@@ -70,9 +72,10 @@ static struct options parse_options(int argc, char **argv) {
   static const struct option long_options[] = {
       {"port", required_argument, 0, 'p'},  {"rcvbuf", required_argument, 0, 'r'},
       {"batch", required_argument, 0, 'b'}, {"idle-ms", required_argument, 0, 'i'},
-      {"timestamps", no_argument, 0, 't'},  {0, 0, 0, 0},
+      {"timestamps", no_argument, 0, 't'},  {"source-address", no_argument, 0, 'a'},
+      {0, 0, 0, 0},
   };
-  struct options options = {.port = 0, .rcvbuf = 4 << 20, .batch = 64, .idle_ms = 300, .timestamps = 0};
+  struct options options = {.port = 0, .rcvbuf = 4 << 20, .batch = 64, .idle_ms = 300, .timestamps = 0, .source_address = 0};
   int option;
   while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (option) {
@@ -81,6 +84,7 @@ static struct options parse_options(int argc, char **argv) {
     case 'b': options.batch = (unsigned)strtoul(optarg, NULL, 10); break;
     case 'i': options.idle_ms = (unsigned)strtoul(optarg, NULL, 10); break;
     case 't': options.timestamps = 1; break;
+    case 'a': options.source_address = 1; break;
     default: usage_and_exit("unknown option");
     }
   }
@@ -124,12 +128,10 @@ static int bind_socket(const struct options *options) {
   return fd;
 }
 
-/* The kernel rewrites these on every call: reset them for the next batch. */
-static void rearm(unsigned count) {
-  for (unsigned i = 0; i < count; i++) {
-    messages[i].msg_hdr.msg_namelen = sizeof peers[i];
-    messages[i].msg_hdr.msg_controllen = CONTROL_BYTES;
-  }
+/* The kernel rewrites these lengths in every message it fills: reset them for the next call. */
+static void rearm(struct msghdr *header) {
+  header->msg_namelen = header->msg_name == NULL ? 0 : sizeof(struct sockaddr_in);
+  header->msg_controllen = header->msg_control == NULL ? 0 : CONTROL_BYTES;
 }
 
 static void read_control(struct msghdr *header) {
@@ -153,7 +155,6 @@ static struct trial_result run_trial(int fd, const struct options *options, uint
   const uint64_t start = bench_monotonic_ns();
   uint64_t last_datagram = start;
   while (result.received < count) {
-    if (options->timestamps) rearm(options->batch);
     int n = recvmmsg(fd, messages, options->batch, MSG_DONTWAIT, NULL);
     if (n <= 0) {
       if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -167,6 +168,7 @@ static struct trial_result run_trial(int fd, const struct options *options, uint
     for (int i = 0; i < n; i++) {
       const unsigned char *payload = slots[i];
       if (options->timestamps) read_control(&messages[i].msg_hdr);
+      if (options->timestamps || options->source_address) rearm(&messages[i].msg_hdr);
       if (messages[i].msg_len < BENCH_HEADER_LENGTH || bench_read_u32(payload + BENCH_TRIAL_OFFSET) != trial) continue;
       const uint64_t sequence = bench_read_u64(payload + BENCH_SEQUENCE_OFFSET);
       if (sequence > result.max_sequence) result.max_sequence = sequence;
@@ -185,10 +187,9 @@ int main(int argc, char **argv) {
     iov[i].iov_len = SLOT_BYTES;
     messages[i].msg_hdr.msg_iov = &iov[i];
     messages[i].msg_hdr.msg_iovlen = 1;
-    if (options.timestamps) {
-      messages[i].msg_hdr.msg_name = &peers[i];
-      messages[i].msg_hdr.msg_control = controls[i];
-    }
+    if (options.source_address) messages[i].msg_hdr.msg_name = &peers[i];
+    if (options.timestamps) messages[i].msg_hdr.msg_control = controls[i];
+    rearm(&messages[i].msg_hdr);
   }
   int fd = bind_socket(&options);
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -23,6 +23,7 @@ export interface ReceiverSpec {
 export const C_RECEIVER = 'C recvmmsg (limit)';
 export const C_RECEIVER_WITH_TIMESTAMPS = 'C recvmmsg + timestamps';
 export const ZEROTICK_RECVMMSG = 'zerotick recvmmsg';
+export const ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS = 'zerotick recvmmsg, timestamps: false';
 export const NODE_DGRAM = 'node:dgram';
 
 export function cProgram(name: string): string {
@@ -37,9 +38,16 @@ const C_RECEIVER_ARGS = ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', St
 
 export const receivers: readonly ReceiverSpec[] = [
   { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), C_RECEIVER_ARGS] },
-  // What zerotick's receiver asks of the kernel per datagram (source, timestamp, drop counter), in C.
+  // What zerotick's receiver asks of the kernel per datagram by default (timestamp, drop counter), in C.
   { name: C_RECEIVER_WITH_TIMESTAMPS, load: 'udp', drainOnly: true, command: () => [cProgram('udp_receiver'), [...C_RECEIVER_ARGS, '--timestamps']] },
   { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
+  {
+    name: ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS,
+    load: 'udp',
+    requires: 'src/io/udp.ts',
+    drainOnly: true,
+    command: typeScriptReceiver('zerotick-recvmmsg.ts', () => ['--timestamps', 'false']),
+  },
   { name: 'zerotick TPACKET_V2 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
   { name: 'zerotick TPACKET_V3 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },
   { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (ringPath) => ['--ring', ringPath]) },

@@ -1,7 +1,8 @@
 /**
  * Layout of a UDP receive context (native/zt_udp.h is the C side of the same picture). One
- * mmap'd region per receiver; TypeScript views the shared part once and reads each batch from
- * it through one DataView; the tail belongs to the kernel and zt_udp.c.
+ * mmap'd region per receiver; TypeScript views the shared part once (a DataView for the header,
+ * typed arrays for the per-datagram fields) and reads each batch in place; the tail belongs to
+ * the kernel and zt_udp.c.
  *
  *   0                   64                      messagesOffset(N)            sharedLength(N)
  *   +-------------------+-----------------------+----------------------------+------------------------+
@@ -16,7 +17,14 @@
  *   | capacity | slotSize | slot     | slot     | poolBase (uint64,   | fd       | kernel   |
  *   | N        |          | Stride   | Count    | address of slot 0)  | (int32)  | DropCount|
  *   +----------+----------+----------+----------+---------------------+----------+----------+
- *   32..63 reserved
+ *   32         36         40         44..63
+ *   +----------+----------+----------+----------+
+ *   | options  | slots    | armed    | reserved |
+ *   |          | Changed  | Count(C) |          |
+ *   +----------+----------+----------+----------+
+ *
+ * options are fixed at creation (SOURCE_ADDRESS_OPTION). TypeScript sets slotsChanged to 1 after
+ * writing slotIndex; the next receive re-arms the iovecs from it (armedCount is C's own).
  *
  * Message (32 bytes, little-endian):
  *    0                     8          12         16          20         24         28       30     32
@@ -28,8 +36,9 @@
  *
  * timestampNanos is the kernel receive time (SO_TIMESTAMPNS, CLOCK_REALTIME) in ns since the
  * epoch as a double: exact to ~0.25 us, comparable with realtimeNanos(), and no BigInt.
- * sourceAddress is IPv4 in host byte order. length <= slotSize are the bytes in the slot;
- * datagramLength is the size on the wire (larger when TRUNCATED_FLAG is set).
+ * It is 0 when the socket's SO_TIMESTAMPNS is off. sourceAddress is IPv4 in host byte order;
+ * it and sourcePort are 0 unless the context has SOURCE_ADDRESS_OPTION. length <= slotSize are
+ * the bytes in the slot; datagramLength is the size on the wire (larger when TRUNCATED_FLAG is set).
  */
 
 export const HEADER_LENGTH = 64;
@@ -41,6 +50,11 @@ export const POOL_BASE_OFFSET = 16;
 export const FD_OFFSET = 24;
 /** Datagrams the socket dropped for lack of buffer space, cumulative (uint32, wraps). */
 export const KERNEL_DROP_COUNT_OFFSET = 28;
+export const OPTIONS_OFFSET = 32;
+export const SLOTS_CHANGED_OFFSET = 36;
+
+/** options: the kernel reports each datagram's source (msg_name), at the cost of a copy per datagram. */
+export const SOURCE_ADDRESS_OPTION = 1;
 
 /** int32 slotIndex[N] starts right after the header. */
 export const SLOT_INDEX_OFFSET = HEADER_LENGTH;
@@ -54,6 +68,18 @@ export const DATAGRAM_LENGTH_OFFSET = 16;
 export const FLAGS_OFFSET = 20;
 export const SOURCE_ADDRESS_OFFSET = 24;
 export const SOURCE_PORT_OFFSET = 28;
+
+/**
+ * The hot fields as indexes into typed arrays over the message array (native byte order, as C
+ * wrote them): a typed-array load per field instead of a DataView getter.
+ */
+export const MESSAGE_LENGTH_WORDS = MESSAGE_LENGTH / Int32Array.BYTES_PER_ELEMENT;
+export const MESSAGE_LENGTH_DOUBLES = MESSAGE_LENGTH / Float64Array.BYTES_PER_ELEMENT;
+export const TIMESTAMP_NANOS_DOUBLE = TIMESTAMP_NANOS_OFFSET / Float64Array.BYTES_PER_ELEMENT;
+export const MESSAGE_SLOT_INDEX_WORD = MESSAGE_SLOT_INDEX_OFFSET / Int32Array.BYTES_PER_ELEMENT;
+export const LENGTH_WORD = LENGTH_OFFSET / Int32Array.BYTES_PER_ELEMENT;
+export const DATAGRAM_LENGTH_WORD = DATAGRAM_LENGTH_OFFSET / Int32Array.BYTES_PER_ELEMENT;
+export const FLAGS_WORD = FLAGS_OFFSET / Int32Array.BYTES_PER_ELEMENT;
 
 /** The datagram was longer than the slot; only `length` bytes were kept. */
 export const TRUNCATED_FLAG = 1;
@@ -77,10 +103,6 @@ export function messagesOffset(capacity: number): number {
 /** Bytes of the region that TypeScript views. */
 export function sharedLength(capacity: number): number {
   return alignToCacheLine(messagesOffset(capacity) + MESSAGE_LENGTH * capacity);
-}
-
-export function slotIndexOffset(position: number): number {
-  return SLOT_INDEX_OFFSET + SLOT_INDEX_LENGTH * position;
 }
 
 export function messageOffset(firstMessageOffset: number, position: number): number {

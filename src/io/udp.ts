@@ -22,19 +22,23 @@ import {
   setReusePort,
 } from './socket.js';
 import {
-  DATAGRAM_LENGTH_OFFSET,
-  FLAGS_OFFSET,
+  DATAGRAM_LENGTH_WORD,
+  FLAGS_WORD,
   KERNEL_DROP_COUNT_OFFSET,
-  LENGTH_OFFSET,
+  LENGTH_WORD,
   MAX_BATCH,
-  MESSAGE_SLOT_INDEX_OFFSET,
+  MESSAGE_LENGTH_DOUBLES,
+  MESSAGE_LENGTH_WORDS,
+  MESSAGE_SLOT_INDEX_WORD,
   messageOffset,
   messagesOffset,
   sharedLength,
-  slotIndexOffset,
+  SLOT_INDEX_OFFSET,
+  SLOTS_CHANGED_OFFSET,
   SOURCE_ADDRESS_OFFSET,
+  SOURCE_ADDRESS_OPTION,
   SOURCE_PORT_OFFSET,
-  TIMESTAMP_NANOS_OFFSET,
+  TIMESTAMP_NANOS_DOUBLE,
   TRUNCATED_FLAG,
 } from './udp-batch-layout.js';
 
@@ -71,6 +75,18 @@ export interface UdpReceiverOptions {
   /** SO_REUSEPORT: lets several sockets (threads or processes) bind the same port. Default false. */
   reusePort?: boolean;
   multicast?: MulticastMembership;
+  /**
+   * Kernel receive time of each datagram (SO_TIMESTAMPNS), read by timestampNanos(). Default
+   * true: the feed's wire-latency stage needs it. false saves the kernel a control message per
+   * datagram (about a tenth of the receive cost on lo); timestampNanos() then returns 0.
+   */
+  timestamps?: boolean;
+  /**
+   * Source address and port of each datagram (recvmmsg's msg_name), read by sourceAddress() and
+   * sourcePort(). Default true. false saves the kernel an address copy per datagram (about a
+   * twentieth of the receive cost on lo); the feed handler does without it.
+   */
+  sourceAddress?: boolean;
 }
 
 const ztUdpSocket: () => number = nativeLibrary.func('int zt_udp_socket(void)');
@@ -81,9 +97,9 @@ const ztUdpJoinGroup: (fd: number, group: string, interfaceIndex: number) => num
 const ztUdpJoinSourceGroup: (fd: number, group: string, source: string, interfaceIndex: number) => number =
   nativeLibrary.func('int zt_udp_join_source_group(int fd, const char *group, const char *source, int interface_index)');
 const ztUdpRxCreate: (
-  fd: number, capacity: number, poolBase: bigint, slotSize: number, slotStride: number, slotCount: number, out: [bigint | null],
+  fd: number, capacity: number, poolBase: bigint, slotSize: number, slotStride: number, slotCount: number, options: number, out: [bigint | null],
 ) => number = nativeLibrary.func('zt_udp_rx_create', 'int', [
-  'int', 'uint32_t', 'uint64_t', 'uint32_t', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer('void *')),
+  'int', 'uint32_t', 'uint64_t', 'uint32_t', 'uint32_t', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer('void *')),
 ]);
 const ztUdpRxDestroy: (rx: bigint) => number = nativeLibrary.func('int zt_udp_rx_destroy(void *rx)');
 const ztUdpRxRecv: (rx: bigint, max: number, timeoutMs: number) => number =
@@ -96,13 +112,23 @@ export class UdpReceiver {
   readonly localPort: number;
   /** SO_RCVBUF as granted by the kernel, or undefined when left at the system default. */
   readonly receiveBufferBytes: number | undefined;
+  /** Whether timestampNanos() reports kernel receive times (the `timestamps` option). */
+  readonly timestamps: boolean;
+  /** Whether sourceAddress() and sourcePort() are available (the `sourceAddress` option). */
+  readonly sourceAddresses: boolean;
   /** Datagrams received but discarded because the pool was empty under the 'drop' policy. */
   discardedCount = 0;
 
   private readonly fd: number;
   private readonly description: string;
   private readonly context: bigint;
+  /** The header and the cold per-datagram fields (source), by byte offset. */
   private readonly view: DataView;
+  /** slotIndex[N]: which pool slot each batch position receives into. */
+  private readonly slotIndexes: Int32Array;
+  /** The message array as int32 words and as float64s: one load per hot field, no DataView call. */
+  private readonly messageWords: Int32Array;
+  private readonly messageDoubles: Float64Array;
   private readonly firstMessageOffset: number;
   /** Positions [0, armedCount) hold slots; the rest are EMPTY. */
   private armedCount = 0;
@@ -127,7 +153,8 @@ export class UdpReceiver {
       if (options.multicast !== undefined) joinMulticast(fd, options.multicast);
       const port = localPort(fd, description);
       if (pool.exhaustionPolicy === 'drop') scratchSlot = acquireScratchSlot(pool);
-      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`, scratchSlot);
+      const metadata: ReceivedMetadata = { timestamps: options.timestamps ?? true, sourceAddresses: options.sourceAddress ?? true };
+      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`, scratchSlot, metadata);
     } catch (error) {
       if (scratchSlot !== EMPTY) pool.release(scratchSlot);
       closeSocket(fd, description);
@@ -143,20 +170,28 @@ export class UdpReceiver {
     receiveBufferBytes: number | undefined,
     description: string,
     scratchSlot: number,
+    metadata: ReceivedMetadata,
   ) {
     this.pool = pool;
     this.fd = fd;
     this.batchSize = batchSize;
     this.localPort = port;
     this.receiveBufferBytes = receiveBufferBytes;
+    this.timestamps = metadata.timestamps;
+    this.sourceAddresses = metadata.sourceAddresses;
     this.description = description;
     const out: [bigint | null] = [null];
+    const contextOptions = metadata.sourceAddresses ? SOURCE_ADDRESS_OPTION : 0;
     // Arguments were checked above and by the pool, so mmap is the one call that can fail here.
-    const created = ztUdpRxCreate(fd, batchSize, pool.address, pool.slotSize, pool.slotStride, pool.slotCount, out);
+    const created = ztUdpRxCreate(fd, batchSize, pool.address, pool.slotSize, pool.slotStride, pool.slotCount, contextOptions, out);
     checkResult(created, 'mmap', `receive context for ${description}`);
     this.context = out[0]!;
-    this.view = new DataView(koffi.view(this.context, sharedLength(batchSize)));
+    const shared = koffi.view(this.context, sharedLength(batchSize));
+    this.view = new DataView(shared);
     this.firstMessageOffset = messagesOffset(batchSize);
+    this.slotIndexes = new Int32Array(shared, SLOT_INDEX_OFFSET, batchSize);
+    this.messageWords = new Int32Array(shared, this.firstMessageOffset, batchSize * MESSAGE_LENGTH_WORDS);
+    this.messageDoubles = new Float64Array(shared, this.firstMessageOffset, batchSize * MESSAGE_LENGTH_DOUBLES);
     this.scratchSlot = scratchSlot;
   }
 
@@ -184,7 +219,7 @@ export class UdpReceiver {
 
   /** The pool slot holding datagram `position` of the last batch. */
   slot(position: number): number {
-    return this.view.getInt32(this.messageField(position, MESSAGE_SLOT_INDEX_OFFSET), true);
+    return this.messageWords[position * MESSAGE_LENGTH_WORDS + MESSAGE_SLOT_INDEX_WORD]!;
   }
 
   /** Byte offset of datagram `position` in pool.bytes / pool.view. */
@@ -194,29 +229,34 @@ export class UdpReceiver {
 
   /** Bytes in the slot (at most pool.slotSize). */
   length(position: number): number {
-    return this.view.getInt32(this.messageField(position, LENGTH_OFFSET), true);
+    return this.messageWords[position * MESSAGE_LENGTH_WORDS + LENGTH_WORD]!;
   }
 
   /** Size of the datagram on the wire; larger than length() when it was truncated. */
   datagramLength(position: number): number {
-    return this.view.getInt32(this.messageField(position, DATAGRAM_LENGTH_OFFSET), true);
+    return this.messageWords[position * MESSAGE_LENGTH_WORDS + DATAGRAM_LENGTH_WORD]!;
   }
 
   isTruncated(position: number): boolean {
-    return (this.view.getUint32(this.messageField(position, FLAGS_OFFSET), true) & TRUNCATED_FLAG) !== 0;
+    return (this.messageWords[position * MESSAGE_LENGTH_WORDS + FLAGS_WORD]! & TRUNCATED_FLAG) !== 0;
   }
 
-  /** Kernel receive time, CLOCK_REALTIME ns since the epoch (comparable with realtimeNanos()). */
+  /**
+   * Kernel receive time, CLOCK_REALTIME ns since the epoch (comparable with realtimeNanos());
+   * 0 when the receiver was opened with `timestamps: false`.
+   */
   timestampNanos(position: number): number {
-    return this.view.getFloat64(this.messageField(position, TIMESTAMP_NANOS_OFFSET), true);
+    return this.messageDoubles[position * MESSAGE_LENGTH_DOUBLES + TIMESTAMP_NANOS_DOUBLE]!;
   }
 
   /** Source IPv4 address as a host-order uint32 (formatIpv4() makes it a string off the hot path). */
   sourceAddress(position: number): number {
+    this.checkSourceAddresses('sourceAddress');
     return this.view.getUint32(this.messageField(position, SOURCE_ADDRESS_OFFSET), true);
   }
 
   sourcePort(position: number): number {
+    this.checkSourceAddresses('sourcePort');
     return this.view.getUint16(this.messageField(position, SOURCE_PORT_OFFSET), true);
   }
 
@@ -225,10 +265,10 @@ export class UdpReceiver {
     if (!Number.isInteger(position) || position < 0 || position >= this.receivedCount) {
       throw new RangeError(`takeSlot position out of the last batch: position=${position} (received ${this.receivedCount})`);
     }
-    const indexOffset = slotIndexOffset(position);
-    const slot = this.view.getInt32(indexOffset, true);
+    const slot = this.slotIndexes[position]!;
     if (slot === EMPTY) throw new RangeError(`takeSlot: the slot at position=${position} was already taken`);
-    this.view.setInt32(indexOffset, EMPTY, true);
+    this.slotIndexes[position] = EMPTY;
+    this.slotsChanged();
     this.needsRefill = true;
     return slot;
   }
@@ -247,7 +287,7 @@ export class UdpReceiver {
     if (this.closed) return;
     this.closed = true;
     for (let position = 0; position < this.batchSize; position++) {
-      const slot = this.view.getInt32(slotIndexOffset(position), true);
+      const slot = this.slotIndexes[position]!;
       if (slot !== EMPTY && slot !== this.scratchSlot) this.pool.release(slot);
     }
     if (this.scratchSlot !== EMPTY) this.pool.release(this.scratchSlot);
@@ -264,15 +304,12 @@ export class UdpReceiver {
    * so the socket is still drained; what lands there is counted and not reported.
    */
   private receiveDiscardingOverflow(armed: number, timeoutMs: number): number {
-    const view = this.view;
-    const batchSize = this.batchSize;
-    for (let position = armed; position < batchSize; position++) {
-      view.setInt32(slotIndexOffset(position), this.scratchSlot, true);
-    }
-    const received = this.receiveInto(batchSize, timeoutMs);
-    for (let position = armed; position < batchSize; position++) {
-      view.setInt32(slotIndexOffset(position), EMPTY, true);
-    }
+    const slotIndexes = this.slotIndexes;
+    slotIndexes.fill(this.scratchSlot, armed);
+    this.slotsChanged();
+    const received = this.receiveInto(this.batchSize, timeoutMs);
+    slotIndexes.fill(EMPTY, armed);
+    this.slotsChanged();
     if (received <= armed) return received;
     this.discardedCount += received - armed;
     return armed;
@@ -283,34 +320,47 @@ export class UdpReceiver {
    * to the front so that positions [0, armedCount) are exactly the ones with a slot.
    */
   private refill(): void {
-    const view = this.view;
+    const slotIndexes = this.slotIndexes;
     const pool = this.pool;
     let end = this.batchSize;
     let poolDry = false;
     let position = 0;
     for (; position < end; position++) {
-      const indexOffset = slotIndexOffset(position);
-      if (view.getInt32(indexOffset, true) !== EMPTY) continue;
+      if (slotIndexes[position] !== EMPTY) continue;
       let slot = poolDry ? NO_SLOT : pool.acquire();
       if (slot === NO_SLOT) {
         poolDry = true;
         do end--;
-        while (end > position && view.getInt32(slotIndexOffset(end), true) === EMPTY);
+        while (end > position && slotIndexes[end] === EMPTY);
         if (end === position) break;
-        const lastIndexOffset = slotIndexOffset(end);
-        slot = view.getInt32(lastIndexOffset, true);
-        view.setInt32(lastIndexOffset, EMPTY, true);
+        slot = slotIndexes[end]!;
+        slotIndexes[end] = EMPTY;
       }
-      view.setInt32(indexOffset, slot, true);
+      slotIndexes[position] = slot;
     }
+    this.slotsChanged();
     this.armedCount = position;
     // Keep trying on every receive while short of slots, so released slots are picked up.
     this.needsRefill = position < this.batchSize;
   }
 
+  /** Tells the C side to re-point its iovecs at slotIndex before the next recvmmsg. */
+  private slotsChanged(): void {
+    this.view.setUint32(SLOTS_CHANGED_OFFSET, 1, true);
+  }
+
+  private checkSourceAddresses(accessor: string): void {
+    if (!this.sourceAddresses) throw new Error(`${accessor}: ${this.description} was opened with sourceAddress: false`);
+  }
+
   private messageField(position: number, fieldOffset: number): number {
     return messageOffset(this.firstMessageOffset, position) + fieldOffset;
   }
+}
+
+interface ReceivedMetadata {
+  timestamps: boolean;
+  sourceAddresses: boolean;
 }
 
 function acquireScratchSlot(pool: BufferPool): number {
@@ -325,7 +375,7 @@ function configureSocket(fd: number, options: UdpReceiverOptions, description: s
   if (options.reuseAddress ?? true) setReuseAddress(fd, description);
   if (options.reusePort === true) setReusePort(fd, description);
   const granted = options.receiveBufferBytes === undefined ? undefined : setReceiveBuffer(fd, options.receiveBufferBytes, description);
-  checkResult(ztUdpEnableTimestamps(fd), 'setsockopt SO_TIMESTAMPNS', description);
+  if (options.timestamps ?? true) checkResult(ztUdpEnableTimestamps(fd), 'setsockopt SO_TIMESTAMPNS', description);
   checkResult(ztUdpEnableDropCounter(fd), 'setsockopt SO_RXQ_OVFL', description);
   return granted;
 }

@@ -11,9 +11,14 @@ export interface ReceiverOptions {
   port: number;
   /** The SPSC ring's file (its receiver only). */
   ringPath: string;
+  /** Kernel receive timestamps (zerotick recvmmsg only): `--timestamps false` turns them off. */
+  timestamps: boolean;
 }
 
 export function parseReceiverOptions(): ReceiverOptions {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, ring: { type: 'string', default: '' } } });
-  return { port: Number(values.port), ringPath: values.ring ?? '' };
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '0' }, ring: { type: 'string', default: '' }, timestamps: { type: 'string', default: 'true' } },
+  });
+  if (values.timestamps !== 'true' && values.timestamps !== 'false') throw new Error(`--timestamps must be true or false: ${values.timestamps}`);
+  return { port: Number(values.port), ringPath: values.ring ?? '', timestamps: values.timestamps === 'true' };
 }
