@@ -36,7 +36,7 @@ export function renderBacktestSection(run: SuiteRun<BacktestSuiteResult>): strin
   return [
     `## Backtest: messages per second at --speed max (bench/backtest)${run.quick ? ' (quick)' : ''}`,
     '',
-    `Run ${run.machine.date}. \`Backtest\` (src/backtest, what \`zerotick run --feed pcap:<file>\` runs) over ${result.feed.path}: ` +
+    `Run ${run.machine.date}, load average ${run.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start (2 cores: other work on the machine slows every row alike). \`Backtest\` (src/backtest, what \`zerotick run --feed pcap:<file>\` runs) over ${result.feed.path}: ` +
       `${result.feed.messages.toLocaleString('en-US')} MDP 3.0 messages in ${result.feed.packets.toLocaleString('en-US')} packets ` +
       `(${(result.feed.bytes / 1e6).toFixed(1)} MB, generated with seed ${result.feed.seed}), mapped, on one thread, ${result.pinning}; order latency 0. ` +
       'Configurations interleaved round by round; the first round of each is warm-up and not counted; a full collection before each round, ' +
@@ -44,7 +44,7 @@ export function renderBacktestSection(run: SuiteRun<BacktestSuiteResult>): strin
     '',
     markdownTable(['configuration', 'what runs', 'median messages/s', 'range', 'orders', 'fills', 'GCs per round'], rows, [false, false, true, true, true, true, true]),
     '',
-    `Goal (>= ${formatRate(goal)} messages through decode + books + ping.ts, zero GC runs in steady state): ` +
+    `Goal (>= ${goal / 1e6} M messages/s through decode + books + ping.ts, zero GC runs in steady state): ` +
       `throughput ${pingRate >= goal ? 'met' : 'missed'} (${formatRate(pingRate)}); GC ${pingGcs === 0 ? 'met' : `missed (${pingGcs} collections over ${ping.length} rounds)`}.`,
   ].join('\n');
 }

@@ -26,6 +26,8 @@ import type { RecordedClock } from './recorded-clock.js';
 const SESSION_ID = 1;
 /** Tick-to-trade is the live simulator's measure; a backtest has no send times to hold. */
 const NO_SEND_TIMES = 1;
+/** So the receive time the session would record tick-to-trade with is not a time (a boxed double per order) either. */
+const NO_RECEIVE_TIME = 0;
 
 export class SimulatedExchange {
   readonly counters = new OrderServerCounters();
@@ -41,7 +43,7 @@ export class SimulatedExchange {
   private readonly replaceRequest = new OrderCancelReplaceRequestDecoder();
 
   constructor(
-    private readonly clock: RecordedClock,
+    clock: RecordedClock,
     recordedBooks: BookSource,
     private readonly toGateway: FrameDelayLine,
     private readonly stream: OrderStreamLog,
@@ -88,7 +90,7 @@ export class SimulatedExchange {
       case NewOrderSingleDecoder.TEMPLATE_ID: {
         const request = this.newOrderSingle.wrap(view, body, blockLength, version, end);
         this.mirror.prepare(request.securityID());
-        this.session.newOrder(request, this.clock.nanos);
+        this.session.newOrder(request, NO_RECEIVE_TIME);
         return;
       }
       case OrderCancelRequestDecoder.TEMPLATE_ID:
