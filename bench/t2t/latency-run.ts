@@ -1,0 +1,87 @@
+/**
+ * The latency run: rounds of (warm-up trial, measured trial) per responder, interleaved
+ * (A B C A B C ...), one packet every LATENCY_INTERVAL_NS; each responder's measured trials go
+ * into one HdrHistogram, written out as .hgrm and .hlog. The zero-copy gateway's worker GC count
+ * is read from its GET /status before and after.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { logProgress } from '../lib/child.js';
+import { benchDirectory } from '../lib/paths.js';
+import { histogramBaseName, newLatencyHistogram, percentileUs, recordLatencies, spectrum, summarize, writeHistogramFiles } from './latency.js';
+import { ZERO_COPY, type RunningResponder } from './responders.js';
+import type { ResponderResult, WorkerGc } from './results.js';
+import { whileRunning, workerGcCount } from './turns.js';
+
+/**
+ * One packet every 25 us: fast enough to keep caches warm, slow enough that no queue forms.
+ * A turn (warm-up and trial) stays well under 0.95 s of spinning: with ZEROTICK_T2T_REALTIME the
+ * kernel throttles a SCHED_FIFO thread that runs longer in a second, a 50 ms stall.
+ */
+export const LATENCY_INTERVAL_NS = 25_000;
+const resultsDirectory = path.join(benchDirectory, 'build', 'results');
+
+export interface LatencySettings {
+  rounds: number;
+  packetsPerRound: number;
+  warmUpPackets: number;
+}
+
+export interface LatencyRun {
+  results: ResponderResult[];
+  gc: WorkerGc;
+}
+
+export async function latencyRun(running: readonly RunningResponder[], settings: LatencySettings): Promise<LatencyRun> {
+  const histograms = running.map(() => newLatencyHistogram());
+  const roundHistogram = newLatencyHistogram();
+  const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[] }));
+  const zeroCopy = running.find((responder) => responder.spec.name === ZERO_COPY);
+  const gcBefore = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const [index, responder] of running.entries()) {
+      const trial = await whileRunning(responder, async () => {
+        await responder.exchange.trial(settings.warmUpPackets, LATENCY_INTERVAL_NS);
+        return responder.exchange.trial(settings.packetsPerRound, LATENCY_INTERVAL_NS);
+      });
+      const total = totals[index]!;
+      total.lost += recordLatencies(histograms[index]!, trial.latencyNs);
+      total.sent += trial.report.sent;
+      total.priceMismatches += trial.report.priceMismatches;
+      total.spanNs += trial.report.sent * trial.report.intervalNs;
+      roundHistogram.reset();
+      recordLatencies(roundHistogram, trial.latencyNs);
+      total.roundP99s.push(percentileUs(roundHistogram, 99));
+      logProgress(`t2t latency round ${round + 1}/${settings.rounds} ${responder.spec.name}: p50 ${percentileUs(roundHistogram, 50)} us, p99 ${percentileUs(roundHistogram, 99)} us, lost ${trial.report.lost}`);
+    }
+  }
+  const gcAfter = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
+  mkdirSync(resultsDirectory, { recursive: true });
+  const results = running.map((responder, index): ResponderResult => {
+    const histogram = histograms[index]!;
+    const total = totals[index]!;
+    const files = writeHistogramFiles(histogram, resultsDirectory, histogramBaseName(responder.spec.name), responder.spec.name);
+    return {
+      name: responder.spec.name,
+      description: responder.spec.description,
+      latency: {
+        ...summarize(histogram),
+        ordersPerSecond: Math.round((histogram.totalCount / total.spanNs) * 1e9),
+        lost: total.lost,
+        sent: total.sent,
+        priceMismatches: total.priceMismatches,
+        roundP99s: total.roundP99s,
+      },
+      spectrum: histogram.totalCount === 0 ? undefined : spectrum(histogram),
+      hgrmPath: path.relative(benchDirectory, files.hgrm),
+      hlogPath: path.relative(benchDirectory, files.hlog),
+    };
+  });
+  return { results, gc: describeGc(zeroCopy !== undefined, gcBefore, gcAfter) };
+}
+
+function describeGc(zeroCopyRan: boolean, before: number | null, after: number | null): WorkerGc {
+  if (!zeroCopyRan) return { runs: null, note: 'the zero-copy gateway did not run' };
+  if (before === null || after === null) return { runs: null, note: 'the gateway exposes no worker GC count (GET /status workerGcCount)' };
+  return { runs: after - before, note: 'GET /status workerGcCount before and after the latency run (warm-ups included)' };
+}

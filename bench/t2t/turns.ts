@@ -1,0 +1,77 @@
+/**
+ * A responder's turn: thawed for the work, frozen again after it, and what a gateway says about
+ * itself on GET /status meanwhile. Every phase of the suite goes through these.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logProgress } from '../lib/child.js';
+import { REALTIME } from './realtime.js';
+import type { RunningResponder } from './responders.js';
+
+const REALTIME_MIN_REST_MS = 60;
+/** The gateway publishes its worker's GC count about once a second. */
+const GC_COUNT_PUBLISH_WAIT_MS = 1_300;
+/** A gateway serves HTTP a moment after its order session is up. */
+const STATUS_TIMEOUT_MS = 20_000;
+
+export interface SettleSettings {
+  /** Packets of each warm-up trial, and the most such trials a responder gets. */
+  packets: number;
+  trials: number;
+  intervalNs: number;
+}
+
+/**
+ * Runs `work` with the responder thawed, and freezes it again whatever happens. SCHED_FIFO
+ * spinners then rest a quarter of the time they ran: a thread that spins more than 0.95 s of a
+ * second is throttled by the kernel until the next, which would stall every other trial.
+ */
+export async function whileRunning<T>(responder: RunningResponder, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  responder.thaw();
+  try {
+    return await work();
+  } finally {
+    responder.freeze();
+    if (REALTIME) await sleep(Math.max(REALTIME_MIN_REST_MS, (Date.now() - started) / 4));
+  }
+}
+
+/** The gateway's GET /status, once it answers. */
+async function gatewayStatus(statusUrl: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + STATUS_TIMEOUT_MS;
+  for (;;) {
+    const status = await fetch(statusUrl).then((response) => response.json() as Promise<Record<string, unknown>>, () => undefined);
+    if (status !== undefined) return status;
+    if (Date.now() > deadline) throw new Error(`bench t2t: ${statusUrl} did not answer within ${STATUS_TIMEOUT_MS / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** The gateway's worker GC count from GET /status, or null when it does not expose one. */
+export async function workerGcCount(responder: RunningResponder): Promise<number | null> {
+  if (responder.statusUrl === undefined) return null;
+  await sleep(GC_COUNT_PUBLISH_WAIT_MS);
+  const count = (await gatewayStatus(responder.statusUrl)).workerGcCount;
+  return typeof count === 'number' ? count : null;
+}
+
+/** What the gateway says it saw: where packets went missing when orders did. */
+function describeGatewayCounts(status: Record<string, unknown>): string {
+  const feeds = status.feeds as Array<{ packets: number; sourceDrops: number }> | undefined;
+  const session = status.session as { state: string; reconnects: number } | undefined;
+  return `; the gateway: ${status.packets} packets, ${feeds?.[0]?.sourceDrops ?? 0} dropped before it, ${status.packetsLost} lost to gaps, ${status.orders} orders, session ${session?.state} (${session?.reconnects} reconnects)`;
+}
+
+/** Each responder alone: its HTTP up (gateways), then warm-up trials until one loses nothing; nothing is recorded. */
+export async function settle(running: readonly RunningResponder[], settings: SettleSettings): Promise<void> {
+  for (const responder of running) {
+    const statusUrl = responder.statusUrl;
+    if (statusUrl !== undefined) await whileRunning(responder, () => gatewayStatus(statusUrl));
+    for (let attempt = 1; attempt <= settings.trials; attempt++) {
+      const { report } = await whileRunning(responder, () => responder.exchange.trial(settings.packets, settings.intervalNs));
+      const seen = statusUrl === undefined ? '' : describeGatewayCounts(await whileRunning(responder, () => gatewayStatus(statusUrl)));
+      logProgress(`t2t warm-up ${attempt} ${responder.spec.name}: ${report.matched} of ${report.sent} answered in time${seen}`);
+      if (report.lost === 0) break;
+    }
+  }
+}
