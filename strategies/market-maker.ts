@@ -10,18 +10,9 @@
  *   (params from the config: { "path": "strategies/market-maker.ts", "params": { "spreadTicks": 2 } })
  */
 import { defineStrategy, type StrategyContext } from '../src/strategy/strategy.js';
-import type { NewOrderRequest } from '../src/order/order-request.js';
+import { OrderSide, type NewOrderRequest } from '../src/order/order-request.js';
 import type { Book } from '../src/feed/market-data.js';
-import type { ExecutionReportDecoder } from '../src/generated/order-entry/index.js';
-
-const BUY = 1;
-const SELL = 2;
-// ExecType values (schemas/order-entry.xml).
-const EXEC_PARTIAL_FILL = 1;
-const EXEC_FILL = 2;
-const EXEC_CANCELED = 4;
-const EXEC_REPLACED = 5;
-const EXEC_REJECTED = 8;
+import { ExecType, type ExecutionReportDecoder } from '../src/generated/order-entry/index.js';
 
 interface MarketMakerParams {
   /** The instrument quoted (the simulator's ES is 10001). */
@@ -58,12 +49,12 @@ class Quote {
   }
 }
 
-const bid = new Quote(BUY);
-const ask = new Quote(SELL);
+const bid = new Quote(OrderSide.Buy);
+const ask = new Quote(OrderSide.Sell);
 const quotes = [bid, ask];
 /** True during our own order calls: a refusal then is already told by the 0 they return. */
 let requesting = false;
-const order: NewOrderRequest = { securityId: 0, side: BUY, price: 0, quantity: 0 };
+const order: NewOrderRequest = { securityId: 0, side: OrderSide.Buy, price: 0, quantity: 0 };
 
 function floorToTick(price: number, tick: number): number {
   return Math.floor(price / tick) * tick;
@@ -122,22 +113,22 @@ function onReport(quote: Quote, report: ExecutionReportDecoder): boolean {
   const mine = clOrdId === quote.clOrdId || clOrdId === quote.pendingId || (quote.clOrdId !== 0 && report.origClOrdID() === quote.clOrdId);
   if (!mine) return false;
   switch (report.execType()) {
-    case EXEC_FILL:
+    case ExecType.Fill:
       if (clOrdId === quote.clOrdId) quote.clear();
       return true;
-    case EXEC_REPLACED:
+    case ExecType.Replaced:
       quote.clOrdId = clOrdId;
       quote.pendingId = 0;
       return true;
-    case EXEC_CANCELED:
+    case ExecType.Canceled:
       quote.clear();
       return true;
-    case EXEC_REJECTED:
+    case ExecType.Rejected:
       if (clOrdId === quote.clOrdId) quote.clear();
       else quote.pendingId = 0;
       return true;
     default:
-      return clOrdId === quote.clOrdId && report.execType() === EXEC_PARTIAL_FILL;
+      return clOrdId === quote.clOrdId && report.execType() === ExecType.PartialFill;
   }
 }
 
@@ -160,7 +151,7 @@ export default defineStrategy<MarketMakerParams>({
     if (!onReport(bid, report)) onReport(ask, report);
     // A fill moved the inventory: quote again at once rather than wait for the next book.
     const execType = report.execType();
-    if (execType === EXEC_FILL || execType === EXEC_PARTIAL_FILL) {
+    if (execType === ExecType.Fill || execType === ExecType.PartialFill) {
       const book = ctx.book(ctx.params.securityId);
       if (book !== undefined) requote(book, ctx);
     }
