@@ -12,7 +12,7 @@ import { cProgram } from '../io/receivers.js';
 import { realtimeCommand } from './realtime.js';
 
 /** Where the exchange publishes: a UDP address, or a zerotick SPSC ring (shm://name). */
-export type FeedTarget = { kind: 'udp'; port: number } | { kind: 'shm'; name: string };
+export type FeedTarget = { kind: 'udp'; port: number } | { kind: 'shm'; name: string; capacityBytes?: number };
 
 /** What t2t_exchange answers to `trial` (field names as it prints them). */
 export interface TrialReport {
@@ -53,7 +53,9 @@ export class Exchange {
 
   /** `cpu` undefined: not pinned (tests). */
   static async start(label: string, feed: FeedTarget, drainMs = DRAIN_MS, cpu: number | undefined = LOAD_CPU): Promise<Exchange> {
-    const feedArgs = feed.kind === 'udp' ? ['--udp', `127.0.0.1:${feed.port}`] : ['--shm', feed.name];
+    const feedArgs = feed.kind === 'udp'
+      ? ['--udp', `127.0.0.1:${feed.port}`]
+      : ['--shm', feed.name, ...(feed.capacityBytes === undefined ? [] : ['--shm-capacity', String(feed.capacityBytes)])];
     const args = [...feedArgs, '--listen', '0', '--drain-ms', String(drainMs)];
     const child = new ManagedProcess(`t2t_exchange (${label})`, ...realtimeCommand(cProgram('t2t_exchange'), args), cpu);
     const ready = await child.nextMessage<{ ready: boolean; tcpPort: number }>();

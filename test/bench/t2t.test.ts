@@ -19,6 +19,7 @@ import { newLatencyHistogram, recordLatencies, writeHistogramFiles } from '../..
 import { unusedPort } from '../../bench/t2t/responders.js';
 import { Mdp3Handler, type MarketDataListener } from '../../src/feed/mdp3-handler.js';
 import type { Book } from '../../src/feed/market-data.js';
+import { ShmRing, shmRingPath } from '../../src/io/shm-ring.js';
 
 /** Generous: a loaded machine may stall either process, and a late order must not count as lost here. */
 const DRAIN_MS = 5_000;
@@ -27,6 +28,8 @@ const INTERVAL_NS = 100_000;
 /** The probe's prices (bench/c/t2t_exchange.c): a bid walking over 16 ticks of 0.25 from 4500, the offer a tick above. */
 const BASE_PRICE = 4_500_000_000_000;
 const TICK = 250_000_000;
+/** MDP 3.0 packet header, MsgSize, SBE header, Book46 block, 4 entries, empty order-id group (bench/c/t2t_wire.h). */
+const PROBE_PACKET_LENGTH = 172;
 
 function bidOf(seqNum: number): number {
   return BASE_PRICE + (seqNum % 16) * TICK;
@@ -101,6 +104,44 @@ describe('the C exchange and the C reference responder', () => {
       expect(maxUs).toBeCloseTo(histogram.maxValue / 1000, 0);
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the SPSC ring the exchange writes', () => {
+  it('hands zerotick\'s ring reader every packet it did not drop as full, in order, across many wraps', async () => {
+    // given an exchange writing into a ring of room for about 11 packets, and zerotick's reader on it
+    const name = `t2t-test-${process.pid}`;
+    const exchange = await Exchange.start('ring', { kind: 'shm', name, capacityBytes: 2048 }, 20, undefined);
+    const ring = ShmRing.open(shmRingPath(name));
+    const seqNums: number[] = [];
+    let badLengths = 0;
+    const take = (view: DataView, offset: number, length: number): void => {
+      if (length !== PROBE_PACKET_LENGTH) badLengths++;
+      seqNums.push(view.getUint32(offset, true));
+    };
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        ring.read(take, 64);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      while (ring.size() > 0) ring.read(take, 64); // a read stops at the wrap: what is left after the trial
+    })();
+    try {
+      // when it publishes 500 packets, one every 100 us
+      const { report } = await exchange.trial(500, 100_000);
+      reading = false;
+      await reader;
+
+      // then what was not dropped arrived whole and in MsgSeqNum order
+      expect(badLengths).toBe(0);
+      expect(seqNums.length + report.ringFull).toBe(500);
+      expect(seqNums.length).toBeGreaterThan(11);
+      expect(seqNums.every((seqNum, index) => index === 0 || seqNum > seqNums[index - 1]!)).toBe(true);
+    } finally {
+      ring.close();
+      await exchange.stop();
     }
   });
 });
