@@ -2,17 +2,20 @@
  * The gateway's main thread: the control plane. It starts the hot-path worker (worker.ts) and
  * waits until the worker has opened its feeds, loaded its strategies and started them; then it
  * starts the control plane it is given (HTTP: src/http/control-plane.ts), relays the worker's log
- * lines, keeps the tick-to-trade totals, and stops it all cleanly on request (the strategies'
+ * lines, keeps the latency totals, and stops it all cleanly on request (the strategies'
  * onStop hooks run in the worker).
  *
- * It never receives a message per packet: counters are read from shared memory when asked for.
+ * It never receives a message per packet: counters are read from shared memory when asked for,
+ * and the latency intervals are taken from their channels when the worker publishes them.
  */
 import type { Worker } from 'node:worker_threads';
 import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
+import { IntervalChannel, IntervalRelay } from '../metrics/interval-channel.js';
 import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_STOPPED, feedSlot } from '../metrics/counters-layout.js';
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
 import { StageLatencyAggregate } from '../metrics/stage-latency-aggregate.js';
+import { STAGE_NAMES } from '../metrics/stage-latency.js';
 import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
 import type { GatewayConfig, HostPort } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
@@ -56,8 +59,22 @@ export class Gateway {
   private constructor(config: GatewayConfig, log: GatewayLog) {
     this.log = log;
     this.counters = new GatewayCounters();
-    const input: WorkerInput = { config, counters: this.counters.buffer, control: this.control.buffer as SharedArrayBuffer };
+    const latencyIntervals = IntervalChannel.create(1);
+    const stageIntervals = IntervalChannel.create(STAGE_NAMES.length);
+    const input: WorkerInput = {
+      config,
+      counters: this.counters.buffer,
+      control: this.control.buffer as SharedArrayBuffer,
+      latencyIntervals: latencyIntervals.buffer,
+      stageIntervals: stageIntervals.buffer,
+    };
     this.worker = startWorkerWithTsx(siblingModule(import.meta.url, 'worker'), input);
+    const relays = [
+      new IntervalRelay(latencyIntervals, (interval) => this.latency.addInterval(interval.histograms[0]!)),
+      new IntervalRelay(stageIntervals, (intervals) => this.stageLatency.addIntervals(intervals)),
+    ];
+    // Registered before `exited` resolves: whoever awaits stop() sees the last intervals.
+    this.worker.once('exit', () => relays.forEach((relay) => relay.end()));
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
   }
 
@@ -146,18 +163,6 @@ export class Gateway {
   }
 
   private onWorkerMessage(message: WorkerMessage): void {
-    switch (message.type) {
-      case 'log':
-        this.log[message.level](message.message);
-        return;
-      case 'latency':
-        this.latency.addIntervalSnapshot(message.snapshot);
-        return;
-      case 'stage-latency':
-        this.stageLatency.addIntervals(message.intervals);
-        return;
-      default:
-        return;
-    }
+    if (message.type === 'log') this.log[message.level](message.message);
   }
 }

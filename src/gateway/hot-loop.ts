@@ -14,7 +14,8 @@
 import type { FeedSource } from '../feed/datagram.js';
 import type { Sequencer } from '../feed/sequencer.js';
 import type { TimeSource } from '../io/clock.js';
-import type { StageIntervals, StageLatencyRecorder } from '../metrics/stage-latency.js';
+import type { IntervalChannel } from '../metrics/interval-channel.js';
+import type { StageLatencyRecorder } from '../metrics/stage-latency.js';
 import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { StrategyHost } from '../strategy/host.js';
 import type { IdleMode } from './config.js';
@@ -35,7 +36,7 @@ export interface HotLoopParts {
   host: StrategyHost;
   publisher: CounterPublisher;
   recorder: TickToTradeRecorder;
-  /** Per-stage latency; the loop times the batch's send and ships the intervals with the snapshot. */
+  /** Per-stage latency; the loop times the batch's send and hands over the intervals with tick-to-trade's. */
   stages: StageLatencyRecorder;
   /** Control words (control-layout.ts). */
   control: Int32Array;
@@ -48,16 +49,17 @@ export interface HotLoopParts {
    */
   realtime: TimeSource;
   monotonic: TimeSource;
-  /** About once a second: the interval's tick-to-trade histogram, encoded. */
-  onLatencySnapshot: (snapshot: string) => void;
-  /** At the same times: every stage's interval histograms. */
-  onStageIntervals: (intervals: StageIntervals) => void;
+  /** Where the interval histograms go, about once a second: tick-to-trade's, and every stage's. */
+  latencyIntervals: IntervalChannel;
+  stageIntervals: IntervalChannel;
+  /** Right after each hand-over of the intervals. */
+  onIntervals: () => void;
 }
 
 export class HotLoop {
   private readonly parts: HotLoopParts;
   private passesSincePublish = 0;
-  private nextSnapshotNanos: number;
+  private nextIntervalsNanos: number;
   private killSwitchApplied = 0;
   /** The strategies' queued-message tally at the last flush: a change means this flush sends orders. */
   private queuedAtLastSend = 0;
@@ -65,7 +67,7 @@ export class HotLoop {
   constructor(parts: HotLoopParts) {
     this.parts = parts;
     parts.monotonic.update();
-    this.nextSnapshotNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
+    this.nextIntervalsNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
   }
 
   get stopRequested(): boolean {
@@ -114,11 +116,10 @@ export class HotLoop {
     if (delivered === 0 || ++this.passesSincePublish >= PUBLISH_EVERY_PASSES) this.publish();
   }
 
-  /** Counters and a last latency snapshot, at stop. */
+  /** Counters and the last intervals, at stop. */
   publishNow(): void {
     this.publish();
-    this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
-    this.parts.onStageIntervals(this.parts.stages.takeIntervals());
+    this.publishIntervals();
   }
 
   private pollFeeds(): number {
@@ -144,17 +145,28 @@ export class HotLoop {
     this.parts.orderPath.flush();
   }
 
-  /** Counters now; the latency snapshot too when a second has passed since the last. */
+  /** Counters now; the latency intervals too when a second has passed since the last. */
   publish(): void {
     this.passesSincePublish = 0;
     const monotonic = this.parts.monotonic;
     monotonic.update();
     this.parts.publisher.publish(monotonic);
     const now = monotonic.nanos;
-    if (now >= this.nextSnapshotNanos) {
-      this.nextSnapshotNanos = now + NANOS_PER_SECOND;
-      this.parts.onLatencySnapshot(this.parts.recorder.takeIntervalSnapshot());
-      this.parts.onStageIntervals(this.parts.stages.takeIntervals());
+    if (now >= this.nextIntervalsNanos) {
+      this.nextIntervalsNanos = now + NANOS_PER_SECOND;
+      this.publishIntervals();
     }
+  }
+
+  /**
+   * Hands the interval histograms to the control plane; a channel whose reader is behind
+   * refuses, and that histogram's interval goes on until the next hand-over.
+   */
+  private publishIntervals(): void {
+    const parts = this.parts;
+    parts.realtime.update();
+    parts.latencyIntervals.offer(parts.recorder.histograms, parts.realtime);
+    parts.stageIntervals.offer(parts.stages.histograms, parts.realtime);
+    parts.onIntervals();
   }
 }

@@ -5,7 +5,9 @@
  * Counted by V8's GC profiler, which records in V8's GC callbacks: a PerformanceObserver would
  * deliver its 'gc' entries through the event loop, which the spinning hot loop never turns to.
  * stop() hands over the collections since start() as an object, so it is read on the cold path
- * (once a second, with the latency snapshot), never per pass.
+ * (once a second, with the latency intervals), never per pass. That object and the next
+ * profiler, about 280 bytes a second, are the worker's only steady-state garbage: one scavenge
+ * in about an hour per MB of young generation.
  */
 import { GCProfiler } from 'node:v8';
 import type { GatewayCounters } from '../metrics/counters.js';

@@ -1,10 +1,9 @@
 /**
  * What the hot-path worker and the main thread tell each other. All of it is cold path: once at
- * start and stop, per log line, and one latency snapshot a second. Counters travel through
- * shared memory (src/metrics/counters-layout.ts), never as messages.
+ * start and stop, and per log line. Counters and latency intervals travel through shared memory
+ * (src/metrics/counters-layout.ts, src/metrics/interval-channel-layout.ts), never as messages.
  */
 import type { GatewayConfig } from './config.js';
-import type { StageIntervals } from '../metrics/stage-latency.js';
 import type { GatewayTopology } from '../metrics/status-snapshot.js';
 
 /** workerData of the hot-path worker. */
@@ -12,6 +11,10 @@ export interface WorkerInput {
   config: GatewayConfig;
   counters: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** IntervalChannel of the tick-to-trade histogram. */
+  latencyIntervals: SharedArrayBuffer;
+  /** IntervalChannel of every stage's histogram, in STAGE_NAMES order. */
+  stageIntervals: SharedArrayBuffer;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -22,9 +25,5 @@ export type WorkerMessage =
   /** Start-up failed (a feed, a strategy, the order path): the worker exits. */
   | { type: 'failed'; message: string }
   | { type: 'log'; level: LogLevel; message: string }
-  /** The last interval's tick-to-trade histogram, HdrHistogram compressed base64. */
-  | { type: 'latency'; snapshot: string }
-  /** The last interval of every stage (wire, decode, ...), same cadence. */
-  | { type: 'stage-latency'; intervals: StageIntervals }
   /** onStop hooks ran, orders flushed, sources closed. */
   | { type: 'stopped' };

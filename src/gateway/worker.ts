@@ -3,8 +3,9 @@
  * path, then runs the HotLoop until the main thread sets STOP_REQUESTED. At stop it runs the
  * strategies' onStop hooks, sends what they queued (cancels), and closes everything.
  *
- * It talks to the main thread only through the shared counters and control words, plus cold
- * messages (worker-messages.ts): ready/failed, log lines, a latency snapshot a second, stopped.
+ * It talks to the main thread only through shared memory (the counters, the control words, the
+ * latency intervals' channels), plus cold messages (worker-messages.ts): ready/failed, log
+ * lines, stopped.
  * With zero-copy I/O the loop runs synchronously, yielding to the event loop only while the
  * order path connects; with copy I/O it is event-driven (event-driven-loop.ts).
  */
@@ -19,6 +20,7 @@ import { openFeedSource } from '../feed/sources/open-feed-source.js';
 import { pinThreadToCpu } from '../io/affinity.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock } from '../io/clock.js';
 import { GatewayCounters } from '../metrics/counters.js';
+import { IntervalChannel } from '../metrics/interval-channel.js';
 import { WORKER_STATE, WORKER_STATE_RUNNING, WORKER_STATE_STARTING, WORKER_STATE_STOPPED, WORKER_STATE_STOPPING } from '../metrics/counters-layout.js';
 import { StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
@@ -59,7 +61,8 @@ interface OpenedGateway {
   topology: GatewayTopology;
 }
 
-async function open(config: GatewayConfig, counters: GatewayCounters, control: Int32Array): Promise<OpenedGateway> {
+async function open(input: WorkerInput, counters: GatewayCounters, control: Int32Array): Promise<OpenedGateway> {
+  const config = input.config;
   if (config.cpu !== undefined) pinThreadToCpu(config.cpu);
   const strategies = await loadStrategies(config.strategies);
   const sources: FeedSource[] = [];
@@ -105,11 +108,9 @@ async function open(config: GatewayConfig, counters: GatewayCounters, control: I
       batchSize: config.batchSize,
       realtime: new NanosecondClock(CLOCK_REALTIME),
       monotonic: new NanosecondClock(CLOCK_MONOTONIC),
-      onLatencySnapshot: (snapshot) => {
-        post({ type: 'latency', snapshot });
-        gcCount.publish();
-      },
-      onStageIntervals: (intervals) => post({ type: 'stage-latency', intervals }),
+      latencyIntervals: new IntervalChannel(input.latencyIntervals),
+      stageIntervals: new IntervalChannel(input.stageIntervals),
+      onIntervals: () => gcCount.publish(),
     });
     // (with copy I/O every source is a DgramSource)
     const eventDriven = config.io === 'copy' ? new EventDrivenLoop(loop, tap, sources as DgramSource[], config.idle, config.idleTimeoutMs) : undefined;
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   counters.set(WORKER_STATE, WORKER_STATE_STARTING);
   let gateway: OpenedGateway;
   try {
-    gateway = await open(input.config, counters, control);
+    gateway = await open(input, counters, control);
   } catch (error) {
     counters.set(WORKER_STATE, WORKER_STATE_STOPPED);
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

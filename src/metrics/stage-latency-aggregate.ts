@@ -1,7 +1,7 @@
 /**
- * Control-plane side of the per-stage latency (stage-latency.ts): from the worker's interval
- * snapshots (one message a second), the last interval and the cumulative histogram of each
- * stage, plus the recent intervals themselves for the HdrHistogram interval log (.hlog).
+ * Control-plane side of the per-stage latency (stage-latency.ts): from the worker's intervals
+ * (one a second, through an IntervalChannel), the last interval and the cumulative histogram of
+ * each stage, plus the recent intervals themselves, encoded, for the HdrHistogram interval log (.hlog).
  * Everything here runs on the main thread, on request: never on the hot path.
  *
  * The data changes once a second, when an interval arrives, while a scraper may ask ten times a
@@ -10,7 +10,8 @@
  * /metrics computed afresh took 120 ms of the main thread, /latency 20 ms.
  */
 import * as hdr from 'hdr-histogram-js';
-import { STAGE_NAMES, type StageIntervals, type StageName } from './stage-latency.js';
+import type { HistogramInterval } from './interval-channel.js';
+import { STAGE_NAMES, type StageName } from './stage-latency.js';
 import { BIT_BUCKET_SIZE, buildHistogram } from './tick-to-trade.js';
 
 /** Intervals kept for the .hlog: ten minutes at one a second. */
@@ -53,14 +54,15 @@ export class StageLatencyAggregate {
   /** Values derived from the data held, by key; emptied whenever the data changes. */
   private readonly derivedValues = new Map<string, unknown>();
 
-  addIntervals(intervals: StageIntervals): void {
+  /** Takes one interval of every stage (histograms in STAGE_NAMES order; the aggregate keeps them). */
+  addIntervals(intervals: HistogramInterval): void {
     STAGE_NAMES.forEach((name, index) => {
-      const encoded = intervals.histograms[index];
-      if (encoded === undefined) return;
+      const interval = intervals.histograms[index];
+      if (interval === undefined) return;
       const stage = this.stages.get(name)!;
-      const interval = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
       stage.cumulative.add(interval);
       stage.lastInterval = interval;
+      const encoded = hdr.encodeIntoCompressedBase64(interval);
       stage.intervals.push({ startTimeMs: intervals.startTimeMs, endTimeMs: intervals.endTimeMs, encoded });
       if (stage.intervals.length > KEPT_INTERVALS) stage.intervals.shift();
     });

@@ -13,10 +13,10 @@
  * Nothing is allocated per sample: times are read by NanosecondClocks into a field and kept in
  * a Float64Array of marks; every call takes small integers only (a double passed to a call V8
  * does not inline is boxed), and even the value recorded is handed over through the marks. About once a
- * second the worker takes the intervals as HdrHistogram compressed base64 (what .hlog holds)
- * and sends them to the control plane (stage-latency-aggregate.ts).
+ * second the worker hands the intervals to the control plane through an IntervalChannel (shared
+ * memory, interval-channel.ts), which resets them; stage-latency-aggregate.ts adds them up.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
 import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './tick-to-trade.js';
@@ -58,23 +58,15 @@ const TWO_TO_32 = 0x1_0000_0000;
 /** Values below this are converted to int32 before recordValue: a Smi argument is never boxed. */
 const SMALL_INTEGER_LIMIT = 0x4000_0000;
 
-/** One interval of every stage, as the worker sends it. */
-export interface StageIntervals {
-  startTimeMs: number;
-  endTimeMs: number;
-  /** Compressed base64 histogram per stage, in STAGE_NAMES order. */
-  histograms: string[];
-}
-
 export class StageLatencyRecorder {
   /** Times by MARK_* index; the feed tap writes MARK_RECEIVED. */
   readonly marks = new Float64Array(MARK_COUNT);
-  private readonly histograms: hdr.Histogram[] = STAGE_NAMES.map(() => buildHistogram());
+  /** The current interval's histograms, by STAGE_* index, as IntervalChannel.offer takes them (which resets them). */
+  readonly histograms: readonly hdr.JsHistogram[] = STAGE_NAMES.map(() => buildHistogram());
   private readonly realtime: TimeSource;
   private readonly monotonic: TimeSource;
   private strategyCalled = false;
   private orderPathCalled = false;
-  private intervalStartMs = Date.now();
 
   /** Clocks: CLOCK_REALTIME to compare with kernel timestamps, CLOCK_MONOTONIC for durations (stand-ins in tests). */
   constructor(realtime: TimeSource = new NanosecondClock(CLOCK_REALTIME), monotonic: TimeSource = new NanosecondClock(CLOCK_MONOTONIC)) {
@@ -174,19 +166,6 @@ export class StageLatencyRecorder {
 
   count(stage: number): number {
     return this.histograms[stage]!.totalCount;
-  }
-
-  /** Every stage's interval since the last call, encoded; the recorder starts new intervals. Cold path. */
-  takeIntervals(): StageIntervals {
-    const endTimeMs = Date.now();
-    const histograms = this.histograms.map((histogram) => {
-      const encoded = hdr.encodeIntoCompressedBase64(histogram);
-      histogram.reset();
-      return encoded;
-    });
-    const intervals = { startTimeMs: this.intervalStartMs, endTimeMs, histograms };
-    this.intervalStartMs = endTimeMs;
-    return intervals;
   }
 
   /** Records marks[MARK_SAMPLE] (ns): clamped to [1, HIGHEST_TRACKABLE_NANOS], passed on as a Smi when it fits. */

@@ -3,31 +3,28 @@
  * the return of the writev that sent it, in nanoseconds.
  *
  * The worker records into its own HdrHistogram (recording allocates nothing) and, about once a
- * second, ships the interval's histogram to the control plane in HdrHistogram's compressed
- * base64 form (the .hlog payload format other tools read), then resets it. That is one message
- * per second, not per tick; the control plane adds the intervals into a running total.
+ * second, hands the interval's histogram to the control plane through an IntervalChannel
+ * (shared memory), which resets it. That is one hand-over per second, not per tick; the control
+ * plane adds the intervals into a running total.
  */
 import * as hdr from 'hdr-histogram-js';
 
 /** Values above this (10 s) are clamped: a stuck order is still counted, in the top bucket. */
 export const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
 export const SIGNIFICANT_DIGITS = 3;
+/** Counts are uint32 (Int32Histogram): what decodeFromCompressedBase64 is told for our encodings. */
 export const BIT_BUCKET_SIZE = 32;
 
-export function buildHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: BIT_BUCKET_SIZE,
-    autoResize: false,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_NANOS,
-    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
-    useWebAssembly: false,
-  });
+/** The latency histogram every recorder and aggregate uses: 1 ns to 10 s, 3 significant digits, 32-bit counts, no resizing. */
+export function buildHistogram(): hdr.JsHistogram {
+  return new hdr.Int32Histogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 }
 
-/** Worker side: record, and hand out the interval's snapshot. */
+/** Worker side: records the current interval. */
 export class TickToTradeRecorder {
   private readonly interval = buildHistogram();
+  /** The current interval's histogram, as IntervalChannel.offer takes it (which resets it). */
+  readonly histograms: readonly hdr.JsHistogram[] = [this.interval];
 
   record(latencyNanos: number): void {
     const clamped = latencyNanos < 1 ? 1 : latencyNanos > HIGHEST_TRACKABLE_NANOS ? HIGHEST_TRACKABLE_NANOS : latencyNanos;
@@ -36,13 +33,6 @@ export class TickToTradeRecorder {
 
   get count(): number {
     return this.interval.totalCount;
-  }
-
-  /** The interval since the last call, encoded; the recorder starts a new interval. */
-  takeIntervalSnapshot(): string {
-    const encoded = hdr.encodeIntoCompressedBase64(this.interval);
-    this.interval.reset();
-    return encoded;
   }
 }
 
@@ -54,13 +44,13 @@ export interface LatencySummary {
   max: number;
 }
 
-/** Control-plane side: the last interval and the running total, from the worker's snapshots. */
+/** Control-plane side: the last interval and the running total, from the worker's intervals. */
 export class TickToTradeAggregate {
   private lastInterval = buildHistogram();
   private readonly total = buildHistogram();
 
-  addIntervalSnapshot(encoded: string): void {
-    const interval = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
+  /** Takes `interval` (the aggregate keeps it as the last interval). */
+  addInterval(interval: hdr.JsHistogram): void {
     this.total.add(interval);
     this.lastInterval = interval;
   }

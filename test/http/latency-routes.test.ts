@@ -9,7 +9,7 @@ import { StageLatencyAggregate } from '../../src/metrics/stage-latency-aggregate
 import { STAGE_NAMES } from '../../src/metrics/stage-latency.js';
 import { readGatewayStatus } from '../../src/metrics/status-snapshot.js';
 import { RejectReason } from '../../src/order/order-request.js';
-import { EXPECTED_NANOS, recorderWith } from '../metrics/stage-latency-fixture.js';
+import { EXPECTED_NANOS, recorderWith, takeInterval } from '../metrics/stage-latency-fixture.js';
 
 const TOKEN = 's3cret-token';
 const topology = { exchange: 'tcp://127.0.0.1:9100', feeds: ['udp://127.0.0.1:14310'], strategies: [] };
@@ -32,8 +32,8 @@ interface Served {
 /** `token` null: none configured. */
 function serve(token: string | null = TOKEN): Served {
   const latency = new StageLatencyAggregate();
-  latency.addIntervals({ ...recorderWith(2).takeIntervals(), startTimeMs: 1_764_000_000_000, endTimeMs: 1_764_000_001_000 });
-  latency.addIntervals({ ...recorderWith(3).takeIntervals(), startTimeMs: 1_764_000_001_000, endTimeMs: 1_764_000_002_000 });
+  latency.addIntervals({ ...takeInterval(recorderWith(2).histograms), startTimeMs: 1_764_000_000_000, endTimeMs: 1_764_000_001_000 });
+  latency.addIntervals({ ...takeInterval(recorderWith(3).histograms), startTimeMs: 1_764_000_001_000, endTimeMs: 1_764_000_002_000 });
   const counters = new GatewayCounters();
   const killSwitchCalls: boolean[] = [];
   app = buildHttpServer({

@@ -5,7 +5,9 @@
  *
  *   feed 3000, wire 2500, decode 700, risk_encode 400, strategy 900 (1300 in the handler, 400 of it in the order path), send 900, tick_to_trade 6000
  */
+import type * as hdr from 'hdr-histogram-js';
 import { MARK_RECEIVED, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
+import { IntervalChannel, type HistogramInterval } from '../../src/metrics/interval-channel.js';
 import type { TimeSource } from '../../src/io/clock.js';
 import { MDP3_SENDING_TIME_OFFSET } from '../../src/feed/framing/mdp3.js';
 
@@ -48,4 +50,15 @@ export function recorderWith(packets: number): StageLatencyRecorder {
   const recorder = new StageLatencyRecorder(realtime, monotonic);
   for (let i = 0; i < packets; i++) recordOnePacket(recorder, realtime, monotonic);
   return recorder;
+}
+
+/** The interval of `histograms` as the control plane receives it, through an IntervalChannel (which resets them). */
+export function takeInterval(histograms: readonly hdr.JsHistogram[]): HistogramInterval {
+  const channel = IntervalChannel.create(histograms.length);
+  const now = new ManualClock();
+  now.nanos = Date.now() * 1_000_000;
+  channel.offer(histograms, now);
+  let taken: HistogramInterval | undefined;
+  channel.drain((interval) => (taken = interval));
+  return taken!;
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StageLatencyAggregate } from '../../src/metrics/stage-latency-aggregate.js';
 import { STAGE_NAMES, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
-import { EXPECTED_NANOS, ManualClock, recordOnePacket, recorderWith } from './stage-latency-fixture.js';
+import { EXPECTED_NANOS, ManualClock, recordOnePacket, recorderWith, takeInterval } from './stage-latency-fixture.js';
 
 describe('StageLatencyRecorder', () => {
   it('records each stage from its clock marks: feed, wire, decode, strategy without the order path, risk_encode, send, tick_to_trade', () => {
     // given a packet taken through every stage with hand-set clocks
     const aggregate = new StageLatencyAggregate();
-    aggregate.addIntervals(recorderWith(1).takeIntervals());
+    aggregate.addIntervals(takeInterval(recorderWith(1).histograms));
 
     // then each stage holds one sample of the expected length (us, 3 significant digits)
     const summaries = aggregate.summaries();
@@ -27,16 +27,16 @@ describe('StageLatencyRecorder', () => {
     expect(STAGE_NAMES.map((_, stage) => recorder.count(stage))).toEqual([1, 0, 0, 0, 0, 0, 0]); // wire only (SendingTime 0: no feed sample)
   });
 
-  it('starts a new interval at each takeIntervals; the aggregate adds them up and reset forgets them', () => {
+  it('starts a new interval at each hand-over; the aggregate adds them up and reset forgets them', () => {
     const realtime = new ManualClock();
     const monotonic = new ManualClock();
     const recorder = new StageLatencyRecorder(realtime, monotonic);
     const aggregate = new StageLatencyAggregate();
     recordOnePacket(recorder, realtime, monotonic);
-    aggregate.addIntervals(recorder.takeIntervals());
+    aggregate.addIntervals(takeInterval(recorder.histograms));
     recordOnePacket(recorder, realtime, monotonic);
     recordOnePacket(recorder, realtime, monotonic);
-    aggregate.addIntervals(recorder.takeIntervals());
+    aggregate.addIntervals(takeInterval(recorder.histograms));
     expect(aggregate.summaries().wire.count).toBe(3);
     expect(aggregate.countsAtOrBelow('tick_to_trade', [5_000, 7_000])).toEqual([0, 3]);
 
@@ -56,7 +56,7 @@ describe('StageLatencyRecorder', () => {
     recorder.marks[0] = 0;
     realtime.nanos = 60e9; // a minute
     recorder.beginPacket(packet, 0);
-    aggregate.addIntervals(recorder.takeIntervals());
+    aggregate.addIntervals(takeInterval(recorder.histograms));
     const wire = aggregate.cumulative('wire');
     expect([wire.totalCount, wire.minNonZeroValue]).toEqual([2, 1]);
     expect(wire.maxValue).toBeGreaterThanOrEqual(10e9);

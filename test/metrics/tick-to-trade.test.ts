@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { HIGHEST_TRACKABLE_NANOS, TickToTradeAggregate, TickToTradeRecorder } from '../../src/metrics/tick-to-trade.js';
+import { takeInterval } from './stage-latency-fixture.js';
 
 describe('tick-to-trade histogram', () => {
-  it('ships each interval as an encoded snapshot; the control plane keeps the last interval and the total', () => {
+  it('hands over each interval; the control plane keeps the last interval and the total', () => {
     // given a worker-side recorder and a control-plane aggregate
     const recorder = new TickToTradeRecorder();
     const aggregate = new TickToTradeAggregate();
 
-    // when two intervals are recorded and shipped
+    // when two intervals are recorded and handed over
     for (let i = 1; i <= 100; i++) recorder.record(i * 1000); // 1..100 us
-    aggregate.addIntervalSnapshot(recorder.takeIntervalSnapshot());
+    aggregate.addInterval(takeInterval(recorder.histograms).histograms[0]!);
     for (let i = 0; i < 100; i++) recorder.record(500_000); // 500 us
-    aggregate.addIntervalSnapshot(recorder.takeIntervalSnapshot());
+    aggregate.addInterval(takeInterval(recorder.histograms).histograms[0]!);
 
     // then the last interval is the second, the total holds both (3 significant digits)
     expect(aggregate.intervalSummary()).toMatchObject({ count: 100 });
@@ -28,7 +29,7 @@ describe('tick-to-trade histogram', () => {
     recorder.record(-5); // clocks of two hosts can disagree
     recorder.record(HIGHEST_TRACKABLE_NANOS * 10);
     const aggregate = new TickToTradeAggregate();
-    aggregate.addIntervalSnapshot(recorder.takeIntervalSnapshot());
+    aggregate.addInterval(takeInterval(recorder.histograms).histograms[0]!);
     expect(aggregate.totalSummary().count).toBe(2);
     expect(aggregate.totalSummary().max).toBeGreaterThanOrEqual(HIGHEST_TRACKABLE_NANOS * 0.999);
   });
