@@ -236,14 +236,17 @@ static int publish_packet(struct trial *trial) {
 
 /* ---- the order entry session ---------------------------------------------------------- */
 
+static void close_session(const char *reason);
+
+/* Room for a frame at the end of the outbound bytes; a responder that stopped reading loses its session. */
 static unsigned char *begin_frame(uint16_t block_length, uint16_t template_id) {
   const size_t frame_length = FRAME_BLOCK_OFFSET + block_length;
   if (session.outbound_start + session.outbound_length + frame_length > OUTBOUND_CAPACITY) {
     memmove(session.outbound, session.outbound + session.outbound_start, session.outbound_length);
     session.outbound_start = 0;
     if (session.outbound_length + frame_length > OUTBOUND_CAPACITY) {
-      fprintf(stderr, "t2t_exchange: the responder reads nothing: %zu bytes wait to be sent\n", session.outbound_length);
-      exit(1);
+      close_session("the responder stopped reading: 4 MiB of replies wait to be sent");
+      session.outbound_length = 0;
     }
   }
   unsigned char *frame = session.outbound + session.outbound_start + session.outbound_length;

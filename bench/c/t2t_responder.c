@@ -35,7 +35,10 @@
 #define MAX_BATCH 64
 #define SLOT_BYTES 2048
 #define CONNECT_TIMEOUT_NS 10000000000ull
-/* Empty polls between looks at stdin and the exchange socket: cheap enough to be invisible. */
+/*
+ * Polls between looks at the exchange socket and stdin: cheap enough to be invisible, often
+ * enough that the exchange's replies never fill the socket, busy or not.
+ */
 #define HOUSEKEEPING_EVERY_POLLS 1024
 #define KEEP_ALIVE_MS 1000
 #define ORDER_QUANTITY 1
@@ -272,15 +275,16 @@ static int stdin_closed(void) {
 }
 
 static void run(struct responder *responder, unsigned batch) {
-  unsigned empty_polls = 0;
+  unsigned polls = 0;
   for (;;) {
+    if (++polls == HOUSEKEEPING_EVERY_POLLS) {
+      polls = 0;
+      housekeeping(responder);
+      if (stdin_closed()) return;
+    }
     int received = recvmmsg(responder->feed_fd, messages, batch, MSG_DONTWAIT, NULL);
     if (received <= 0) {
       if (received < 0 && errno != EAGAIN && errno != EINTR) die("recvmmsg");
-      if (++empty_polls < HOUSEKEEPING_EVERY_POLLS) continue;
-      empty_polls = 0;
-      housekeeping(responder);
-      if (stdin_closed()) return;
       continue;
     }
     const uint64_t now = t2t_realtime_ns();
