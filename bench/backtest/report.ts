@@ -9,6 +9,20 @@ const DESCRIPTIONS: Record<BacktestConfiguration, string> = {
   ping: 'decode + books + strategies/ping.ts, its orders through risk + encoding to the simulated exchange and back',
 };
 
+/**
+ * What node --cpu-prof and the sampling heap profiler showed of this suite's process
+ * (2026-11-26, quick feed): kept beside the figures so a missed goal says what limits it.
+ */
+const PROFILE_NOTES = [
+  'Where the time goes (node --cpu-prof of main.ts, 2026-11-26): in `books`, the feed path itself, about evenly: pcap record parsing (CaptureReader.next, locateUdpPayload), ' +
+    "the handler's check pass (sbeSkip over every group) then dispatch, the sequencer, and book building (applyBookRefresh, Book.insert); the backtest's own tap and order flow are under 5%. " +
+    'Decoding alone costs ~145 ns a Book46 message (codec section), so 10 M/s is out of reach of this design on this machine before books are built.',
+  'In `ping`, every book event sends an order, so a message costs an order round trip: risk checks and encoding, the simulator session (decode, validation, matching, two ExecutionReports encoded), ' +
+    'the router decoding them and updating its table, the mirror of the recorded book into the engine, and the order stream copied and hashed. ' +
+    "The GC runs come from the simulator session's per-order allocations (a ClientOrder object, Map/Set entries for working orders and used ClOrdIDs, src/sim/order-session.ts); " +
+    "In `books` the only allocation left is the pcap source's boxed capture time, 16 bytes a packet (src/feed/sources/pcap-source.ts: 2.3 MB over the quick feed, no scavenge).",
+];
+
 function measured(rounds: readonly BacktestRound[], configuration: BacktestConfiguration): BacktestRound[] {
   return rounds.filter((round) => round.configuration === configuration && !round.warmUp);
 }
@@ -46,5 +60,7 @@ export function renderBacktestSection(run: SuiteRun<BacktestSuiteResult>): strin
     '',
     `Goal (>= ${goal / 1e6} M messages/s through decode + books + ping.ts, zero GC runs in steady state): ` +
       `throughput ${pingRate >= goal ? 'met' : 'missed'} (${formatRate(pingRate)}); GC ${pingGcs === 0 ? 'met' : `missed (${pingGcs} collections over ${ping.length} rounds)`}.`,
+    '',
+    ...PROFILE_NOTES.flatMap((note) => [note, '']).slice(0, -1),
   ].join('\n');
 }
