@@ -8,8 +8,9 @@
  * A first pass warms the code up and is not reported. Each round then replays the file once with
  * the sending thread shared (ordinary scheduling, as the harness pins it) and once real-time
  * (thread-scheduling.ts), in alternating order, so a busy stretch of the machine lands on both.
- * After each replay, pacing_floor.c waits the same deadlines under the same scheduling on the
- * same core (it inherits this process's pinning): the lateness the machine alone imposes.
+ * After each replay, pacing_floor.c meets the same deadlines under the same scheduling on the
+ * same core (it inherits this process's pinning), twice: waiting only (the lateness the machine
+ * alone imposes) and sending each datagram (a paced sender without JavaScript).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,10 @@ function sendingThreadPreemptions(): number {
 
 function micros(nanos: number): string {
   return (nanos / 1e3).toFixed(1);
+}
+
+function optionalMicros(nanos: number | undefined): string {
+  return nanos === undefined ? '-' : micros(nanos);
 }
 
 function collectGarbageIfExposed(): void {
@@ -64,13 +69,14 @@ async function replayOnce(reader: CaptureReader, sender: UdpSender, round: numbe
     preemptions,
     collections: gc.countBetween(from, to),
     floorP99Nanos: undefined,
+    cSenderP99Nanos: undefined,
   };
 }
 
-/** pacing_floor's p99 over the file under `scheduling`; undefined without the binary. */
-function measureFloor(floorBinary: string | undefined, file: string, scheduling: Scheduling): number | undefined {
+/** pacing_floor's p99 over the file under `scheduling`, sending to `destination` if given; undefined without the binary. */
+function measureFloor(floorBinary: string | undefined, file: string, scheduling: Scheduling, destination: readonly string[] = []): number | undefined {
   if (floorBinary === undefined) return undefined;
-  const run = spawnSync(floorBinary, [file, scheduling], { encoding: 'utf8' });
+  const run = spawnSync(floorBinary, [file, scheduling, ...destination], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`pacing_floor ${scheduling}: ${run.error?.message ?? run.stderr.trim()}`);
   return (JSON.parse(run.stdout) as { p99Nanos: number }).p99Nanos;
 }
@@ -104,9 +110,10 @@ async function main(): Promise<void> {
       for (const scheduling of order) {
         const result = await replayScheduled(reader, sender, round, scheduling);
         result.floorP99Nanos = measureFloor(floorBinary, file, scheduling);
+        result.cSenderP99Nanos = measureFloor(floorBinary, file, scheduling, [host, port]);
         logProgress(
           `replay 1x round ${round} ${scheduling}: pacing error p50 ${micros(result.p50Nanos)} us, p99 ${micros(result.p99Nanos)} us, max ${micros(result.maxNanos)} us, ` +
-            `send p99 ${micros(result.sendP99Nanos)} us, ${result.preemptions} preemptions, ${result.collections} GCs; C floor p99 ${result.floorP99Nanos === undefined ? '-' : micros(result.floorP99Nanos)} us`,
+            `send p99 ${micros(result.sendP99Nanos)} us, ${result.preemptions} preemptions, ${result.collections} GCs; C wait-only p99 ${optionalMicros(result.floorP99Nanos)} us, C sender p99 ${optionalMicros(result.cSenderP99Nanos)} us`,
         );
         rounds.push(result);
       }

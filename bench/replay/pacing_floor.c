@@ -1,28 +1,34 @@
 /*
- * The pacing floor of this machine: how late a C thread that only waits (no send, no
- * JavaScript) sees the deadlines of a capture, waiting as the replayer does: it sleeps
- * (clock_nanosleep) until SPIN_WINDOW_NS before a deadline when there is time, then busy-waits.
- * Whatever lateness it sees (interrupts, the hypervisor, other threads) no user-space sender on
- * this core can avoid.
+ * The pacing floor of this machine: how late a C thread (no JavaScript) meets the deadlines of
+ * a capture, waiting as the replayer does: it sleeps (clock_nanosleep) until SPIN_WINDOW_NS
+ * before a deadline when there is time, then busy-waits. Without a destination it only waits:
+ * whatever lateness it sees (interrupts, the hypervisor, other threads) no user-space sender
+ * on this core can avoid. With one, it also sends each record's payload by sendto when due,
+ * and the lateness is read after the send returns, as the replayer reads it.
  *
- *   pacing_floor <nanosecond pcap> shared|realtime
+ *   pacing_floor <nanosecond pcap> shared|realtime [<host> <port>]
  *
  * realtime: the thread runs SCHED_FIFO, as the replay bench's real-time rounds do.
  * Prints one JSON line: {"count":N,"p50Nanos":..,"p99Nanos":..,"maxNanos":..} of
- * (time the wait saw the deadline passed - deadline), deadlines anchored at the start as in
+ * (time the deadline was met - deadline), deadlines anchored at the start as in
  * src/replay/replayer.ts.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define PCAP_FILE_HEADER_LENGTH 24
 #define PCAP_RECORD_HEADER_LENGTH 16
 #define PCAP_MAGIC_NANOS 0xa1b23c4du
+/* Ethernet + IPv4 + UDP headers in front of each payload (the suite's captures have no options or VLAN). */
+#define UDP_FRAME_OVERHEAD 42
 /* As src/replay/pacing-clock.ts: the last stretch before a deadline is busy-waited. */
 #define SPIN_WINDOW_NS 100000.0
 #define REALTIME_PRIORITY 10
@@ -45,8 +51,8 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Capture times of every record, ns from the first; returns the count, or -1. */
-static long read_capture_times(const char *path, double **times) {
+/* Capture times of every record, ns from the first, and the largest payload; returns the count, or -1. */
+static long read_capture_times(const char *path, double **times, uint32_t *largest_payload) {
   FILE *file = fopen(path, "rb");
   if (file == NULL) return -1;
   unsigned char header[PCAP_RECORD_HEADER_LENGTH];
@@ -69,6 +75,7 @@ static long read_capture_times(const char *path, double **times) {
     if (count == 0) first = t;
     if (count == capacity) *times = realloc(*times, sizeof(double) * (size_t)(capacity *= 2));
     (*times)[count++] = t - first;
+    if (captured > UDP_FRAME_OVERHEAD && captured - UDP_FRAME_OVERHEAD > *largest_payload) *largest_payload = captured - UDP_FRAME_OVERHEAD;
     if (fseek(file, captured, SEEK_CUR) != 0) break;
   }
   fclose(file);
@@ -76,12 +83,13 @@ static long read_capture_times(const char *path, double **times) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: pacing_floor <nanosecond pcap> shared|realtime\n");
+  if (argc != 3 && argc != 5) {
+    fprintf(stderr, "usage: pacing_floor <nanosecond pcap> shared|realtime [<host> <port>]\n");
     return 2;
   }
   double *times;
-  long count = read_capture_times(argv[1], &times);
+  uint32_t payload_length = 0;
+  long count = read_capture_times(argv[1], &times, &payload_length);
   if (count < 1) {
     fprintf(stderr, "pacing_floor: %s: not a nanosecond pcap with records\n", argv[1]);
     return 1;
@@ -93,6 +101,17 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  int fd = -1;
+  struct sockaddr_in to = {.sin_family = AF_INET};
+  static char payload[65536];
+  if (argc == 5) {
+    to.sin_port = htons((uint16_t)atoi(argv[4]));
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0 || inet_pton(AF_INET, argv[3], &to.sin_addr) != 1) {
+      fprintf(stderr, "pacing_floor: cannot send to %s:%s\n", argv[3], argv[4]);
+      return 1;
+    }
+  }
   double *errors = malloc(sizeof(double) * (size_t)count);
   double anchor = monotonic_ns();
   for (long i = 0; i < count; i++) {
@@ -100,6 +119,13 @@ int main(int argc, char **argv) {
     if (deadline - monotonic_ns() > SPIN_WINDOW_NS) sleep_until(deadline - SPIN_WINDOW_NS);
     double now;
     while ((now = monotonic_ns()) < deadline) {
+    }
+    if (fd >= 0) {
+      if (sendto(fd, payload, payload_length, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+        perror("pacing_floor: sendto");
+        return 1;
+      }
+      now = monotonic_ns();
     }
     errors[i] = now - deadline;
   }

@@ -31,8 +31,14 @@ export interface PacingVerdict {
   /** Median over rounds of each round's p99. */
   p99Nanos: number;
   met: boolean;
-  /** Median over rounds of the C wait-only floor's p99 under the same scheduling; undefined when it did not run. */
+  /** Medians over rounds of the C wait-only floor's and the C sender's p99 under the same scheduling; undefined when not run. */
   floorP99Nanos: number | undefined;
+  cSenderP99Nanos: number | undefined;
+}
+
+function medianOfMeasured(values: ReadonlyArray<number | undefined>): number | undefined {
+  const measured = values.filter((value): value is number => value !== undefined);
+  return measured.length === 0 ? undefined : median(measured);
 }
 
 /** One verdict per scheduling that ran: the median round's p99 against the goal. */
@@ -41,8 +47,13 @@ export function judgePacing(rounds: readonly PacedRound[]): PacingVerdict[] {
   return schedulings.map((scheduling) => {
     const scheduled = rounds.filter((round) => round.scheduling === scheduling);
     const p99Nanos = median(scheduled.map((round) => round.p99Nanos));
-    const floors = scheduled.flatMap((round) => (round.floorP99Nanos === undefined ? [] : [round.floorP99Nanos]));
-    return { scheduling, p99Nanos, met: p99Nanos < PACING_GOAL_P99_NANOS, floorP99Nanos: floors.length === 0 ? undefined : median(floors) };
+    return {
+      scheduling,
+      p99Nanos,
+      met: p99Nanos < PACING_GOAL_P99_NANOS,
+      floorP99Nanos: medianOfMeasured(scheduled.map((round) => round.floorP99Nanos)),
+      cSenderP99Nanos: medianOfMeasured(scheduled.map((round) => round.cSenderP99Nanos)),
+    };
   });
 }
 
@@ -138,7 +149,8 @@ function renderPacing(result: PacedResult): string[] {
   const lines = verdicts.map(
     (verdict) =>
       `- ${SCHEDULING_DESCRIPTIONS[verdict.scheduling]}: median p99 ${micros(verdict.p99Nanos)} us (goal < ${micros(PACING_GOAL_P99_NANOS)} us: ${metOrMissed(verdict.met)})` +
-      (verdict.floorP99Nanos === undefined ? '' : `; a C thread that only waits, on the same core: ${micros(verdict.floorP99Nanos)} us`),
+      (verdict.floorP99Nanos === undefined ? '' : `; in C on the same core, waiting only: ${micros(verdict.floorP99Nanos)} us`) +
+      (verdict.cSenderP99Nanos === undefined ? '' : `, sending each datagram by sendto: ${micros(verdict.cSenderP99Nanos)} us`),
   );
   if (result.realtimeUnavailable !== undefined) lines.push(`- real-time rounds not run: ${result.realtimeUnavailable}`);
   if (result.floorUnavailable !== undefined) lines.push(`- C wait-only floor not measured: ${result.floorUnavailable}`);
@@ -156,6 +168,7 @@ function renderPacing(result: PacedResult): string[] {
     micros(round.maxNanos),
     micros(round.sendP99Nanos),
     round.floorP99Nanos === undefined ? '-' : micros(round.floorP99Nanos),
+    round.cSenderP99Nanos === undefined ? '-' : micros(round.cSenderP99Nanos),
     `${round.sends}`,
     String(round.preemptions),
     String(round.collections),
@@ -166,13 +179,14 @@ function renderPacing(result: PacedResult): string[] {
     `Gaps: ${REALISTIC_GAPS.map(describeGapBand).join(', ')}. ` +
       'Pacing error = clock read after sendmmsg returned - scheduled time, the replayer\'s own histogram; a warm-up pass first, not shown. ' +
       'Send call = the end of the wait to sendmmsg\'s return (loopback delivery included): the kernel\'s share of the error. Preemptions: of the sending thread. GCs: collections that started during the round. ' +
-      'C wait-only: pacing_floor.c right after, waiting the same deadlines the same way under the same scheduling and sending nothing: the lateness this core imposes on any sender.',
+      'C wait-only: pacing_floor.c right after, waiting the same deadlines the same way under the same scheduling and sending nothing: the lateness this core imposes on any sender. ' +
+      'C sender: the same, sending each datagram by sendto when due (one call per datagram) and reading the time after it, as the replayer does.',
     '',
     '**Pacing error p99 at 1x:**',
     '',
     ...lines,
     '',
-    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'C wait-only p99 (us)', 'sendmmsg calls', 'preemptions', 'GCs'], rows, [true, false, true, true, true, true, true, true, true, true]),
+    markdownTable(['round', 'sending thread', 'p50 (us)', 'p99 (us)', 'max (us)', 'send call p99 (us)', 'C wait-only p99 (us)', 'C sender p99 (us)', 'sendmmsg calls', 'preemptions', 'GCs'], rows, [true, false, true, true, true, true, true, true, true, true, true]),
   ];
 }
 

@@ -44,8 +44,10 @@ export interface PacedRound {
   preemptions: number;
   /** Garbage collections that started during the round: 0 when the paced loop allocates nothing. */
   collections: number;
-  /** The machine's floor right after: pacing_floor.c's lateness p99 under the same scheduling (undefined: not built). */
+  /** The machine's floor right after: pacing_floor.c's lateness p99 under the same scheduling, waiting only (undefined: not built). */
   floorP99Nanos: number | undefined;
+  /** The same C thread sending each datagram by sendto when due: a paced sender without JavaScript. */
+  cSenderP99Nanos: number | undefined;
 }
 
 export interface PacedResult {
