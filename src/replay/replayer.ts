@@ -12,7 +12,7 @@
  *
  * The hot loop allocates nothing per packet at max speed: one reused UdpDatagram, offsets into
  * the mapped file written into the sender's native batch table, numbers only. Paced, about 35
- * bytes a packet remain (measured by bench/replay's sampling: clock readings boxed between calls
+ * bytes a packet remain (V8's sampling heap profiler: clock readings boxed between calls
  * V8 does not inline; a scavenge every few seconds at 17 k packets/s). It yields to the event loop
  * on timer sleeps and at least every YIELD_INTERVAL_NS, so stop() from a signal handler and
  * the progress callback both run.
