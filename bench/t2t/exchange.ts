@@ -9,7 +9,6 @@ import path from 'node:path';
 import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
-import { realtimeCommand } from './realtime.js';
 
 /** Where the exchange publishes: a UDP address, or a zerotick SPSC ring (shm://name). */
 export type FeedTarget = { kind: 'udp'; port: number } | { kind: 'shm'; name: string; capacityBytes?: number };
@@ -57,7 +56,7 @@ export class Exchange {
       ? ['--udp', `127.0.0.1:${feed.port}`]
       : ['--shm', feed.name, ...(feed.capacityBytes === undefined ? [] : ['--shm-capacity', String(feed.capacityBytes)])];
     const args = [...feedArgs, '--listen', '0', '--drain-ms', String(drainMs)];
-    const child = new ManagedProcess(`t2t_exchange (${label})`, ...realtimeCommand(cProgram('t2t_exchange'), args), cpu);
+    const child = new ManagedProcess(`t2t_exchange (${label})`, cProgram('t2t_exchange'), args, cpu);
     const ready = await child.nextMessage<{ ready: boolean; tcpPort: number }>();
     const latencyFile = path.join(os.tmpdir(), `zerotick-t2t-${process.pid}-${label.replace(/[^A-Za-z0-9]+/g, '-')}.bin`);
     return new Exchange(child, ready.tcpPort, latencyFile);

@@ -1,8 +1,10 @@
 /**
- * ZEROTICK_T2T_REALTIME=1: the exchange and each responder's hot path run SCHED_FIFO, standing in
- * for isolated cores on a machine shared with other work (as the replay suite's realtime rows
- * do). Without it, a busy machine's time slices land inside the measurement: a responder at
- * nice -5 beside two nice-0 processes gets about half its core, and its socket overflows.
+ * ZEROTICK_T2T_REALTIME=1: each responder's hot path runs SCHED_FIFO, standing in for an isolated
+ * core on a machine shared with other work (as the replay suite's realtime rows do). Without it,
+ * a busy machine's time slices land inside the measurement: a responder at nice -5 beside two
+ * nice-0 processes gets about half its core, and its socket overflows. The exchange stays an
+ * ordinary process: a gateway's V8 helper threads (GC, compiler) share its core, and a worker
+ * that waits on them would stall behind a spinning real-time exchange.
  * Opt-in, because a spinning SCHED_FIFO thread leaves the rest of its core 5% (the kernel's RT
  * throttling) while a trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
  */

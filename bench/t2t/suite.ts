@@ -79,7 +79,7 @@ function describePinning(): string {
   const pinned = canPinToSeparateCores()
     ? `responders' hot path on CPU ${MEASURED_CPU} (the C responder pinned, the gateways' workers with --cpu, their main threads on CPU ${LOAD_CPU}); the exchanges on CPU ${LOAD_CPU}`
     : 'not pinned (taskset or a second core missing)';
-  const priority = REALTIME ? ', the exchanges and the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for isolated cores)' : measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`;
+  const priority = REALTIME ? `, the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for an isolated core), the rest at nice ${measurementNiceness()}` : measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`;
   return `${pinned}${priority}`;
 }
 
