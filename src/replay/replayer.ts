@@ -11,9 +11,10 @@
  * delivery to the receiving socket too): what a receiver sees, never flattered.
  *
  * The hot loop allocates nothing per packet at max speed: one reused UdpDatagram, offsets into
- * the mapped file written into the sender's native batch table, numbers only. Paced, about 35
- * bytes a packet remain (V8's sampling heap profiler: clock readings boxed between calls
- * V8 does not inline; a scavenge every few seconds at 17 k packets/s). It yields to the event loop
+ * the mapped file written into the sender's native batch table, numbers only. Paced, 10-40
+ * bytes a packet remain on average (V8's sampling heap profiler, varying run to run; 0-2
+ * scavenges per 15,000-packet round in bench/replay, against one every 55 ms when the clock
+ * boxed every read). It yields to the event loop
  * on timer sleeps and at least every YIELD_INTERVAL_NS, so stop() from a signal handler and
  * the progress callback both run.
  */
