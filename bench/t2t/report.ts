@@ -53,6 +53,18 @@ function unavailableReason(result: T2tSuiteResult, name: string): string {
   return responder?.unavailable ?? 'did not run';
 }
 
+/**
+ * Percentiles describe the packets that were answered: past this share lost, they describe
+ * survivors, and a ratio of two of them says nothing about the responders.
+ */
+export const MAX_LOSS_FOR_PERCENTILES = 0.001;
+
+/** Why a responder's percentiles cannot be judged (too much loss), or undefined when they can. */
+function tooLossy(name: string, figures: LatencyFigures | undefined): string | undefined {
+  if (figures === undefined || figures.lost <= MAX_LOSS_FOR_PERCENTILES * figures.sent) return undefined;
+  return `${name} lost ${figures.lost} of ${figures.sent} packets: its percentiles describe the survivors`;
+}
+
 /** `value <= limit * reference` (or >= for `atLeast`), stated with the numbers. */
 function ratioGoal(goal: string, value: number | undefined, reference: number | undefined, limit: number, atLeast: boolean, describe: (ratio: string) => string, missing: string): GoalCheck {
   if (value === undefined || reference === undefined || reference <= 0) return { goal, status: 'not measured', detail: missing };
@@ -68,13 +80,19 @@ export function checkGoals(result: T2tSuiteResult): GoalCheck[] {
   const missing = (name: string): string => `${name}: ${unavailableReason(result, name)}`;
   const missingOf = (...names: string[]): string => names.filter((name) => latencyOf(result, name) === undefined).map(missing).join('; ');
   const gc = result.zeroCopyWorkerGc;
+  const lossy = (...names: string[]): string | undefined =>
+    names.map((name) => tooLossy(name, latencyOf(result, name))).filter((why) => why !== undefined).join('; ') || undefined;
+  const unlessLossy = (check: GoalCheck, ...names: string[]): GoalCheck => {
+    const why = check.status === 'not measured' ? undefined : lossy(...names);
+    return why === undefined ? check : { goal: check.goal, status: 'not measured', detail: `${check.detail}, but ${why}` };
+  };
   return [
-    ratioGoal('zero-copy p99 <= 1.3x C reference', zeroCopy?.p99, reference?.p99, 1.3, false,
-      (ratio) => `${zeroCopy!.p99} us vs ${reference!.p99} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)),
-    ratioGoal('zero-copy p99.9 <= 1.6x C reference', zeroCopy?.p999, reference?.p999, 1.6, false,
-      (ratio) => `${zeroCopy!.p999} us vs ${reference!.p999} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)),
-    ratioGoal('copy p99 >= 2x zero-copy p99', copy?.p99, zeroCopy?.p99, 2, true,
-      (ratio) => `${copy!.p99} us vs ${zeroCopy!.p99} us: ${ratio}`, missingOf(COPY, ZERO_COPY)),
+    unlessLossy(ratioGoal('zero-copy p99 <= 1.3x C reference', zeroCopy?.p99, reference?.p99, 1.3, false,
+      (ratio) => `${zeroCopy!.p99} us vs ${reference!.p99} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)), ZERO_COPY, C_REFERENCE),
+    unlessLossy(ratioGoal('zero-copy p99.9 <= 1.6x C reference', zeroCopy?.p999, reference?.p999, 1.6, false,
+      (ratio) => `${zeroCopy!.p999} us vs ${reference!.p999} us: ${ratio}`, missingOf(ZERO_COPY, C_REFERENCE)), ZERO_COPY, C_REFERENCE),
+    unlessLossy(ratioGoal('copy p99 >= 2x zero-copy p99', copy?.p99, zeroCopy?.p99, 2, true,
+      (ratio) => `${copy!.p99} us vs ${zeroCopy!.p99} us: ${ratio}`, missingOf(COPY, ZERO_COPY)), COPY, ZERO_COPY),
     lossFreeRateGoal(result),
     gc.runs === null
       ? { goal: 'zero GC in the zero-copy worker during the latency run', status: 'not measured', detail: gc.note }
@@ -144,7 +162,7 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
       'from the packet\'s *intended* send time to the order\'s arrival on its order entry session (coordinated omission corrected). ' +
       `Responders interleaved in ${result.rounds} rounds of ${result.packetsPerRound} packets (after ${result.warmUpPackets} warm-up packets each turn), ` +
       `the others frozen meanwhile; ${result.pinning}. A packet without its order ${result.drainMs} ms after its intended send is lost. ` +
-      `The suite took ${result.durationSeconds} s.`,
+      `The suite took ${result.durationSeconds} s; load average at the start: ${run.machine.loadAverage?.toFixed(2) ?? 'unknown'} on ${run.machine.cores} cores.`,
     '',
     markdownTable(
       ['responder', 'p50 (us)', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'orders/s', 'loss', 'p99 / p99.9 vs C', 'p99 / p99.9 vs copy'],

@@ -70,6 +70,16 @@ describe('the tick-to-trade goals', () => {
     expect(goals[2]!.detail).toContain("'copy' is not yet available");
   });
 
+  it('are not judged on percentiles of responders that lost packets: those describe the survivors', () => {
+    const lossy = { ...latency(20, 30), lost: 500, sent: 1000 };
+    const run = result([responder(C_REFERENCE, lossy), responder(ZERO_COPY, latency(26, 48)), responder(COPY, latency(52, 100))], []);
+
+    const goals = checkGoals(run);
+
+    expect(goals.map((goal) => goal.status)).toEqual(['not measured', 'not measured', 'met', 'not measured', 'met']);
+    expect(goals[0]!.detail).toBe('26 us vs 20 us: 1.30x, but C reference lost 500 of 1000 packets: its percentiles describe the survivors');
+  });
+
   it('are reported in the RESULTS.md section, under a table with a row per responder', () => {
     const run = result([responder(C_REFERENCE, latency(20, 30)), responder(COPY, 'not yet available')], [sweep(C_REFERENCE, 200_000, true)]);
 
