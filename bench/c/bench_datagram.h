@@ -44,10 +44,15 @@ static inline void bench_write_u64(unsigned char *p, uint64_t value) { memcpy(p,
 
 static inline void bench_write_u32(unsigned char *p, uint32_t value) { memcpy(p, &value, sizeof value); }
 
-static inline uint64_t bench_monotonic_ns(void) {
+static inline uint64_t bench_clock_ns(clockid_t clock) {
   struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
+  clock_gettime(clock, &now);
   return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
+
+static inline uint64_t bench_monotonic_ns(void) { return bench_clock_ns(CLOCK_MONOTONIC); }
+
+/* CPU time of the calling thread: what a busy-polling receiver spent, not what it waited. */
+static inline uint64_t bench_thread_cpu_ns(void) { return bench_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 #endif

@@ -199,7 +199,7 @@ static int encode_order(struct responder *responder, unsigned slot, const unsign
   const unsigned char *group = packet + T2T_BLOCK_OFFSET + t2t_read_u16(header + SBE_BLOCK_LENGTH_OFFSET);
   const uint16_t entry_length = t2t_read_u16(group);
   const unsigned entries = group[GROUP_NUM_IN_GROUP_OFFSET];
-  if ((size_t)(group - packet) + GROUP_SIZE_LENGTH + (size_t)entries * entry_length > length) return 0;
+  if (entry_length < BOOK46_ENTRY_LENGTH || (size_t)(group - packet) + GROUP_SIZE_LENGTH + (size_t)entries * entry_length > length) return 0;
   int64_t bid = 0, offer = 0;
   int32_t security_id = 0;
   for (unsigned i = 0; i < entries; i++) {

@@ -164,9 +164,6 @@
 #define UINT64_NULL UINT64_MAX
 #define TRIGGER_SEQ_NUM_NULL UINT32_MAX
 
-/* The largest frame either side sends: room for one in a slot. */
-#define MAX_FRAME_LENGTH EXECUTION_REPORT_FRAME_LENGTH
-
 static inline uint16_t t2t_read_u16(const unsigned char *p) {
   uint16_t value;
   memcpy(&value, p, sizeof value);

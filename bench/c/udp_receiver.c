@@ -5,7 +5,7 @@
  *   stdout: {"ready":true,"port":<port>}         once the socket is bound (port 0: the kernel's choice)
  *   stdin:  trial <id> <count>                   one line per trial
  *   stdout: {"armed":<id>}                        polling has started
- *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…}
+ *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…}
  *                                                 after <count> datagrams of that trial, or when
  *                                                 none came for the idle timeout
  *
@@ -52,6 +52,7 @@ struct trial_result {
   uint64_t received;
   uint64_t max_sequence;
   uint64_t elapsed_ns;
+  uint64_t cpu_ns; /* this thread's CPU time over the trial */
 };
 
 static unsigned char slots[MAX_BATCH][SLOT_BYTES];
@@ -150,9 +151,10 @@ static void read_control(struct msghdr *header) {
 }
 
 static struct trial_result run_trial(int fd, const struct options *options, uint32_t trial, uint64_t count) {
-  struct trial_result result = {0, 0, 0};
+  struct trial_result result = {0, 0, 0, 0};
   const uint64_t idle_ns = (uint64_t)options->idle_ms * 1000000u;
   const uint64_t start = bench_monotonic_ns();
+  const uint64_t start_cpu = bench_thread_cpu_ns();
   uint64_t last_datagram = start;
   while (result.received < count) {
     int n = recvmmsg(fd, messages, options->batch, MSG_DONTWAIT, NULL);
@@ -177,6 +179,7 @@ static struct trial_result run_trial(int fd, const struct options *options, uint
     last_datagram = bench_monotonic_ns();
   }
   result.elapsed_ns = bench_monotonic_ns() - start;
+  result.cpu_ns = bench_thread_cpu_ns() - start_cpu;
   return result;
 }
 
@@ -205,9 +208,9 @@ int main(int argc, char **argv) {
     }
     printf("{\"armed\":%u}\n", trial);
     const struct trial_result result = run_trial(fd, &options, trial, count);
-    printf("{\"trial\":%u,\"received\":%llu,\"maxSequence\":%llu,\"elapsedNs\":%llu}\n", trial,
+    printf("{\"trial\":%u,\"received\":%llu,\"maxSequence\":%llu,\"elapsedNs\":%llu,\"cpuNs\":%llu}\n", trial,
            (unsigned long long)result.received, (unsigned long long)result.max_sequence,
-           (unsigned long long)result.elapsed_ns);
+           (unsigned long long)result.elapsed_ns, (unsigned long long)result.cpu_ns);
   }
   close(fd);
   return 0;
