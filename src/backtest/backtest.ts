@@ -76,7 +76,6 @@ export class Backtest {
   private readonly sequencer: Sequencer;
   private readonly source: PcapSource;
   private readonly tap: RecordedTimeTap;
-  private lastSendingTime = 0;
   private elapsedNanos = 0;
 
   /** Loads the strategies and opens the file; run() then runs it. */
@@ -92,37 +91,46 @@ export class Backtest {
     const log = options.log ?? console;
     const address = parseFeedUrl(options.feed);
     if (address.kind !== 'pcap') throw new Error(`backtest feed ${options.feed}: a backtest reads a capture file (pcap:path)`);
-    this.source = openCapture(options.feed, address.path);
-    this.stream = new OrderStreamLog(this.clock, options.ordersOut);
-    let handler: Mdp3Handler | undefined;
-    let feedListener: StrategyFeedListener | undefined;
-    const books = { book: (securityId: number) => handler!.book(securityId) };
-    this.orderFlow = new SimulatedOrderFlow({
-      clock: this.clock,
-      recordedBooks: books,
-      latencyNanos: options.orderLatencyNanos ?? 0,
-      stream: this.stream,
-      risk: options.risk,
-    });
-    const clock = this.clock;
-    const environment: StrategyEnvironment = {
-      get packet() {
-        return feedListener!.packet;
-      },
-      books,
-      clock: () => clock.nanos,
-      log,
-    };
-    const orderPath = this.orderFlow.orderPath;
-    this.pnl = new PnlRecordingRouting(orderPath);
-    this.host = new StrategyHost(strategies, { environment, orders: this.pnl, counters: this.counters });
-    feedListener = new StrategyFeedListener(this.host, orderPath);
-    handler = new Mdp3Handler({ listener: new BacktestFeedListener(feedListener, this.orderFlow.exchange), counters: this.feedCounters, logger: log });
-    this.handler = handler;
     const speed = options.speed ?? 'max';
     const pacer = speed === 'max' ? undefined : new Pacer(speed);
-    this.tap = new RecordedTimeTap(handler, clock, this.orderFlow, orderPath, this.host, pacer);
-    this.sequencer = new Sequencer(this.tap, this.feedCounters);
+    this.stream = new OrderStreamLog(this.clock, options.ordersOut);
+    this.source = openCapture(options.feed, address.path, this.stream);
+    let orderFlow: SimulatedOrderFlow | undefined;
+    try {
+      let handler: Mdp3Handler | undefined;
+      let feedListener: StrategyFeedListener | undefined;
+      const books = { book: (securityId: number) => handler!.book(securityId) };
+      orderFlow = new SimulatedOrderFlow({
+        clock: this.clock,
+        recordedBooks: books,
+        latencyNanos: options.orderLatencyNanos ?? 0,
+        stream: this.stream,
+        risk: options.risk,
+      });
+      this.orderFlow = orderFlow;
+      const clock = this.clock;
+      const environment: StrategyEnvironment = {
+        get packet() {
+          return feedListener!.packet;
+        },
+        books,
+        clock: () => clock.nanos,
+        log,
+      };
+      const orderPath = this.orderFlow.orderPath;
+      this.pnl = new PnlRecordingRouting(orderPath);
+      this.host = new StrategyHost(strategies, { environment, orders: this.pnl, counters: this.counters });
+      feedListener = new StrategyFeedListener(this.host, orderPath);
+      handler = new Mdp3Handler({ listener: new BacktestFeedListener(feedListener, this.orderFlow.exchange), counters: this.feedCounters, logger: log });
+      this.handler = handler;
+      this.tap = new RecordedTimeTap(handler, clock, this.orderFlow, orderPath, this.host, pacer);
+      this.sequencer = new Sequencer(this.tap, this.feedCounters);
+    } catch (error) {
+      orderFlow?.close();
+      this.source.close();
+      this.stream.close();
+      throw error;
+    }
   }
 
   /** Runs the whole file (strategies started first, stopped at the end), synchronously. */
@@ -147,7 +155,7 @@ export class Backtest {
       messages: feed.messages,
       gapPackets: feed.lostPackets,
       badDatagrams: BAD_INPUT_REASONS.reduce((sum, reason) => sum + feed[reason], 0),
-      recordedNanos: Number.isNaN(this.tap.firstSendingTime) ? 0 : this.lastSendingTime - this.tap.firstSendingTime,
+      recordedNanos: Number.isNaN(this.tap.firstSendingTime) ? 0 : this.tap.lastSendingTime - this.tap.firstSendingTime,
       orders: counts.ordersSent,
       cancels: counts.cancelsSent,
       replaces: counts.replacesSent,
@@ -178,7 +186,6 @@ export class Backtest {
       if (error instanceof CaptureFormatError) throw new BacktestFeedError(`backtest feed ${this.options.feed}: ${error.message}`, { cause: error });
       throw error;
     }
-    this.lastSendingTime = this.clock.nanos;
   }
 
   /** Orders and reports still on their way arrive, up to DRAIN_NANOS of recorded time from now. */
@@ -190,7 +197,7 @@ export class Backtest {
 
   private strategySummary(name: string, index: number): StrategySummary {
     const pnl = this.pnl.strategies[index]!;
-    const books = { book: (securityId: number) => this.handler.book(securityId) };
+    const books = this.handler;
     const realized = pnl.realized;
     const unrealized = pnl.unrealized(books);
     return {
@@ -210,10 +217,12 @@ export class Backtest {
   }
 }
 
-function openCapture(url: string, path: string): PcapSource {
+/** Opens the file; on failure `stream`, opened before it, is closed. */
+function openCapture(url: string, path: string, stream: OrderStreamLog): PcapSource {
   try {
     return PcapSource.open(url, path, 0);
   } catch (error) {
+    stream.close();
     throw new BacktestFeedError(`backtest feed ${url}: cannot open: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -20,10 +20,16 @@ import type { SimulatedOrderFlow } from './simulated-order-flow.js';
 import type { Pacer } from './pacer.js';
 
 const TWO_TO_32 = 0x1_0000_0000;
+/**
+ * The receive time as the feed hands it on (a number, or the source's reused ReceiveTime):
+ * passed through untouched, whatever it is; the recorded clock is the SendingTime.
+ */
+type ReceiveTimeArgument = Parameters<DatagramHandler['onDatagram']>[3];
 
 export class RecordedTimeTap implements DatagramHandler, GapListener {
-  /** SendingTime of the first packet handled; NaN before. */
+  /** SendingTime of the first and of the last packet handled; NaN before the first. */
   firstSendingTime = Number.NaN;
+  lastSendingTime = Number.NaN;
 
   constructor(
     private readonly handler: DatagramHandler & GapListener,
@@ -34,7 +40,7 @@ export class RecordedTimeTap implements DatagramHandler, GapListener {
     private readonly pacer: Pacer | undefined,
   ) {}
 
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTimeArgument, line: number): void {
     const orderFlow = this.orderFlow;
     const clock = this.clock;
     // A datagram too short for a packet header keeps the time as it is; the handler reports it.
@@ -46,12 +52,14 @@ export class RecordedTimeTap implements DatagramHandler, GapListener {
       orderFlow.horizonNanos = clock.nanos;
     }
     if (Number.isNaN(this.firstSendingTime)) this.firstSendingTime = orderFlow.horizonNanos;
+    this.lastSendingTime = orderFlow.horizonNanos;
     if (this.pacer !== undefined) this.pacer.waitFor(orderFlow);
     orderFlow.deliverDue();
     clock.nanos = orderFlow.horizonNanos;
-    this.handler.onDatagram(view, offset, length, receiveTimeNanos, line);
+    this.handler.onDatagram(view, offset, length, received, line);
     this.orderPath.clearTrigger();
     orderFlow.deliverDue();
+    clock.nanos = orderFlow.horizonNanos;
     this.host.pollTimers();
   }
 
