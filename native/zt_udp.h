@@ -26,11 +26,12 @@ typedef struct zt_udp_header {
   uint32_t slot_count;  /* slot indices must be below this */
   uint64_t pool_base;   /* address of slot 0 */
   int32_t fd;
-  uint32_t kernel_drop_count; /* latest SO_RXQ_OVFL value: datagrams the socket dropped, cumulative */
+  uint32_t kernel_drop_count; /* datagrams the socket dropped, cumulative, as of the last read (SO_MEMINFO) */
   uint32_t options;           /* ZT_UDP_* options given to zt_udp_rx_create */
   uint32_t slots_changed;     /* TS sets it to 1 after writing slot_index; C re-arms and clears it */
   uint32_t armed_count;       /* C only: leading positions whose iovec points at a valid slot */
-  uint8_t reserved[20];
+  uint32_t batches_since_drop_read; /* C only: batches received since kernel_drop_count was read */
+  uint8_t reserved[16];
 } zt_udp_header;
 
 /* zt_udp_header.options */

@@ -12,8 +12,8 @@
  *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS] [--timestamps] [--source-address]
  *
  * --timestamps asks for what zerotick's feed receiver asks of the kernel for every datagram: a
- * receive timestamp (SO_TIMESTAMPNS) and the drop counter (SO_RXQ_OVFL), read from the control
- * messages; --source-address adds the source (msg_name), which zerotick asks for only when told.
+ * receive timestamp (SO_TIMESTAMPNS), read from the control message; --source-address adds the
+ * source (msg_name), which zerotick asks for only when told.
  * They tell the kernel's share of a gap apart from the JS side's.
  */
 #define _GNU_SOURCE
@@ -44,9 +44,9 @@ struct options {
   int source_address;
 };
 
-/* Room for SCM_TIMESTAMPNS (a timespec) and SO_RXQ_OVFL (a uint32), each with its cmsghdr. */
+/* Room for SCM_TIMESTAMPNS (a timespec) with its cmsghdr, as zt_udp.c gives the kernel. */
 #define CONTROL_BYTES 64
-_Static_assert(CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) <= CONTROL_BYTES, "control buffer too small");
+_Static_assert(CMSG_SPACE(sizeof(struct timespec)) <= CONTROL_BYTES, "control buffer too small");
 
 struct trial_result {
   uint64_t received;
@@ -60,7 +60,7 @@ static struct iovec iov[MAX_BATCH];
 static struct mmsghdr messages[MAX_BATCH];
 static struct sockaddr_in peers[MAX_BATCH];
 static unsigned char controls[MAX_BATCH][CONTROL_BYTES];
-/* Every timestamp and drop counter read is added here: volatile, so the reads are not optimised away. */
+/* Every timestamp read is added here: volatile, so the reads are not optimised away. */
 static volatile uint64_t control_sink;
 
 static void usage_and_exit(const char *problem) {
@@ -115,9 +115,8 @@ static int bind_socket(const struct options *options) {
     exit(1);
   }
   const int on = 1;
-  if (options->timestamps && (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 ||
-                              setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on) != 0)) {
-    perror("udp_receiver: setsockopt SO_TIMESTAMPNS/SO_RXQ_OVFL");
+  if (options->timestamps && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
+    perror("udp_receiver: setsockopt SO_TIMESTAMPNS");
     exit(1);
   }
   struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)options->port)};
@@ -137,15 +136,10 @@ static void rearm(struct msghdr *header) {
 
 static void read_control(struct msghdr *header) {
   for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c != NULL; c = CMSG_NXTHDR(header, c)) {
-    if (c->cmsg_level != SOL_SOCKET) continue;
-    if (c->cmsg_type == SCM_TIMESTAMPNS) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       struct timespec ts;
       memcpy(&ts, CMSG_DATA(c), sizeof ts);
       control_sink += (uint64_t)ts.tv_nsec;
-    } else if (c->cmsg_type == SO_RXQ_OVFL) {
-      uint32_t drops;
-      memcpy(&drops, CMSG_DATA(c), sizeof drops);
-      control_sink += drops;
     }
   }
 }

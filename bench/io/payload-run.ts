@@ -4,7 +4,6 @@
  * the interleaved search of sweep.ts over them, then the drain rates.
  */
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import { rmSync } from 'node:fs';
 import { ManagedProcess, runToCompletion } from '../lib/managed-process.js';
 import { logProgress } from '../lib/child.js';
@@ -12,7 +11,7 @@ import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { formatRate } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
 import type { SenderReport, TrialCount } from './protocol.js';
-import { cProgram, NODE_DGRAM, receivers, unavailableReason, type LoadKind, type ReceiverSpec } from './receivers.js';
+import { cProgram, NODE_DGRAM, receivers, unavailableReason, type ReceiverSpec } from './receivers.js';
 import type { DrainRate, PayloadSweep } from './results.js';
 import { SENDER_KEEPS_UP, sweepReceivers, type SweepPlan, type TrialOutcome } from './sweep.js';
 
@@ -40,17 +39,17 @@ interface RunningReceiver {
 
 let nextTrialId = 1;
 
-/** A UDP port nobody listens on (bound, read back, released). */
-async function unusedPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
+/** How the sender hands datagrams to the kernel: GSO for socket receivers, one per message for device taps. */
+type SendMode = 'gso' | 'per-datagram';
+
+function sendModeOf(spec: ReceiverSpec): SendMode {
+  return spec.tapsDevice === true ? 'per-datagram' : 'gso';
 }
 
-function sendUdp(port: number, payloadBytes: number, trial: number, count: number, rate: number): Promise<SenderReport> {
+/** Port 0: the sender's own socket that nobody reads (its ceiling). */
+function sendUdp(port: number, payloadBytes: number, trial: number, count: number, rate: number, mode: SendMode): Promise<SenderReport> {
   const args = ['--port', String(port), '--size', String(payloadBytes), '--count', String(count), '--rate', String(rate), '--trial', String(trial)];
+  if (mode === 'gso') args.push('--gso');
   return runToCompletion<SenderReport>('udp_sender', cProgram('udp_sender'), args, LOAD_CPU);
 }
 
@@ -96,8 +95,8 @@ class ReceiverBench {
     }));
   }
 
-  loadOf(name: string): LoadKind {
-    return this.running.get(name)!.spec.load;
+  specOf(name: string): ReceiverSpec {
+    return this.running.get(name)!.spec;
   }
 
   /** Names of the receivers running, in the order of `receivers`, that `include` accepts. */
@@ -105,9 +104,9 @@ class ReceiverBench {
     return receivers.filter((spec) => this.running.has(spec.name) && include(spec)).map((spec) => spec.name);
   }
 
-  /** What the sender alone reaches, flat out to a port with no receiver: the ceiling every "sender limit" is read against. */
-  async senderCeiling(): Promise<number> {
-    const report = await sendUdp(await unusedPort(), this.payloadBytes, nextTrialId++, CEILING_DATAGRAMS, FLAT_OUT_RATE);
+  /** What the sender alone reaches, flat out into a socket nobody reads: the ceiling every "sender limit" is read against. */
+  async senderCeiling(mode: SendMode): Promise<number> {
+    const report = await sendUdp(0, this.payloadBytes, nextTrialId++, CEILING_DATAGRAMS, FLAT_OUT_RATE, mode);
     return report.achievedRate;
   }
 
@@ -133,17 +132,19 @@ class ReceiverBench {
 
   /**
    * Drain rate: DRAIN_DATAGRAMS are queued while the receiver is idle, then it is told to read
-   * them; datagrams per second from its first poll to the last datagram. The sender is out of
-   * the way, so this is the receiver's own capacity. Null when the backlog did not all arrive.
+   * them; datagrams per second from its first poll to the last datagram, by the wall clock and
+   * by the receiving thread's CPU time. The sender is out of the way, so this is the receiver's
+   * own capacity. Null when the backlog did not all arrive.
    */
-  async drain(name: string): Promise<number | null> {
+  async drain(name: string): Promise<{ wall: number; cpu: number } | null> {
     const receiver = this.running.get(name)!;
     const trialId = nextTrialId++;
     await this.offer(receiver, trialId, DRAIN_DATAGRAMS, FLAT_OUT_RATE);
     receiver.process.send(`trial ${trialId} ${DRAIN_DATAGRAMS}`);
     await receiver.process.nextMessage(); // armed
     const counted = await receiver.process.nextMessage<TrialCount>();
-    return counted.received === DRAIN_DATAGRAMS ? (counted.received * 1e9) / counted.elapsedNs : null;
+    if (counted.received !== DRAIN_DATAGRAMS) return null;
+    return { wall: (counted.received * 1e9) / counted.elapsedNs, cpu: (counted.received * 1e9) / counted.cpuNs };
   }
 
   async stop(): Promise<void> {
@@ -153,7 +154,7 @@ class ReceiverBench {
   }
 
   private async offer(receiver: RunningReceiver, trialId: number, count: number, rate: number): Promise<SenderReport> {
-    if (receiver.spec.load === 'udp') return sendUdp(receiver.port, this.payloadBytes, trialId, count, rate);
+    if (receiver.spec.load === 'udp') return sendUdp(receiver.port, this.payloadBytes, trialId, count, rate, sendModeOf(receiver.spec));
     this.producer!.send(`send ${trialId} ${count} ${rate} ${this.payloadBytes}`);
     return this.producer!.nextMessage<SenderReport>();
   }
@@ -161,16 +162,19 @@ class ReceiverBench {
 
 /** Best and median drain rate of each receiver in `draining`, rounds interleaved across receivers. */
 async function measureDrainRates(bench: ReceiverBench, draining: readonly string[], rounds: number): Promise<Record<string, DrainRate | null>> {
-  const samples = new Map(draining.map((name) => [name, [] as number[]]));
+  const samples = new Map(draining.map((name) => [name, { wall: [] as number[], cpu: [] as number[] }]));
   for (let round = 0; round < rounds; round++) {
     for (const name of draining) {
       const rate = await bench.drain(name);
-      if (rate !== null) samples.get(name)!.push(rate);
+      if (rate === null) continue;
+      samples.get(name)!.wall.push(rate.wall);
+      samples.get(name)!.cpu.push(rate.cpu);
     }
   }
   return Object.fromEntries(draining.map((name) => {
-    const rates = samples.get(name)!;
-    return [name, rates.length === 0 ? null : { best: Math.max(...rates), median: median(rates) }];
+    const { wall, cpu } = samples.get(name)!;
+    if (wall.length === 0) return [name, null];
+    return [name, { best: Math.max(...wall), median: median(wall), cpuBest: Math.max(...cpu), cpuMedian: median(cpu) }];
   }));
 }
 
@@ -178,11 +182,12 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
   const bench = new ReceiverBench(payloadBytes, `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await bench.start();
-    const senderCeiling = await bench.senderCeiling();
+    const ceilings: Record<SendMode, number> = { gso: await bench.senderCeiling('gso'), 'per-datagram': await bench.senderCeiling('per-datagram') };
     // A UDP trial offered more than the sender can send lasts as long as the sender needs:
     // its datagram count stops growing at the sender's ceiling, so such trials stay short.
     const trialCount = (name: string, rate: number): number => {
-      const deliverable = bench.loadOf(name) === 'udp' ? Math.min(rate, senderCeiling) : rate;
+      const spec = bench.specOf(name);
+      const deliverable = spec.load === 'udp' ? Math.min(rate, ceilings[sendModeOf(spec)]) : rate;
       return Math.max(settings.minimumTrialDatagrams, Math.round((deliverable * settings.trialDurationMs) / 1000));
     };
     const swept = bench.names((spec) => spec.drainOnly !== true);
@@ -191,7 +196,7 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
     const draining = bench.names((spec) => spec.name !== NODE_DGRAM);
     const drainRates = await measureDrainRates(bench, draining, settings.drainRounds);
     logProgress(`${payloadBytes} B drain rates (best): ${Object.entries(drainRates).map(([name, rate]) => `${name} ${rate === null ? 'n/a' : formatRate(rate.best)}`).join(', ')}`);
-    return { payloadBytes, senderCeiling, sweeps, drainRates, unavailable: bench.unavailable };
+    return { payloadBytes, senderCeiling: ceilings.gso, perDatagramSenderCeiling: ceilings['per-datagram'], sweeps, drainRates, unavailable: bench.unavailable };
   } finally {
     await bench.stop();
   }

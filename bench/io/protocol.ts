@@ -6,15 +6,17 @@
  *                                           kernel's choice; the SPSC ring receiver says 0)
  *   stdin:  trial <id> <count>             one line per trial
  *   stdout: {"armed":<id>}                  the receiver is polling: the harness starts the load
- *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…}
+ *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…}
  *                                           after <count> datagrams of the trial, or when none
  *                                           came for IDLE_TIMEOUT_MS (FIRST_DATAGRAM_TIMEOUT_MS
- *                                           before the first one)
+ *                                           before the first one); cpuNs is the receiving
+ *                                           thread's CPU time over the same span
  *
  * The load generators answer one JSON line per trial: SenderReport.
  */
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { threadCpuNanos } from './thread-cpu.js';
 
 export const IDLE_TIMEOUT_MS = 300;
 /** The ring's producer is a tsx process: give it time to start. */
@@ -25,6 +27,7 @@ export interface TrialCount {
   received: number;
   maxSequence: number;
   elapsedNs: number;
+  cpuNs: number;
 }
 
 export interface SenderReport {
@@ -76,6 +79,7 @@ export class TrialTally {
   received = 0;
   maxSequence = 0;
   private startMs = 0;
+  private startCpuNs = 0;
   private lastTrafficMs = 0;
   private trafficSinceClockRead = false;
   private emptyPolls = 0;
@@ -86,6 +90,7 @@ export class TrialTally {
     this.received = 0;
     this.maxSequence = 0;
     this.startMs = nowMs;
+    this.startCpuNs = threadCpuNanos();
     this.lastTrafficMs = nowMs;
     this.trafficSinceClockRead = false;
     this.emptyPolls = 0;
@@ -122,6 +127,7 @@ export class TrialTally {
   }
 
   result(nowMs: number): TrialCount {
-    return { trial: this.trial, received: this.received, maxSequence: this.maxSequence, elapsedNs: Math.round((nowMs - this.startMs) * 1e6) };
+    const cpuNs = Math.round(threadCpuNanos() - this.startCpuNs);
+    return { trial: this.trial, received: this.received, maxSequence: this.maxSequence, elapsedNs: Math.round((nowMs - this.startMs) * 1e6), cpuNs };
   }
 }

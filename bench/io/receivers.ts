@@ -18,6 +18,11 @@ export interface ReceiverSpec {
   command(ringPath: string): [string, string[]];
   /** Measured by drain rate only, not swept: a reference point rather than a candidate. */
   drainOnly?: boolean;
+  /**
+   * Reads packets where they cross the device (AF_PACKET), where a UDP GSO message is still one
+   * unsplit packet: its load is sent one datagram per message. Socket receivers get UDP GSO.
+   */
+  tapsDevice?: boolean;
 }
 
 export const C_RECEIVER = 'C recvmmsg (limit)';
@@ -38,7 +43,7 @@ const C_RECEIVER_ARGS = ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', St
 
 export const receivers: readonly ReceiverSpec[] = [
   { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), C_RECEIVER_ARGS] },
-  // What zerotick's receiver asks of the kernel per datagram by default (timestamp, drop counter), in C.
+  // What zerotick's receiver asks of the kernel per datagram by default (a receive timestamp), in C.
   { name: C_RECEIVER_WITH_TIMESTAMPS, load: 'udp', drainOnly: true, command: () => [cProgram('udp_receiver'), [...C_RECEIVER_ARGS, '--timestamps']] },
   { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
   {
@@ -48,8 +53,8 @@ export const receivers: readonly ReceiverSpec[] = [
     drainOnly: true,
     command: typeScriptReceiver('zerotick-recvmmsg.ts', () => ['--timestamps', 'false']),
   },
-  { name: 'zerotick TPACKET_V2 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
-  { name: 'zerotick TPACKET_V3 ring', load: 'udp', requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },
+  { name: 'zerotick TPACKET_V2 ring', load: 'udp', tapsDevice: true, requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
+  { name: 'zerotick TPACKET_V3 ring', load: 'udp', tapsDevice: true, requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },
   { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (ringPath) => ['--ring', ringPath]) },
   { name: NODE_DGRAM, load: 'udp', command: typeScriptReceiver('node-dgram.ts') },
 ];

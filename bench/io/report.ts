@@ -2,7 +2,7 @@
 import { formatPercent, formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import type { SuiteRun } from '../lib/suite.js';
 import { C_RECEIVER, C_RECEIVER_WITH_TIMESTAMPS, NODE_DGRAM, ZEROTICK_RECVMMSG, ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS } from './receivers.js';
-import type { IoSuiteResult, PayloadSweep } from './results.js';
+import type { DrainRate, IoSuiteResult, PayloadSweep } from './results.js';
 import type { ReceiverSweep, TrialOutcome } from './sweep.js';
 
 /** Goal of issue 3: zerotick's recvmmsg path takes at least this share of the C loop's loss-free rate. */
@@ -78,39 +78,48 @@ function renderGoal(payload: PayloadSweep): string {
   return `Goal (${payload.payloadBytes} B): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop's loss-free rate: ${verdict}: ${why}.`;
 }
 
+/** One drain comparison: best wall-clock rates and their ratio, then the ratio of median rates per CPU second. */
+function compareDrains(drainRates: Record<string, DrainRate | null>, name: string, referenceName: string): { ratio: number; text: string } | null {
+  const rate = drainRates[name];
+  const reference = drainRates[referenceName];
+  if (rate == null || reference == null) return null;
+  const ratio = rate.best / reference.best;
+  const cpu = rate.cpuMedian === undefined || reference.cpuMedian === undefined
+    ? ''
+    : `; per CPU second (median): ${formatRate(rate.cpuMedian)} vs ${formatRate(reference.cpuMedian)} = ${(rate.cpuMedian / reference.cpuMedian).toFixed(2)}x`;
+  return { ratio, text: `${formatRate(rate.best)} vs ${formatRate(reference.best)} = ${ratio.toFixed(2)}x${cpu}` };
+}
+
 /** Drain rates (the receiver's own capacity, sender out of the way) and the goal judged on them. */
 function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[] {
   const drainRates = payload.drainRates;
   if (drainRates === undefined) return [];
-  const best = (name: string): number | null => drainRates[name]?.best ?? null;
-  const reference = best(C_RECEIVER);
+  const reference = drainRates[C_RECEIVER] ?? null;
   const rows = Object.entries(drainRates).map(([name, rate]) => [
     name,
     rate === null ? 'backlog never fully arrived' : formatRate(rate.best),
     rate === null ? 'n/a' : formatRate(rate.median),
-    rate === null || reference === null ? 'n/a' : formatRatio(rate.best, reference),
+    rate === null || reference === null ? 'n/a' : formatRatio(rate.best, reference.best),
+    rate?.cpuMedian === undefined ? 'n/a' : formatRate(rate.cpuMedian),
+    rate?.cpuMedian === undefined || reference?.cpuMedian === undefined ? 'n/a' : formatRatio(rate.cpuMedian, reference.cpuMedian),
   ]);
-  const zerotick = best(ZEROTICK_RECVMMSG);
   const label = `Goal (${payload.payloadBytes} B) on drain rate (best): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop:`;
-  const verdict = zerotick === null || reference === null
-    ? `${label} not measured.`
-    : `${label} ${zerotick >= RECVMMSG_GOAL_RATIO * reference ? 'met' : 'NOT met'}: ${formatRate(zerotick)} vs ${formatRate(reference)} = ${(zerotick / reference).toFixed(2)}x.`;
-  const withTimestamps = best(C_RECEIVER_WITH_TIMESTAMPS);
-  const sameWork = zerotick === null || withTimestamps === null
-    ? []
-    : ['', `Against C doing the same kernel work per datagram (SO_TIMESTAMPNS and SO_RXQ_OVFL control messages, as zerotick's receiver asks for by default; no source address): ${formatRate(zerotick)} vs ${formatRate(withTimestamps)} = ${(zerotick / withTimestamps).toFixed(2)}x.`];
-  const withoutTimestamps = best(ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS);
-  const option = withoutTimestamps === null || reference === null
-    ? []
-    : ['', `With \`timestamps: false\` (no kernel receive time per datagram, the option for users who do not need one): ${formatRate(withoutTimestamps)} vs the C loop's ${formatRate(reference)} = ${(withoutTimestamps / reference).toFixed(2)}x.`];
+  const goal = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER);
+  const verdict = goal === null ? `${label} not measured.` : `${label} ${goal.ratio >= RECVMMSG_GOAL_RATIO ? 'met' : 'NOT met'}: ${goal.text}.`;
+  const sameWork = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER_WITH_TIMESTAMPS);
+  const option = compareDrains(drainRates, ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS, C_RECEIVER);
   return [
-    `Drain rate: ${result.drainDatagrams} datagrams (records) queued while the receiver is idle, then read as fast as it can, first poll to last datagram; ${result.drainRounds} rounds, receivers interleaved. The sender is out of the way, so this is each receiver's own capacity; the best round is the one least disturbed by the rest of the machine (node:dgram reads continuously and cannot hold a backlog).`,
+    `Drain rate: ${result.drainDatagrams} datagrams (records) queued while the receiver is idle, then read as fast as it can, first poll to last datagram; ${result.drainRounds} rounds, receivers interleaved. The sender is out of the way, so this is each receiver's own capacity; the best round is the one least disturbed by the rest of the machine (node:dgram reads continuously and cannot hold a backlog). Per CPU second: the same datagrams over the receiving thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves out the time the scheduler gave the core to others: on a shared machine its ratios hold where wall-clock ones wander.`,
     '',
-    markdownTable(['receiver', 'drain rate (best)', 'drain rate (median)', 'best vs C loop'], rows, [false, true, true, true]),
+    markdownTable(
+      ['receiver', 'drain rate (best)', 'drain rate (median)', 'best vs C loop', 'per CPU second (median)', 'per CPU second vs C loop'],
+      rows,
+      [false, true, true, true, true, true],
+    ),
     '',
     verdict,
-    ...sameWork,
-    ...option,
+    ...(sameWork === null ? [] : ['', `Against C doing the same kernel work per datagram (a SO_TIMESTAMPNS control message, as zerotick's receiver asks for by default; no source address): ${sameWork.text}.`]),
+    ...(option === null ? [] : ['', `With \`timestamps: false\` (no kernel receive time per datagram, the option for users who do not need one) against the C loop: ${option.text}.`]),
   ];
 }
 
@@ -130,7 +139,10 @@ function renderDgramAtZerotickLoad(payload: PayloadSweep): string | undefined {
 function renderPayload(payload: PayloadSweep, result: IoSuiteResult): string[] {
   const lines: string[] = [];
   if (payload.senderCeiling !== undefined) {
-    lines.push(`The sender alone, flat out to a port with no receiver: ${formatRate(payload.senderCeiling)}.`, '');
+    const perDatagram = payload.perDatagramSenderCeiling === undefined
+      ? ''
+      : `; one datagram per message (sendmmsg, what the TPACKET rings are sent): ${formatRate(payload.perDatagramSenderCeiling)}`;
+    lines.push(`The sender alone, flat out into a socket nobody reads: ${formatRate(payload.senderCeiling)} by UDP GSO (what the socket receivers are sent)${perDatagram}.`, '');
   }
   lines.push(
     renderRates(payload),
@@ -153,7 +165,7 @@ export function renderIoSection(suiteRun: SuiteRun<IoSuiteResult>): string {
   const lines = [
     '## I/O: loss-free receive rate and drain rate on loopback (bench/io)',
     '',
-    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (sendmmsg, busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
+    `Run ${suiteRun.machine.date}${suiteRun.quick ? ' (--quick)' : ''}, load average ${suiteRun.machine.loadAverage?.toFixed(2) ?? 'unknown'} at start. ${result.pinning}. Each receiver is its own process, started once and idle between trials; trials of all receivers are interleaved at each offered rate (a rising x2 ladder from ${formatRate(result.ladder[0]!)}, then ${result.bisectionSteps} bisection steps per receiver). A trial offers ${result.trialDurationMs} ms of datagrams from bench/c/udp_sender.c (busy-wait paced on CLOCK_MONOTONIC, sequence number in each datagram); loss = sent - received. On loopback the sender pays for each datagram's delivery too, several times what reading it costs, so socket receivers are sent each turn's datagrams as one UDP GSO message (UDP_SEGMENT, split into the same datagrams on delivery to the socket); the TPACKET rings, which would see that message as one unsplit packet on lo, get one datagram per message (sendmmsg, up to 64 a call). SO_RCVBUF ${result.receiveBufferBytes / 1024 / 1024} MiB requested for every socket, batches of ${result.batch}. The TPACKET rings get the same ${result.receiveBufferBytes / 1024 / 1024} MiB as 2 KiB frames on lo (BPF filter on the port; a never-read UDP socket holds the port). The SPSC ring (capacity ${result.receiveBufferBytes / 1024 / 1024} MiB) is fed by a TypeScript producer process at the same rates; a record that finds the ring full is dropped and counted lost. A rate counts as lossy when a retry at that rate loses too. "Sender limit": the sender could not offer more on this machine, so the figure is a lower bound; "top of the ladder": no loss at the highest rate tried.`,
   ];
   for (const payload of result.payloads) {
     lines.push('', `### ${payload.payloadBytes}-byte payloads`, '', ...renderPayload(payload, result));

@@ -8,12 +8,17 @@ import type { ReceiverSweep } from './sweep.js';
 export interface DrainRate {
   best: number;
   median: number;
+  /** Datagrams per CPU second of the receiving thread (best and median): its own cost, steady on a busy machine. */
+  cpuBest?: number;
+  cpuMedian?: number;
 }
 
 export interface PayloadSweep {
   payloadBytes: number;
-  /** Datagrams per second the sender reached alone, flat out, with no receiver. */
+  /** Datagrams per second the sender of the socket receivers (UDP GSO) reached alone, flat out, into a socket nobody reads. */
   senderCeiling?: number;
+  /** The same for the datagram-per-message sender (sendmmsg) the TPACKET rings get. */
+  perDatagramSenderCeiling?: number;
   sweeps: ReceiverSweep[];
   /** Datagrams per second each receiver drains a backlog at (null: the backlog never fully arrived). */
   drainRates?: Record<string, DrainRate | null>;

@@ -91,7 +91,6 @@ export interface UdpReceiverOptions {
 
 const ztUdpSocket: () => number = nativeLibrary.func('int zt_udp_socket(void)');
 const ztUdpEnableTimestamps: (fd: number) => number = nativeLibrary.func('int zt_udp_enable_timestamps(int fd)');
-const ztUdpEnableDropCounter: (fd: number) => number = nativeLibrary.func('int zt_udp_enable_drop_counter(int fd)');
 const ztUdpJoinGroup: (fd: number, group: string, interfaceIndex: number) => number =
   nativeLibrary.func('int zt_udp_join_group(int fd, const char *group, int interface_index)');
 const ztUdpJoinSourceGroup: (fd: number, group: string, source: string, interfaceIndex: number) => number =
@@ -274,9 +273,11 @@ export class UdpReceiver {
   }
 
   /**
-   * Datagrams the kernel dropped on this socket because its buffer was full (SO_RXQ_OVFL),
-   * cumulative. The kernel reports it with the first datagram queued after a drop, so it moves
-   * when that datagram is received, not at the moment of the drop.
+   * Datagrams the kernel dropped on this socket because its buffer was full, cumulative. The
+   * receive call reads it (getsockopt SO_MEMINFO) when a burst ends, i.e. at the first receive()
+   * that finds the socket empty after datagrams, and every 256 batches of a burst that does not
+   * end: reading it here is a memory load. (Not SO_RXQ_OVFL: after a socket's first drop that
+   * puts a control message on every datagram, about a tenth of the receive cost on lo.)
    */
   get kernelDropCount(): number {
     return this.view.getUint32(KERNEL_DROP_COUNT_OFFSET, true);
@@ -376,7 +377,6 @@ function configureSocket(fd: number, options: UdpReceiverOptions, description: s
   if (options.reusePort === true) setReusePort(fd, description);
   const granted = options.receiveBufferBytes === undefined ? undefined : setReceiveBuffer(fd, options.receiveBufferBytes, description);
   if (options.timestamps ?? true) checkResult(ztUdpEnableTimestamps(fd), 'setsockopt SO_TIMESTAMPNS', description);
-  checkResult(ztUdpEnableDropCounter(fd), 'setsockopt SO_RXQ_OVFL', description);
   return granted;
 }
 

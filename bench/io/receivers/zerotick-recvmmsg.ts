@@ -1,8 +1,8 @@
 /**
  * Receiver under test: zerotick's recvmmsg busy-poll (src/io/udp.ts), batches of RECEIVE_BATCH
  * datagrams straight into pool slots, read in place through the pool's one DataView. It asks the
- * kernel for what the feed handler (UdpSource) asks: a receive timestamp and the drop counter per
- * datagram, no source address; `--timestamps false` measures the receiver without timestamps.
+ * kernel for what the feed handler (UdpSource) asks: a receive timestamp per datagram, no source
+ * address; `--timestamps false` measures the receiver without timestamps.
  */
 import { performance } from 'node:perf_hooks';
 import { BufferPool } from '../../../src/io/pool.js';

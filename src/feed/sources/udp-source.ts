@@ -4,7 +4,7 @@
  */
 import { BufferPool } from '../../io/pool.js';
 import { UdpReceiver } from '../../io/udp.js';
-import type { DatagramHandler, FeedSource } from '../datagram.js';
+import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 import type { FeedAddress } from '../feed-url.js';
 
 export interface UdpSourceOptions {
@@ -39,6 +39,7 @@ export class UdpSource implements FeedSource {
   /** Datagrams of the last batch not yet handed out (poll's maxDatagrams was smaller than the batch). */
   private batchPosition = 0;
   private batchCount = 0;
+  private readonly received = new ReceiveTime();
 
   static open(url: string, address: Extract<FeedAddress, { kind: 'udp' }>, options: UdpSourceOptions): UdpSource {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -77,7 +78,7 @@ export class UdpSource implements FeedSource {
     return this.receiver.localPort;
   }
 
-  /** Kernel drops (SO_RXQ_OVFL), datagrams discarded for want of a pool slot, and truncated ones skipped. */
+  /** Kernel drops (as of the end of the last burst), datagrams discarded for want of a pool slot, and truncated ones skipped. */
   get droppedCount(): number {
     return this.receiver.kernelDropCount + this.receiver.discardedCount + this.truncatedCount;
   }
@@ -91,13 +92,15 @@ export class UdpSource implements FeedSource {
     const end = Math.min(this.batchCount, this.batchPosition + maxDatagrams);
     const view = this.view;
     const line = this.line;
+    const received = this.received;
     let delivered = 0;
     for (let position = this.batchPosition; position < end; position++) {
       if (receiver.isTruncated(position)) {
         this.truncatedCount++;
         continue;
       }
-      handler.onDatagram(view, receiver.offset(position), receiver.length(position), receiver.timestampNanos(position), line);
+      received.nanos = receiver.timestampNanos(position);
+      handler.onDatagram(view, receiver.offset(position), receiver.length(position), received, line);
       delivered++;
     }
     this.batchPosition = end;
