@@ -9,10 +9,26 @@ export interface DatagramHandler {
    * @param view the region the datagram lives in (one view per region, created once)
    * @param offset byte offset of the UDP payload in `view`
    * @param length payload bytes
-   * @param receiveTimeNanos kernel receive timestamp (CLOCK_REALTIME ns; the capture time for a file)
+   * @param received when it was received (valid during the call only, like the bytes)
    * @param line feed line: 0 for A, 1 for B
    */
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void;
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void;
+}
+
+/**
+ * The receive time of the datagram being handed on: the kernel's timestamp, CLOCK_REALTIME ns
+ * (the capture time for a file). Handed on in a field the source sets before each call, not as
+ * a number: a double passed to a call V8 does not inline is boxed, 16 bytes a datagram.
+ */
+export class ReceiveTime {
+  nanos = 0.5; // a double from the start, so the field never changes representation
+
+  /** A new one holding `nanos`: for callers off the hot path (tests, tools). */
+  static of(nanos: number): ReceiveTime {
+    const received = new ReceiveTime();
+    received.nanos = nanos;
+    return received;
+  }
 }
 
 /** A source of datagrams: a UDP socket, an AF_PACKET ring, an SPSC ring, a capture file. */

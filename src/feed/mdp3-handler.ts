@@ -16,7 +16,7 @@
  */
 import { MessageHeaderDecoder } from '../generated/mdp3/index.js';
 import { BookBuilder, type BookListener, type BookOptions } from './book-builder.js';
-import type { DatagramHandler } from './datagram.js';
+import type { DatagramHandler, ReceiveTime } from './datagram.js';
 import { FeedCounters, type BadInputReason } from './feed-counters.js';
 import {
   FRAME_ERR_SHORT_PACKET,
@@ -136,7 +136,7 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     return this.books.book(securityId);
   }
 
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     this.counters.packets++;
     if (!this.isWellFormed(view, offset, length)) {
       this.reportBadDatagram(view, offset, length, line);
@@ -146,7 +146,7 @@ export class Mdp3Handler implements DatagramHandler, GapListener {
     packet.seqNum = mdp3MsgSeqNum(view, offset);
     packet.view = view;
     packet.offset = offset;
-    packet.receiveTimeNanos = receiveTimeNanos;
+    packet.receiveTimeNanos = received.nanos;
     packet.line = line;
     const cursor = this.cursor;
     cursor.wrap(view, offset, length);

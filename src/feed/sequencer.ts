@@ -19,7 +19,7 @@
  * Everything is preallocated: the window is one byte array of fixed slots, indexed by
  * MsgSeqNum modulo the window size.
  */
-import type { DatagramHandler } from './datagram.js';
+import { ReceiveTime, type DatagramHandler } from './datagram.js';
 import type { FeedCounters } from './feed-counters.js';
 import { MDP3_MSG_SEQ_NUM_OFFSET } from './framing/mdp3.js';
 import type { GapEvent } from './market-data.js';
@@ -72,6 +72,8 @@ export class Sequencer implements DatagramHandler {
   private readonly heldLengths: Int32Array;
   private readonly heldReceiveTimes: Float64Array;
   private readonly heldLines: Uint8Array;
+  /** The receive time of a held packet as it is handed on. */
+  private readonly heldReceived = new ReceiveTime();
   private heldCount = 0;
   /** Receive time of the first packet of the current sequence. */
   private sequenceStartNanos = 0;
@@ -96,23 +98,23 @@ export class Sequencer implements DatagramHandler {
     this.heldLines = new Uint8Array(slots);
   }
 
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     const counters = this.counters;
     if (line === 0) counters.lineAPackets++;
     else counters.lineBPackets++;
     if (length < SEQ_NUM_LENGTH) {
       counters.unsequenced++;
-      this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
+      this.downstream.onDatagram(view, offset, length, received, line);
       return;
     }
     const seqNum = view.getUint32(offset + MDP3_MSG_SEQ_NUM_OFFSET, true);
-    if (seqNum === FIRST_SEQ_NUM && this.isRestart(receiveTimeNanos)) {
+    if (seqNum === FIRST_SEQ_NUM && this.isRestart(received)) {
       counters.sequenceResets++;
       this.reset();
     }
     if (this.expectedSeqNum === NOT_STARTED) {
       this.expectedSeqNum = seqNum;
-      this.sequenceStartNanos = receiveTimeNanos;
+      this.sequenceStartNanos = received.nanos;
     }
     if (seqNum < this.expectedSeqNum) {
       if (this.wasDeclaredLost(seqNum)) counters.lateCopies++;
@@ -125,12 +127,13 @@ export class Sequencer implements DatagramHandler {
       else this.declareHoleLost();
     }
     if (seqNum === this.expectedSeqNum) {
-      this.handOn(view, offset, length, receiveTimeNanos, line);
+      this.handOn(view, offset, length, received, line);
       this.handOnHeld();
     } else {
-      this.hold(view, offset, length, receiveTimeNanos, line, seqNum);
+      this.hold(view, offset, length, received, line, seqNum);
     }
-    this.expire(receiveTimeNanos);
+    // Only while holding: passed as a number, the time is boxed unless V8 inlines expire().
+    if (this.heldCount !== 0) this.expire(received.nanos);
   }
 
   /** True while packets wait behind a hole: only then has expire() anything to do. */
@@ -153,13 +156,13 @@ export class Sequencer implements DatagramHandler {
     this.heldCount = 0;
   }
 
-  private isRestart(receiveTimeNanos: number): boolean {
-    return this.expectedSeqNum - FIRST_SEQ_NUM > this.reorderWindowPackets && receiveTimeNanos - this.sequenceStartNanos > RESTART_MIN_AGE_NANOS;
+  private isRestart(received: ReceiveTime): boolean {
+    return this.expectedSeqNum - FIRST_SEQ_NUM > this.reorderWindowPackets && received.nanos - this.sequenceStartNanos > RESTART_MIN_AGE_NANOS;
   }
 
-  private handOn(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  private handOn(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     this.expectedSeqNum++;
-    this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
+    this.downstream.onDatagram(view, offset, length, received, line);
   }
 
   /** Hands on the held packets that now follow in order. */
@@ -170,11 +173,12 @@ export class Sequencer implements DatagramHandler {
       if (this.heldSeqNums[slot] !== this.expectedSeqNum) return;
       this.heldSeqNums[slot] = EMPTY_SLOT;
       this.heldCount--;
-      this.handOn(this.heldView, slot * this.maxDatagramLength, this.heldLengths[slot]!, this.heldReceiveTimes[slot]!, this.heldLines[slot]!);
+      this.heldReceived.nanos = this.heldReceiveTimes[slot]!;
+      this.handOn(this.heldView, slot * this.maxDatagramLength, this.heldLengths[slot]!, this.heldReceived, this.heldLines[slot]!);
     }
   }
 
-  private hold(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number, seqNum: number): void {
+  private hold(view: DataView, offset: number, length: number, received: ReceiveTime, line: number, seqNum: number): void {
     const slot = seqNum % this.reorderWindowPackets;
     if (this.heldSeqNums[slot] === seqNum) {
       this.counters.duplicates++;
@@ -188,9 +192,9 @@ export class Sequencer implements DatagramHandler {
     copyBytes(view, offset, length, this.heldView, slot * this.maxDatagramLength);
     this.heldSeqNums[slot] = seqNum;
     this.heldLengths[slot] = length;
-    this.heldReceiveTimes[slot] = receiveTimeNanos;
+    this.heldReceiveTimes[slot] = received.nanos;
     this.heldLines[slot] = line;
-    if (this.heldCount === 0) this.holeSinceNanos = receiveTimeNanos;
+    if (this.heldCount === 0) this.holeSinceNanos = received.nanos;
     this.heldCount++;
     this.counters.reordered++;
   }

@@ -11,7 +11,7 @@
  * An error of the gateway's own code ends the run (strategies are isolated), as it ends the
  * busy-poll loop.
  */
-import type { DatagramHandler } from '../feed/datagram.js';
+import type { DatagramHandler, ReceiveTime } from '../feed/datagram.js';
 import type { DgramSource } from '../feed/sources/dgram-source.js';
 import type { IdleMode } from './config.js';
 import type { HotLoop } from './hot-loop.js';
@@ -45,10 +45,10 @@ export class EventDrivenLoop implements DatagramHandler {
     });
   }
 
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     if (!this.running) return;
     try {
-      this.tap.onDatagram(view, offset, length, receiveTimeNanos, line);
+      this.tap.onDatagram(view, offset, length, received, line);
       this.loop.completePass(1);
     } catch (error) {
       this.end(error);

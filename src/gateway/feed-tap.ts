@@ -7,7 +7,7 @@
  * report never claims a packet as its trigger.
  * Feeds are indexed by line (0 = A, 1 = B). No allocation: a few typed-array stores.
  */
-import type { DatagramHandler } from '../feed/datagram.js';
+import type { DatagramHandler, ReceiveTime } from '../feed/datagram.js';
 import type { TimeSource } from '../io/clock.js';
 import type { GatewayCounters } from '../metrics/counters.js';
 import { MARK_RECEIVED, type StageLatencyRecorder } from '../metrics/stage-latency.js';
@@ -36,14 +36,15 @@ export class FeedTap implements DatagramHandler {
     this.triggerTimes = new Float64Array(triggerCapacity);
   }
 
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
+    const receiveTimeNanos = received.nanos;
     const stages = this.stages;
     if (stages !== undefined) {
       stages.marks[MARK_RECEIVED] = receiveTimeNanos;
       stages.beginPacket(view, offset);
     }
     const queuedBefore = this.tally.queuedMessages;
-    this.downstream.onDatagram(view, offset, length, receiveTimeNanos, line);
+    this.downstream.onDatagram(view, offset, length, received, line);
     this.orderPath.clearTrigger();
     // Counted once handled: a reader that sees the count also sees what the strategies did with it.
     const slots = this.slots;

@@ -10,6 +10,7 @@ import { Mdp3Handler } from '../../src/feed/mdp3-handler.js';
 import { MDEntryTypeBook, MDUpdateAction } from '../../src/generated/mdp3/index.js';
 import { Mdp3PacketBuilder } from './fixtures/mdp3-packets.js';
 import { RecordingListener } from './fixtures/recording-listener.js';
+import { ReceiveTime } from '../../src/feed/datagram.js';
 
 const ES = 1001;
 const MSG_SIZE_LENGTH = 2;
@@ -105,7 +106,7 @@ describe('bad input', () => {
     const { handler, listener, warnings } = newHandler();
     const bytes = datagram();
     // when
-    handler.onDatagram(exactly(bytes), 0, bytes.length, 0, 0);
+    handler.onDatagram(exactly(bytes), 0, bytes.length, ReceiveTime.of(0), 0);
     // then
     expect(handler.counters[reason]).toBe(1);
     expect(handler.counters.badInputTotal()).toBe(1);
@@ -124,7 +125,7 @@ describe('bad input', () => {
     const { handler, listener, warnings } = newHandler();
     const packet = goodPacket();
     packet.view.setUint16(packet.messageOffset(0) + TEMPLATE_ID_AT, 99, true);
-    handler.onDatagram(exactly(packet.bytes()), 0, packet.length, 0, 0);
+    handler.onDatagram(exactly(packet.bytes()), 0, packet.length, ReceiveTime.of(0), 0);
     expect(handler.counters.unknownTemplate).toBe(1);
     expect(listener.messages.map((message) => message.templateId)).toEqual([46]);
     expect(warnings).toEqual([expect.stringMatching(/^unknownTemplate: templateId 99 is not in schemas\/mdp3.xml; message skipped \(seq 1, SBE header at byte 14\)/)]);
@@ -135,7 +136,7 @@ describe('bad input', () => {
     const clock = { now: 0 };
     const { handler, warnings } = newHandler(clock);
     const short = new Uint8Array(4);
-    const send = (): void => handler.onDatagram(exactly(short), 0, short.length, 0, 0);
+    const send = (): void => handler.onDatagram(exactly(short), 0, short.length, ReceiveTime.of(0), 0);
     // when three arrive in the same second, then one more a second later
     send();
     clock.now = 500;
@@ -152,9 +153,9 @@ describe('bad input', () => {
   it('goes on with the next good datagram after a bad one', () => {
     const { handler, listener } = newHandler();
     const bad = CASES.find((testCase) => testCase.reason === 'decodeError')!.datagram();
-    handler.onDatagram(exactly(bad), 0, bad.length, 0, 0);
+    handler.onDatagram(exactly(bad), 0, bad.length, ReceiveTime.of(0), 0);
     const good = goodPacket(2).bytes();
-    handler.onDatagram(exactly(good), 0, good.length, 0, 0);
+    handler.onDatagram(exactly(good), 0, good.length, ReceiveTime.of(0), 0);
     expect(listener.messages.map((message) => [message.templateId, message.seqNum])).toEqual([[48, 2], [46, 2]]);
     expect(handler.book(ES)!.bids.price(0)).toBe(99);
   });
@@ -165,7 +166,7 @@ describe('bad input', () => {
       throw new Error('strategy bug');
     };
     const good = goodPacket().bytes();
-    expect(() => handler.onDatagram(exactly(good), 0, good.length, 0, 0)).not.toThrow();
+    expect(() => handler.onDatagram(exactly(good), 0, good.length, ReceiveTime.of(0), 0)).not.toThrow();
     expect(handler.counters.listenerError).toBe(1);
     expect(warnings[0]).toMatch(/^listenerError: .*strategy bug/);
   });

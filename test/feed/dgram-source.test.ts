@@ -4,7 +4,7 @@
  * socket.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DatagramHandler } from '../../src/feed/datagram.js';
+import type { DatagramHandler, ReceiveTime } from '../../src/feed/datagram.js';
 import { FeedCounters } from '../../src/feed/feed-counters.js';
 import { Mdp3Handler } from '../../src/feed/mdp3-handler.js';
 import { DgramSource } from '../../src/feed/sources/dgram-source.js';
@@ -34,8 +34,8 @@ async function sender(bindAddress?: string, setup?: Parameters<typeof openSender
 /** Keeps each view it is handed, as it was handed. */
 class KeepingHandler implements DatagramHandler {
   readonly datagrams: Array<{ view: DataView; offset: number; length: number; receiveTimeNanos: number; line: number }> = [];
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
-    this.datagrams.push({ view, offset, length, receiveTimeNanos, line });
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
+    this.datagrams.push({ view, offset, length, receiveTimeNanos: received.nanos, line });
   }
 
   bytes(): number[][] {

@@ -19,6 +19,7 @@ import {
 import { SchemaError } from '../../src/sbe/diagnostics.js';
 import { Mdp3PacketBuilder } from './fixtures/mdp3-packets.js';
 import { RecordingListener } from './fixtures/recording-listener.js';
+import { ReceiveTime } from '../../src/feed/datagram.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const peerDir = path.resolve(repoRoot, '../shared/peer/mdp3');
@@ -80,7 +81,7 @@ describe('TemplateTable', () => {
       `books: MDIncrementalRefreshBook46 in ${schemaPath} is laid out unlike schemas/mdp3.xml; no book is built from it`,
     ]);
     const packet = new Mdp3PacketBuilder().packet(1).bookRefresh([{ securityId: 5, action: MDUpdateAction.New, entryType: MDEntryTypeBook.Bid, level: 1, price: 1, quantity: 1 }]);
-    handler.onDatagram(packet.view, 0, packet.length, 0, 0);
+    handler.onDatagram(packet.view, 0, packet.length, ReceiveTime.of(0), 0);
     // then the strategy sees it, and no book is built from a layout the builder does not read
     expect(listener.messages.map((message) => message.templateId)).toEqual([46]);
     expect(handler.book(5)).toBeUndefined();

@@ -7,6 +7,7 @@ import { Mdp3Handler } from '../../src/feed/mdp3-handler.js';
 import { MDEntryTypeBook, MDUpdateAction } from '../../src/generated/mdp3/index.js';
 import { MDEntryType, Mdp3PacketBuilder, type BookEntry } from './fixtures/mdp3-packets.js';
 import { RecordingListener } from './fixtures/recording-listener.js';
+import { ReceiveTime } from '../../src/feed/datagram.js';
 
 const ES = 1001;
 const NQ = 1002;
@@ -19,7 +20,7 @@ function newHandler(): { handler: Mdp3Handler; listener: RecordingListener; warn
 }
 
 function send(handler: Mdp3Handler, packet: Mdp3PacketBuilder, line = 0): void {
-  handler.onDatagram(packet.view, 0, packet.length, 123, line);
+  handler.onDatagram(packet.view, 0, packet.length, ReceiveTime.of(123), line);
 }
 
 const bid = (securityId: number, level: number, price: number, quantity: number, action: number = MDUpdateAction.New): BookEntry => ({

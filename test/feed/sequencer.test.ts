@@ -8,6 +8,7 @@ import { Mdp3Handler } from '../../src/feed/mdp3-handler.js';
 import { Sequencer, type SequencerOptions } from '../../src/feed/sequencer.js';
 import { Mdp3PacketBuilder } from './fixtures/mdp3-packets.js';
 import { RecordingListener } from './fixtures/recording-listener.js';
+import { ReceiveTime } from '../../src/feed/datagram.js';
 
 const LINE_A = 0;
 const LINE_B = 1;
@@ -21,7 +22,7 @@ function channel(options: SequencerOptions = {}) {
   /** One datagram per seqNum, its trade price = seqNum so the content proves which packet it was. */
   const send = (seqNum: number, line = LINE_A, receiveTimeNanos = 0): void => {
     slot.packet(seqNum).tradeSummary(7, seqNum, 1);
-    sequencer.onDatagram(slot.view, 0, slot.length, receiveTimeNanos, line);
+    sequencer.onDatagram(slot.view, 0, slot.length, ReceiveTime.of(receiveTimeNanos), line);
     slot.buffer.fill(0xee); // the slot is reused: nothing may keep pointing at it
   };
   const tradePrices: number[] = [];
@@ -146,7 +147,7 @@ describe('Sequencer', () => {
 
   it('passes a datagram too short for a MsgSeqNum on unsequenced, for the handler to count', () => {
     const { sequencer, counters } = channel();
-    sequencer.onDatagram(new DataView(new ArrayBuffer(3)), 0, 3, 0, LINE_A);
+    sequencer.onDatagram(new DataView(new ArrayBuffer(3)), 0, 3, ReceiveTime.of(0), LINE_A);
     expect([counters.unsequenced, counters.truncatedDatagram]).toEqual([1, 1]);
   });
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DatagramHandler, FeedSource } from '../../src/feed/datagram.js';
+import type { DatagramHandler, FeedSource, ReceiveTime } from '../../src/feed/datagram.js';
 import { openFeedSource } from '../../src/feed/sources/open-feed-source.js';
 import type { UdpSource } from '../../src/feed/sources/udp-source.js';
 import { realtimeNanos } from '../../src/io/native.js';
@@ -41,9 +41,9 @@ function opened(url: string, line = 0): FeedSource {
 /** Copies what it is handed (the bytes are only valid during the call). */
 class CopyingHandler implements DatagramHandler {
   readonly datagrams: Array<{ bytes: number[]; receiveTimeNanos: number; line: number }> = [];
-  onDatagram(view: DataView, offset: number, length: number, receiveTimeNanos: number, line: number): void {
+  onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     const bytes = Array.from({ length }, (_, index) => view.getUint8(offset + index));
-    this.datagrams.push({ bytes, receiveTimeNanos, line });
+    this.datagrams.push({ bytes, receiveTimeNanos: received.nanos, line });
   }
 }
 

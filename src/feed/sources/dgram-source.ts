@@ -11,7 +11,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { realtimeNanos } from '../../io/native.js';
-import type { DatagramHandler, FeedSource } from '../datagram.js';
+import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 import { parseFeedUrl, type FeedAddress } from '../feed-url.js';
 
 export interface DgramSourceOptions {
@@ -35,6 +35,7 @@ export class DgramSource implements FeedSource {
   private readonly socket: Socket;
   private handler: DatagramHandler | undefined;
   private readonly waiting: { copy: ArrayBuffer; receiveTimeNanos: number }[] = [];
+  private readonly received = new ReceiveTime();
 
   /** Binds (SO_REUSEADDR) and joins the multicast group, if any; rejects naming the URL. */
   static async open(url: string, options: DgramSourceOptions): Promise<DgramSource> {
@@ -67,7 +68,7 @@ export class DgramSource implements FeedSource {
   /** From now on, each datagram goes to `handler` as it arrives; the ones that waited go first. */
   deliverTo(handler: DatagramHandler): void {
     this.handler = handler;
-    for (const { copy, receiveTimeNanos } of this.waiting.splice(0)) handler.onDatagram(new DataView(copy), 0, copy.byteLength, receiveTimeNanos, this.line);
+    for (const { copy, receiveTimeNanos } of this.waiting.splice(0)) this.deliver(handler, copy, receiveTimeNanos);
   }
 
   /** Delivers nothing: datagrams are pushed to the handler of deliverTo() as they arrive. */
@@ -88,7 +89,13 @@ export class DgramSource implements FeedSource {
     const copy = (message.buffer as ArrayBuffer).slice(message.byteOffset, message.byteOffset + message.length);
     const handler = this.handler;
     if (handler === undefined) this.waiting.push({ copy, receiveTimeNanos });
-    else handler.onDatagram(new DataView(copy), 0, copy.byteLength, receiveTimeNanos, this.line);
+    else this.deliver(handler, copy, receiveTimeNanos);
+  }
+
+  /** The copy baseline: a view per datagram over its own copy, as the ordinary Node way does. */
+  private deliver(handler: DatagramHandler, copy: ArrayBuffer, receiveTimeNanos: number): void {
+    this.received.nanos = receiveTimeNanos;
+    handler.onDatagram(new DataView(copy), 0, copy.byteLength, this.received, this.line);
   }
 }
 

@@ -3,7 +3,7 @@
  * the kernel's receive timestamps. Needs CAP_NET_RAW.
  */
 import { PacketRing } from '../../io/packet-ring.js';
-import type { DatagramHandler, FeedSource } from '../datagram.js';
+import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 
 const NANOS_PER_SECOND = 1_000_000_000;
 
@@ -12,9 +12,11 @@ export class PacketSource implements FeedSource {
   readonly line: number;
   readonly ring: PacketRing;
   private handler: DatagramHandler | undefined;
+  private readonly received = new ReceiveTime();
   /** Made once: the ring calls a function, the feed a handler object; this adapts one to the other without a closure per poll. */
   private readonly forward = (view: DataView, offset: number, length: number, seconds: number, nanoseconds: number): void => {
-    this.handler!.onDatagram(view, offset, length, seconds * NANOS_PER_SECOND + nanoseconds, this.line);
+    this.received.nanos = seconds * NANOS_PER_SECOND + nanoseconds;
+    this.handler!.onDatagram(view, offset, length, this.received, this.line);
   };
 
   static open(url: string, interfaceName: string, port: number, line: number): PacketSource {

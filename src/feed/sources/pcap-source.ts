@@ -4,7 +4,7 @@
  * capture time as the receive time. -1 once the file is exhausted.
  */
 import { CaptureReader, UdpDatagram } from '../../io/pcap.js';
-import type { DatagramHandler, FeedSource } from '../datagram.js';
+import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 
 const NANOS_PER_SECOND = 1_000_000_000;
 export const SOURCE_EXHAUSTED = -1;
@@ -15,6 +15,7 @@ export class PcapSource implements FeedSource {
   readonly reader: CaptureReader;
   readonly droppedCount = 0;
   private readonly datagram = new UdpDatagram();
+  private readonly captured = new ReceiveTime();
   private exhausted = false;
 
   static open(url: string, path: string, line: number): PcapSource {
@@ -38,8 +39,8 @@ export class PcapSource implements FeedSource {
         this.exhausted = true;
         return delivered === 0 ? SOURCE_EXHAUSTED : delivered;
       }
-      const captureTimeNanos = datagram.timestampSeconds * NANOS_PER_SECOND + datagram.timestampNanoseconds;
-      handler.onDatagram(view, datagram.payloadOffset, datagram.payloadLength, captureTimeNanos, this.line);
+      this.captured.nanos = datagram.timestampSeconds * NANOS_PER_SECOND + datagram.timestampNanoseconds;
+      handler.onDatagram(view, datagram.payloadOffset, datagram.payloadLength, this.captured, this.line);
       delivered++;
     }
     return delivered;

@@ -5,7 +5,7 @@
  */
 import { realtimeNanos } from '../../io/native.js';
 import { ShmRing, shmRingPath } from '../../io/shm-ring.js';
-import type { DatagramHandler, FeedSource } from '../datagram.js';
+import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 
 /** How long one idle wait sleeps between looks at the ring: the ring has no wakeup to block on. */
 const IDLE_SLEEP_MS = 1;
@@ -16,10 +16,11 @@ export class ShmSource implements FeedSource {
   readonly ring: ShmRing;
   readonly droppedCount = 0;
   private handler: DatagramHandler | undefined;
-  private pollTimeNanos = 0;
+  /** The time of the poll, standing in for every record it takes. */
+  private readonly pollTime = new ReceiveTime();
   private readonly sleepWord = new Int32Array(new SharedArrayBuffer(4));
   private readonly forward = (view: DataView, offset: number, length: number): void => {
-    this.handler!.onDatagram(view, offset, length, this.pollTimeNanos, this.line);
+    this.handler!.onDatagram(view, offset, length, this.pollTime, this.line);
   };
 
   /** Opens the ring a producer created (ShmRing.create(shmRingPath(name), capacity)). */
@@ -37,7 +38,7 @@ export class ShmSource implements FeedSource {
     this.handler = handler;
     let waitedMs = 0;
     for (;;) {
-      this.pollTimeNanos = realtimeNanos();
+      this.pollTime.nanos = realtimeNanos();
       const read = this.ring.read(this.forward, maxDatagrams);
       if (read !== 0 || waitedMs >= timeoutMs) return read;
       Atomics.wait(this.sleepWord, 0, 0, IDLE_SLEEP_MS);
