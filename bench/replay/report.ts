@@ -64,7 +64,7 @@ const SCHEDULING_DESCRIPTIONS: Record<Scheduling, string> = {
 
 /** "97% 10-50 us (busy-wait)": a band of the paced file's gaps, and how the replayer waits them. */
 function describeGapBand(band: GapBand): string {
-  const waits = band.maxNs <= SPIN_WINDOW_NS ? 'busy-wait' : band.maxNs <= TIMER_SLEEP_THRESHOLD_NS ? 'futex, then busy-wait' : 'timer, futex, busy-wait';
+  const waits = band.maxNs <= SPIN_WINDOW_NS ? 'busy-wait' : band.maxNs <= TIMER_SLEEP_THRESHOLD_NS ? 'kernel sleep, then busy-wait' : 'timer, kernel sleep, busy-wait';
   const range = band.minNs >= 1e6 ? `${band.minNs / 1e6}-${band.maxNs / 1e6} ms` : `${band.minNs / 1e3}-${band.maxNs / 1e3} us`;
   return `${band.perMille / 10}% ${range} (${waits})`;
 }
@@ -114,7 +114,7 @@ function kernelBoundNote(medians: ThroughputVerdict['medians']): string[] {
   if (sendmmsg === undefined || zerotick < KERNEL_BOUND_SHARE * sendmmsg) return [];
   return [
     '',
-    `zerotick is within ${Math.round((1 - KERNEL_BOUND_SHARE) * 100)}% of the C sendmmsg loop: the kernel's cost per datagram (one pass down the UDP stack and the loopback delivery each) bounds the rate, not TypeScript; ` +
+    `zerotick runs at ${formatRatio(zerotick, sendmmsg)} of the C sendmmsg loop: the kernel's cost per datagram (one pass down the UDP stack and the loopback delivery each) bounds the rate, not TypeScript; ` +
       'only fewer passes per datagram (UDP GSO, the last column) can reach the goal.',
   ];
 }
