@@ -91,7 +91,8 @@ export class RunningResponder {
         : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec.io, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
       const running = child;
       const exited = running.exitCode().then(() => exitReason(running));
-      const established = exchange.waitEstablished(ESTABLISH_TIMEOUT_MS);
+      // Settled either way: when the responder exits first, the exchange is stopped under this wait.
+      const established = exchange.waitEstablished(ESTABLISH_TIMEOUT_MS).catch(() => false);
       const outcome = await Promise.race([established, exited]);
       if (outcome !== true) throw new Error(outcome === false ? `no order session within ${ESTABLISH_TIMEOUT_MS / 1000} s` : outcome);
       // The worker has pinned itself to the measured core before it connected.
