@@ -9,16 +9,18 @@
  * the sending thread shared (ordinary scheduling, as the harness pins it) and once real-time
  * (thread-scheduling.ts), in alternating order, so a busy stretch of the machine lands on both.
  * After each replay, pacing_floor.c meets the same deadlines under the same scheduling on the
- * same core (it inherits this process's pinning), twice: waiting only (the lateness the machine
+ * same core (it inherits the sending thread's pinning), twice: waiting only (the lateness the machine
  * alone imposes) and sending each datagram (a paced sender without JavaScript).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { pinThreadToCpu } from '../../src/io/affinity.js';
 import { CaptureReader } from '../../src/io/pcap.js';
 import { UdpSender } from '../../src/io/udp-sender.js';
 import { Replayer } from '../../src/replay/replayer.js';
 import { logProgress, writeResult } from '../lib/child.js';
 import { GcCounter } from '../lib/gc-counter.js';
+import { canPinToSeparateCores, MEASURED_CPU } from '../lib/pinning.js';
 import type { PacedRound, Scheduling } from './results.js';
 import { enterRealtime, leaveRealtime } from './thread-scheduling.js';
 
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
     throw new Error('usage: paced-child.ts <file> <host> <port> <rounds> [<pacing_floor binary>]');
   }
   const floorBinary = floorArgument === '' ? undefined : floorArgument;
+  // As `zerotick replay --cpu` deploys: the sending thread alone on the measured core, V8's helper
+  // threads (GC, compiler) left where the process was started, so a real-time sender never
+  // starves a helper it may have to wait for.
+  if (canPinToSeparateCores()) pinThreadToCpu(MEASURED_CPU);
   const reader = CaptureReader.map(file);
   const sender = UdpSender.open({ destinations: [{ host, port: Number(port) }] });
   try {

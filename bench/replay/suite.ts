@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { logProgress, runTypeScriptChild } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
-import { canPinToSeparateCores, MEASURED_CPU, measurementNiceness } from '../lib/pinning.js';
+import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU, measurementNiceness } from '../lib/pinning.js';
 import type { Suite } from '../lib/suite.js';
 import { PAYLOAD_BYTES, writeBackToBackCapture, writeRealisticCapture, type CaptureDestination, type WrittenCapture } from './captures.js';
 import type { PacedChildResult } from './paced-child.js';
@@ -96,7 +96,7 @@ async function measurePacing(mode: Mode, destination: CaptureDestination): Promi
   const child = await runTypeScriptChild<PacedChildResult>(
     path.join(benchDirectory, 'replay', 'paced-child.ts'),
     [capture.path, destination.host, String(destination.port), String(mode.pacedRounds), floorMissing === undefined ? cHelperPath('pacing_floor') : ''],
-    { cpu: MEASURED_CPU, nodeFlags: ['--expose-gc'] },
+    { cpu: LOAD_CPU, nodeFlags: ['--expose-gc'] }, // the child moves its sending thread to MEASURED_CPU
   );
   return { rounds: child.rounds, filePackets: capture.packets, fileSpanNs: capture.spanNs, realtimeUnavailable: child.realtimeUnavailable, floorUnavailable: floorMissing };
 }
@@ -114,7 +114,8 @@ async function run(quick: boolean): Promise<ReplaySuiteResult> {
       payloadBytes: PAYLOAD_BYTES,
       destination: destination.host,
       pinning: canPinToSeparateCores()
-        ? `every sender on CPU ${MEASURED_CPU} (taskset${niceness === 0 ? '' : `, nice ${niceness}`}), softirq delivery included`
+        ? `max-speed senders on CPU ${MEASURED_CPU} (taskset${niceness === 0 ? '' : `, nice ${niceness}`}), softirq delivery included; ` +
+          `the paced sending thread alone on CPU ${MEASURED_CPU}, its V8 helper threads on CPU ${LOAD_CPU} (as \`zerotick replay --cpu ${MEASURED_CPU}\` runs)`
         : 'senders unpinned (taskset or a second core is missing)',
       maxSpeed,
       paced,
