@@ -10,11 +10,16 @@
  *   +-------------------+-------------------------------+----------------------------------+
  *
  * Header (little-endian):
- *    0          4             8         12         16                  24                  32..63
- *   +----------+-------------+---------+----------+-------------------+-------------------+--------+
- *   | capacity | destination | fd      | reserved | datagramsSent     | blockedCount      |reserved|
- *   | N (u32)  | Count (u32) | (int32) |          | (float64, cumul.) | (float64, cumul.) |        |
- *   +----------+-------------+---------+----------+-------------------+-------------------+--------+
+ *    0          4             8         12         16                  24                  32
+ *   +----------+-------------+---------+----------+-------------------+-------------------+
+ *   | capacity | destination | fd      | reserved | datagramsSent     | blockedCount      |
+ *   | N (u32)  | Count (u32) | (int32) |          | (float64, cumul.) | (float64, cumul.) |
+ *   +----------+-------------+---------+----------+-------------------+-------------------+
+ *    32                  40                  48            52              56..63
+ *   +-------------------+-------------------+-------------+---------------+--------+
+ *   | gsoSends          | gsoDatagrams      | gsoRefused  | gsoRefused    |reserved|
+ *   | (float64, cumul.) | (float64, cumul.) | Errno (i32) | Size (u32)    |        |
+ *   +-------------------+-------------------+-------------+---------------+--------+
  *
  * Entry (16 bytes): the packet's bytes are region[offset, offset + length) of the region
  * passed to that send (a mapped capture, a pool):
@@ -35,6 +40,14 @@ export const FD_OFFSET = 8;
 export const DATAGRAMS_SENT_OFFSET = 16;
 /** Sends that found the socket buffer full and waited for it to drain. */
 export const BLOCKED_COUNT_OFFSET = 24;
+/** sendmsg calls that sent a run of datagrams by UDP GSO (UDP_SEGMENT). */
+export const GSO_SENDS_OFFSET = 32;
+/** Datagrams that left in those calls, every destination counted (also in datagramsSent). */
+export const GSO_DATAGRAMS_OFFSET = 40;
+/** 0 while GSO is in use; else the errno of the kernel's refusal, after which every send is sendmmsg. */
+export const GSO_REFUSED_ERRNO_OFFSET = 48;
+/** 0, or the smallest segment length the route refused (EMSGSIZE): that length and longer go by sendmmsg. */
+export const GSO_REFUSED_SIZE_OFFSET = 52;
 
 export const ENTRY_LENGTH = 16;
 export const ENTRY_OFFSET_OFFSET = 0;

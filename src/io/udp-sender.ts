@@ -8,8 +8,12 @@
  *   const sender = UdpSender.open({ destinations: [{ host: '127.0.0.1', port: 9000 }] });
  *   sender.setPacket(0, payloadOffset, payloadLength);
  *   sender.send(reader.bytes, 1);
+ *
+ * For throughput, sendSegmented(region, count) sends each run of equal-length packets as one
+ * UDP GSO sendmsg per destination (sendmmsg pays the kernel's whole stack per datagram; GSO once
+ * per run). If the kernel refuses GSO it says so once and goes on by sendmmsg.
  */
-import { checkResult } from './errors.js';
+import { checkResult, errnoName } from './errors.js';
 import { koffi, nativeLibrary } from './native.js';
 import { closeSocket, interfaceIndex, setSendBuffer } from './socket.js';
 import {
@@ -17,6 +21,9 @@ import {
   DATAGRAMS_SENT_OFFSET,
   ENTRY_LENGTH_OFFSET,
   ENTRY_OFFSET_OFFSET,
+  GSO_DATAGRAMS_OFFSET,
+  GSO_REFUSED_ERRNO_OFFSET,
+  GSO_SENDS_OFFSET,
   MAX_DESTINATIONS,
   MAX_SEND_BATCH,
   entryOffset,
@@ -45,6 +52,12 @@ export interface UdpSenderOptions {
   multicastInterface?: string;
   /** Default 1. */
   multicastTtl?: number;
+  /** Told once, in a sentence, if the kernel refuses UDP GSO to sendSegmented. Default: a line on stderr. */
+  onSegmentationRefused?: (message: string) => void;
+}
+
+function writeToStderr(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 const ztUdpSocket: () => number = nativeLibrary.func('int zt_udp_socket(void)');
@@ -59,15 +72,20 @@ const ztUdpTxSetMulticast: (fd: number, interfaceIndex: number, ttl: number) => 
 // `region` is declared void * so koffi hands the typed array's own memory over, never a copy.
 const ztUdpTxSend: (tx: bigint, region: Uint8Array, regionLength: number, count: number) => number =
   nativeLibrary.func('int zt_udp_tx_send(void *tx, void *region, double region_length, uint32_t count)');
+const ztUdpTxSendSegmented: (tx: bigint, region: Uint8Array, regionLength: number, count: number) => number =
+  nativeLibrary.func('int zt_udp_tx_send_segmented(void *tx, void *region, double region_length, uint32_t count)');
 
 export class UdpSender {
   readonly batchSize: number;
   readonly destinations: readonly UdpDestination[];
+  /** The socket, for options this class does not set (SO_PRIORITY, SO_MARK, ...). */
+  readonly fd: number;
 
-  private readonly fd: number;
   private readonly context: bigint;
   private readonly view: DataView;
   private readonly description: string;
+  private readonly onSegmentationRefused: (message: string) => void;
+  private segmentationRefusalTold = false;
   private closed = false;
 
   static open(options: UdpSenderOptions): UdpSender {
@@ -88,14 +106,15 @@ export class UdpSender {
         const ttl = options.multicastTtl ?? DEFAULT_MULTICAST_TTL;
         checkResult(ztUdpTxSetMulticast(fd, index, ttl), 'setsockopt IP_MULTICAST_IF', `${options.multicastInterface} (${description})`);
       }
-      return new UdpSender(fd, batchSize, options.destinations, description);
+      return new UdpSender(fd, batchSize, options, description);
     } catch (error) {
       closeSocket(fd, description);
       throw error;
     }
   }
 
-  private constructor(fd: number, batchSize: number, destinations: readonly UdpDestination[], description: string) {
+  private constructor(fd: number, batchSize: number, options: UdpSenderOptions, description: string) {
+    const destinations = options.destinations;
     const out: [bigint | null] = [null];
     checkResult(ztUdpTxCreate(fd, batchSize, out), 'mmap', `send context for ${description}`);
     const context = out[0]!;
@@ -112,6 +131,7 @@ export class UdpSender {
     this.batchSize = batchSize;
     this.destinations = destinations.map((d) => ({ ...d }));
     this.description = description;
+    this.onSegmentationRefused = options.onSegmentationRefused ?? writeToStderr;
     this.context = context;
     this.view = new DataView(koffi.view(context, sharedLength(batchSize)));
   }
@@ -133,6 +153,19 @@ export class UdpSender {
     return checkResult(ztUdpTxSend(this.context, region, region.byteLength, count), 'sendmmsg', this.description);
   }
 
+  /**
+   * As send(), but each run of consecutive packets of one length (the last of a run may be
+   * shorter; at most 64 packets, 65507 bytes) leaves as one sendmsg with UDP_SEGMENT to each
+   * destination in turn: A gets the run, then B. Every destination still gets every packet in
+   * order. Packets in no run go by sendmmsg, as does everything once the kernel refuses GSO
+   * (told once to onSegmentationRefused, the reason in segmentationRefusal).
+   */
+  sendSegmented(region: Uint8Array, count: number): number {
+    const sent = checkResult(ztUdpTxSendSegmented(this.context, region, region.byteLength, count), 'sendmsg', this.description);
+    if (!this.segmentationRefusalTold && this.view.getInt32(GSO_REFUSED_ERRNO_OFFSET, true) !== 0) this.tellSegmentationRefused();
+    return sent;
+  }
+
   /** Datagrams the kernel accepted so far, every destination counted. */
   get datagramsSent(): number {
     return this.view.getFloat64(DATAGRAMS_SENT_OFFSET, true);
@@ -141,6 +174,27 @@ export class UdpSender {
   /** Sends that found the socket buffer full and had to wait: the sender outran the network. */
   get blockedCount(): number {
     return this.view.getFloat64(BLOCKED_COUNT_OFFSET, true);
+  }
+
+  /** sendmsg calls that sent a run by UDP GSO. */
+  get gsoSends(): number {
+    return this.view.getFloat64(GSO_SENDS_OFFSET, true);
+  }
+
+  /** Datagrams that left by UDP GSO (also counted in datagramsSent), every destination counted. */
+  get gsoDatagrams(): number {
+    return this.view.getFloat64(GSO_DATAGRAMS_OFFSET, true);
+  }
+
+  /** Why the kernel refused UDP GSO ('EINVAL', 'ENOPROTOOPT', ...), after which every send is sendmmsg; undefined while it is in use. */
+  get segmentationRefusal(): string | undefined {
+    const errno = this.view.getInt32(GSO_REFUSED_ERRNO_OFFSET, true);
+    return errno === 0 ? undefined : errnoName(errno);
+  }
+
+  private tellSegmentationRefused(): void {
+    this.segmentationRefusalTold = true;
+    this.onSegmentationRefused(`${this.description}: the kernel refused UDP GSO (${this.segmentationRefusal}): sending by sendmmsg from now on`);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 /**
  * Replays the UDP datagrams of a capture: from the mapped file (CaptureReader) to the network
- * (a sendmmsg sender), zero copy, paced like the original or as fast as possible.
+ * (a sendmmsg sender), zero copy, paced like the original or as fast as possible: at max speed,
+ * runs of equal-length datagrams leave by UDP GSO (sendSegmented), one sendmsg per run.
  *
  * Pacing is anchored at the start of each pass, as tcpreplay does since it fixed its drift:
  * packet i is due at start + (t_i - t_0) / speed, never at "previous send + gap", so a late
@@ -39,8 +40,10 @@ export interface ReplayOptions {
 export interface PacketSender {
   readonly batchSize: number;
   setPacket(index: number, offset: number, length: number): void;
-  /** Sends packets 0..count-1 from `region`; returns datagrams sent. */
+  /** Sends packets 0..count-1 from `region`, each to every destination before the next; returns datagrams sent. */
   send(region: Uint8Array, count: number): number;
+  /** As send(), for throughput: runs of equal-length packets may leave together (UDP GSO), each destination in turn. */
+  sendSegmented(region: Uint8Array, count: number): number;
 }
 
 export interface PacingErrorSummary {
@@ -58,7 +61,7 @@ export interface ReplayStats {
   payloadBytes: number;
   /** Datagrams handed to the kernel: packets times destinations. */
   datagrams: number;
-  /** sendmmsg calls. */
+  /** Batches handed to the sender (a sendmmsg each; at max speed, a GSO sendmsg per run and destination). */
   sends: number;
   /** Passes completed (one stopped part-way does not count). */
   passes: number;
@@ -272,7 +275,7 @@ export class Replayer {
       let count = 0;
       do pending = this.addToBatch(count++);
       while (pending && count < batchSize);
-      this.flushBatch(count);
+      this.countBatch(this.sender.sendSegmented(this.reader.bytes, count), count);
       if (this.clock.nowNanos() - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
     }
   }
@@ -298,8 +301,12 @@ export class Replayer {
   }
 
   private flushBatch(count: number): void {
-    this.stats.datagrams += this.sender.send(this.reader.bytes, count);
-    this.stats.packets += count;
+    this.countBatch(this.sender.send(this.reader.bytes, count), count);
+  }
+
+  private countBatch(datagrams: number, packets: number): void {
+    this.stats.datagrams += datagrams;
+    this.stats.packets += packets;
     this.stats.sends++;
   }
 

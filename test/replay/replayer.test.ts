@@ -37,6 +37,8 @@ interface Sent {
   atNs: number;
   /** First payload byte of each packet: the packet's number in the capture. */
   packets: number[];
+  /** By sendSegmented (runs may leave by UDP GSO) rather than send. */
+  segmented: boolean;
 }
 
 /** Records each send: when (by the fake clock) and which packets. */
@@ -54,7 +56,15 @@ class RecordingSender implements PacketSender {
   }
 
   send(region: Uint8Array, count: number): number {
-    this.sends.push({ atNs: this.clock.now, packets: this.offsets.slice(0, count).map((offset) => region[offset]!) });
+    return this.record(region, count, false);
+  }
+
+  sendSegmented(region: Uint8Array, count: number): number {
+    return this.record(region, count, true);
+  }
+
+  private record(region: Uint8Array, count: number, segmented: boolean): number {
+    this.sends.push({ atNs: this.clock.now, packets: this.offsets.slice(0, count).map((offset) => region[offset]!), segmented });
     return count;
   }
 
@@ -164,6 +174,13 @@ describe('Replayer pacing (fake clock)', () => {
     expect(sender.sends.map((sent) => sent.packets.length)).toEqual([64, 64, 22]);
     expect(sender.packetOrder()).toEqual(Array.from({ length: 150 }, (_, i) => i));
     expect(stats.pacingError).toBeUndefined();
+  });
+
+  it("sends by sendSegmented (UDP GSO runs) only at 'max'; paced sends keep send", async () => {
+    const atMax = await replay([0, 1e6, 2e6], { speed: 'max' });
+    const paced = await replay([0, 1e6, 2e6], { speed: 1 });
+    expect(atMax.sender.sends.map((sent) => sent.segmented)).toEqual([true]);
+    expect(paced.sender.sends.map((sent) => sent.segmented)).toEqual([false, false, false]);
   });
 
   it('re-anchors each pass of a loop: every pass keeps the capture gaps', async () => {

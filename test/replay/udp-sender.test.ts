@@ -3,7 +3,7 @@ import { SyscallError } from '../../src/io/errors.js';
 import { BufferPool } from '../../src/io/pool.js';
 import { UdpReceiver } from '../../src/io/udp.js';
 import { UdpSender, type UdpSenderOptions } from '../../src/io/udp-sender.js';
-import { nativeLibrary } from '../../src/io/native.js';
+import { libc, nativeLibrary } from '../../src/io/native.js';
 import { sharedLength } from '../../src/io/udp-send-layout.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -34,6 +34,20 @@ function drain(from: UdpReceiver): number[][] {
     }
   }
   return datagrams;
+}
+
+/** A region holding packets of these lengths, 3 bytes apart (as in a capture, not packed), packet i's byte j being (7i + j) & 255. */
+function regionOfLengths(lengths: readonly number[]): { region: Uint8Array; offsets: number[]; packets: number[][] } {
+  const offsets: number[] = [];
+  let end = 5;
+  for (const length of lengths) {
+    offsets.push(end);
+    end += length + 3;
+  }
+  const packets = lengths.map((length, i) => Array.from({ length }, (_, j) => (7 * i + j) & 255));
+  const region = new Uint8Array(end);
+  packets.forEach((bytes, i) => region.set(bytes, offsets[i]));
+  return { region, offsets, packets };
 }
 
 /** A region holding `count` packets back to back, packet i being `length` bytes all equal to i. */
@@ -118,12 +132,15 @@ describe('UdpSender (sendmmsg)', () => {
     expect(drain(target)).toEqual([[]]);
   });
 
-  it('refuses an entry outside the region with ERANGE and sends nothing', () => {
+  it.each([
+    ['send', 'sendmmsg'],
+    ['sendSegmented', 'sendmsg'],
+  ] as const)('%s refuses an entry outside the region with ERANGE and sends nothing', (method, call) => {
     const target = receiver();
     const out = sender({ destinations: [{ host: '127.0.0.1', port: target.localPort }] });
     out.setPacket(0, 0, 10);
     out.setPacket(1, 95, 10);
-    expect(() => out.send(new Uint8Array(100), 2)).toThrow(/sendmmsg udp -> 127\.0\.0\.1:\d+: ERANGE/);
+    expect(() => out[method](new Uint8Array(100), 2)).toThrow(new RegExp(`^${call} udp -> 127\\.0\\.0\\.1:\\d+: ERANGE`));
     expect(drain(target)).toEqual([]);
   });
 
@@ -141,5 +158,81 @@ describe('UdpSender (sendmmsg)', () => {
     const nine = Array.from({ length: 9 }, () => ({ host: '127.0.0.1', port: 9 }));
     expect(() => UdpSender.open({ destinations: nine })).toThrow(/got 9/);
     expect(() => UdpSender.open({ destinations: [{ host: '127.0.0.1', port: 9 }], batchSize: 0 })).toThrow(/batchSize=0/);
+  });
+});
+
+describe('UdpSender.sendSegmented (UDP GSO)', () => {
+  const repeat = (count: number, length: number): number[] => new Array<number>(count).fill(length);
+  // Runs within the kernel's limits, and packets in none: 70 x 100 is a run of 64 (the segment
+  // limit) then one of 6 ended by a shorter 60; 30 and 0 are alone; 3 x 200 cannot end with an
+  // empty packet; 50 x 1400 breaks at 65507 bytes into 46 + 4; then 2 x 1500.
+  const lengths = [...repeat(70, 100), 60, 30, 0, ...repeat(3, 200), 0, ...repeat(50, 1400), ...repeat(2, 1500)];
+  const packetsInRuns = lengths.length - 3;
+  const runs = 6;
+
+  function abSender(options: Partial<UdpSenderOptions> = {}): { lineA: UdpReceiver; lineB: UdpReceiver; out: UdpSender } {
+    const lineA = receiver();
+    const lineB = receiver();
+    const destinations = [
+      { host: '127.0.0.1', port: lineA.localPort },
+      { host: '127.0.0.1', port: lineB.localPort },
+    ];
+    return { lineA, lineB, out: sender({ destinations, batchSize: 256, ...options }) };
+  }
+
+  function setPackets(out: UdpSender, offsets: readonly number[]): void {
+    offsets.forEach((offset, i) => out.setPacket(i, offset, lengths[i]!));
+  }
+
+  it('sends each run as one sendmsg per destination, every datagram byte-exact and in order on each', () => {
+    // given
+    const { lineA, lineB, out } = abSender();
+    const { region, offsets, packets } = regionOfLengths(lengths);
+    setPackets(out, offsets);
+    // when
+    const sent = out.sendSegmented(region, lengths.length);
+    // then
+    expect(sent).toBe(lengths.length * 2);
+    expect(drain(lineA)).toEqual(packets);
+    expect(drain(lineB)).toEqual(packets);
+    expect(out.gsoSends).toBe(runs * 2);
+    expect(out.gsoDatagrams).toBe(packetsInRuns * 2);
+    expect(out.datagramsSent).toBe(lengths.length * 2);
+    expect(out.segmentationRefusal).toBeUndefined();
+  });
+
+  it('falls back to sendmmsg for good when the kernel refuses GSO, and says so once', () => {
+    // given: a socket without UDP checksums, for which the kernel refuses GSO with EINVAL
+    const told: string[] = [];
+    const { lineA, lineB, out } = abSender({ onSegmentationRefused: (message) => told.push(message) });
+    const setsockopt: (fd: number, level: number, name: number, value: Int32Array, length: number) => number = libc.func(
+      'int setsockopt(int fd, int level, int name, void *value, uint32_t length)',
+    );
+    const SOL_SOCKET = 1;
+    const SO_NO_CHECK = 11;
+    expect(setsockopt(out.fd, SOL_SOCKET, SO_NO_CHECK, Int32Array.of(1), 4)).toBe(0);
+    const { region, offsets, packets } = regionOfLengths(lengths);
+    // when: twice
+    for (let pass = 0; pass < 2; pass++) {
+      setPackets(out, offsets);
+      expect(out.sendSegmented(region, lengths.length)).toBe(lengths.length * 2);
+    }
+    // then
+    expect(drain(lineA)).toEqual([...packets, ...packets]);
+    expect(drain(lineB)).toEqual([...packets, ...packets]);
+    expect(out.gsoSends).toBe(0);
+    expect(out.segmentationRefusal).toBe('EINVAL');
+    expect(told).toEqual([expect.stringMatching(/^udp -> 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+: the kernel refused UDP GSO \(EINVAL\): sending by sendmmsg from now on$/)]);
+  });
+
+  it('sends a batch with no runs by sendmmsg alone', () => {
+    const { lineA, lineB, out } = abSender();
+    const distinct = [10, 20, 30];
+    const { region, offsets, packets } = regionOfLengths(distinct);
+    offsets.forEach((offset, i) => out.setPacket(i, offset, distinct[i]!));
+    expect(out.sendSegmented(region, 3)).toBe(6);
+    expect(drain(lineA)).toEqual(packets);
+    expect(drain(lineB)).toEqual(packets);
+    expect(out.gsoSends).toBe(0);
   });
 });
