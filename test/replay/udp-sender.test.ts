@@ -18,6 +18,14 @@ function receiver(): UdpReceiver {
   return opened;
 }
 
+/** A receiver joined to 239.255.70.9 on lo. */
+function multicastMember(): UdpReceiver {
+  const pool = BufferPool.create({ slotSize: 2048, slotCount: 64 });
+  const member = UdpReceiver.open(pool, { port: 0, multicast: { group: '239.255.70.9', interface: 'lo' } });
+  cleanups.push(() => pool.destroy(), () => member.close());
+  return member;
+}
+
 function sender(options: UdpSenderOptions): UdpSender {
   const opened = UdpSender.open(options);
   cleanups.push(() => opened.close());
@@ -107,9 +115,7 @@ describe('UdpSender (sendmmsg)', () => {
 
   it('sends to a multicast group out of the named interface', () => {
     // given: a receiver joined to the group on lo
-    const pool = BufferPool.create({ slotSize: 2048, slotCount: 64 });
-    const member = UdpReceiver.open(pool, { port: 0, multicast: { group: '239.255.70.9', interface: 'lo' } });
-    cleanups.push(() => pool.destroy(), () => member.close());
+    const member = multicastMember();
     const out = sender({ destinations: [{ host: '239.255.70.9', port: member.localPort }], multicastInterface: 'lo' });
     // when
     out.setPacket(0, 7, 100);
@@ -223,6 +229,20 @@ describe('UdpSender.sendSegmented (UDP GSO)', () => {
     expect(out.gsoSends).toBe(0);
     expect(out.segmentationRefusal).toBe('EINVAL');
     expect(told).toEqual([expect.stringMatching(/^udp -> 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+: the kernel refused UDP GSO \(EINVAL\): sending by sendmmsg from now on$/)]);
+  });
+
+  it('sends runs to a multicast group, looped back to a member', () => {
+    // given
+    const member = multicastMember();
+    const out = sender({ destinations: [{ host: '239.255.70.9', port: member.localPort }], multicastInterface: 'lo', batchSize: 8 });
+    const runOf = [100, 100, 100, 100, 100, 100, 100, 40];
+    const { region, offsets, packets } = regionOfLengths(runOf);
+    offsets.forEach((offset, i) => out.setPacket(i, offset, runOf[i]!));
+    // when
+    out.sendSegmented(region, runOf.length);
+    // then
+    expect(drain(member)).toEqual(packets);
+    expect(out.gsoSends).toBe(1);
   });
 
   it('sends a batch with no runs by sendmmsg alone', () => {
