@@ -163,7 +163,7 @@ async function runWithProgress(replayer: Replayer, totalPackets: number): Promis
 function summary(stats: ReplayStats, destinationCount: number, skipped: SkippedPackets, preempted: number): string {
   const lines = [
     `sent ${stats.packets} packets (${formatBytes(stats.payloadBytes)} of UDP payload) to ${destinationCount} destination${destinationCount === 1 ? '' : 's'}: ` +
-      `${stats.datagrams} datagrams in ${stats.sends} sendmmsg calls, ${stats.passes} pass${stats.passes === 1 ? '' : 'es'}`,
+      `${stats.datagrams} datagrams in ${stats.sends} batches, ${stats.passes} pass${stats.passes === 1 ? '' : 'es'}`,
     `elapsed ${formatSeconds(stats.elapsedNs)}: ${formatRate(stats.packets, stats.elapsedNs, 'packets')}, ${formatBitRate(stats.payloadBytes, stats.elapsedNs)} of payload`,
   ];
   const pacing = stats.pacingError;

@@ -6,7 +6,7 @@ describe("the replay bench's reading of each sender's figures", () => {
   it("reads zerotick replay's summary: packets sent and the rate with its thousands separators", () => {
     // given
     const stdout = [
-      'sent 1000000 packets (100.00 MB of UDP payload) to 1 destination: 1000000 datagrams in 15625 sendmmsg calls, 5 passes',
+      'sent 1000000 packets (100.00 MB of UDP payload) to 1 destination: 1000000 datagrams in 15625 batches, 5 passes',
       'elapsed 3.642 s: 1,274,573 packets/s, 219.66 Mbit/s of payload',
       '',
     ].join('\n');
