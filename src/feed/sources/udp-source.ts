@@ -99,7 +99,7 @@ export class UdpSource implements FeedSource {
         this.truncatedCount++;
         continue;
       }
-      received.nanos = receiver.timestampNanos(position);
+      receiver.copyTimestamp(position, received);
       handler.onDatagram(view, receiver.offset(position), receiver.length(position), received, line);
       delivered++;
     }
