@@ -46,6 +46,8 @@ export interface LatencySummary {
 
 /** Control-plane side: the last interval and the running total, from the worker's intervals. */
 export class TickToTradeAggregate {
+  /** Intervals received so far: one a second while the worker runs. */
+  intervalCount = 0;
   private lastInterval = buildHistogram();
   private readonly total = buildHistogram();
 
@@ -53,6 +55,7 @@ export class TickToTradeAggregate {
   addInterval(interval: hdr.JsHistogram): void {
     this.total.add(interval);
     this.lastInterval = interval;
+    this.intervalCount++;
   }
 
   intervalSummary(): LatencySummary {
