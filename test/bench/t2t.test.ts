@@ -17,6 +17,7 @@ import { benchDirectory } from '../../bench/lib/paths.js';
 import { Exchange } from '../../bench/t2t/exchange.js';
 import { newLatencyHistogram, recordLatencies, writeHistogramFiles } from '../../bench/t2t/latency.js';
 import { unusedPort } from '../../bench/t2t/responders.js';
+import { ReceiveTime } from '../../src/feed/datagram.js';
 import { Mdp3Handler, type MarketDataListener } from '../../src/feed/mdp3-handler.js';
 import type { Book } from '../../src/feed/market-data.js';
 import { ShmRing, shmRingPath } from '../../src/io/shm-ring.js';
@@ -168,7 +169,7 @@ describe('the probe packet', () => {
         onChannelReset: () => {},
       };
       const handler = new Mdp3Handler({ listener });
-      for (const packet of packets) handler.onDatagram(new DataView(packet.buffer, packet.byteOffset, packet.byteLength), 0, packet.byteLength, 0, 0);
+      for (const packet of packets) handler.onDatagram(new DataView(packet.buffer, packet.byteOffset, packet.byteLength), 0, packet.byteLength, ReceiveTime.of(0), 0);
       expect(handler.counters.bookEntriesRejected).toBe(0);
       expect(books).toEqual([1, 2, 3].map((seqNum) => ({ seqNum, securityId: 1, bid: bidOf(seqNum), offer: bidOf(seqNum) + TICK, levels: 2 })));
     } finally {
