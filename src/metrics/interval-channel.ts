@@ -80,7 +80,8 @@ export class IntervalChannel {
   /**
    * Worker: publishes the interval ending at `now` (CLOCK_REALTIME): copies each histogram's
    * counts into the next slot and resets it. False, with nothing changed, when the control plane
-   * still holds every slot. Allocates nothing.
+   * still holds every slot. Allocates nothing once V8 has optimised it (called once a second, it
+   * may long run unoptimised, boxing its few doubles: tens of bytes an interval).
    */
   offer(histograms: readonly hdr.JsHistogram[], now: TimeSource): boolean {
     const words = this.words;
