@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Files that count the GC runs of a live gateway: V8's optimising compiler decides what they
- * measure, and it compiles late on a CPU shared with other test files, so they run alone, last.
+ * Files that count GC runs of hot loops: V8's optimising compiler decides what they measure, and
+ * it compiles late on a CPU shared with other test files (code not yet optimised boxes its
+ * doubles), so they run last, one at a time.
  */
-const RUN_ALONE = ['test/**/*-zero-gc.test.ts'];
+const RUN_ALONE = ['test/**/*-zero-gc.test.ts', 'test/**/*zero-alloc*.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -21,7 +22,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...RUN_ALONE], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: RUN_ALONE, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'alone', include: RUN_ALONE, sequence: { groupOrder: 1 }, fileParallelism: false } },
     ],
   },
 });
