@@ -12,7 +12,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Backtest } from '../../src/backtest/backtest.js';
-import { GcCounter } from '../lib/gc-counter.js';
+import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { isQuick, logProgress, writeResult } from '../lib/child.js';
 import { repoDirectory } from '../lib/paths.js';
 import type { BacktestConfiguration, BacktestRound, BacktestSuiteResult } from './results.js';

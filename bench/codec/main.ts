@@ -9,7 +9,7 @@ import type { Codec, MessageKind } from './codec.js';
 import { createBaselineCodecs } from './baselines.js';
 import { loadZerotickCodecs } from './zerotick.js';
 import type { CodecMeasurement, CodecSuiteResult } from './results.js';
-import { GcCounter } from '../lib/gc-counter.js';
+import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { runInterleavedRounds, type RoundsOptions, type TimedCase } from '../lib/rounds.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -9,7 +9,7 @@
 import type { Codec, MessageKind } from './codec.js';
 import { loadZerotickCodecs } from './zerotick.js';
 import type { SteadyStateResult, SteadyStateSuiteResult } from './results.js';
-import { GcCounter } from '../lib/gc-counter.js';
+import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { consumedSink } from '../lib/rounds.js';
 import { isQuick, logProgress, writeResult } from '../lib/child.js';
 

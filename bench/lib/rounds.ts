@@ -4,7 +4,7 @@
  * cases alike; each case reports the median of its rounds.
  */
 import { AllocationSampler } from './allocation-sampler.js';
-import { GcCounter } from './gc-counter.js';
+import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { median } from './stats.js';
 
 export interface TimedCase {

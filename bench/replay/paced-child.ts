@@ -19,7 +19,7 @@ import { CaptureReader } from '../../src/io/pcap.js';
 import { UdpSender } from '../../src/io/udp-sender.js';
 import { Replayer } from '../../src/replay/replayer.js';
 import { logProgress, writeResult } from '../lib/child.js';
-import { GcCounter } from '../lib/gc-counter.js';
+import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { canPinToSeparateCores, MEASURED_CPU } from '../lib/pinning.js';
 import type { PacedRound, Scheduling } from './results.js';
 import { enterRealtime, leaveRealtime } from './thread-scheduling.js';

@@ -22,6 +22,7 @@ import { StrategyFeedListener } from '../gateway/feed-listener.js';
 import { CaptureFormatError } from '../io/pcap.js';
 import { monotonicNanos } from '../io/native.js';
 import { GatewayCounters } from '../metrics/counters.js';
+import { GcCounter } from '../metrics/gc-counter.js';
 import { STRATEGY_ORDERS, strategySlot } from '../metrics/counters-layout.js';
 import type { RiskConfig } from '../order/risk.js';
 import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
@@ -29,7 +30,6 @@ import { StrategyHost } from '../strategy/host.js';
 import { loadStrategies, type LoadedStrategy, type StrategySpec } from '../strategy/loader.js';
 import { BacktestFeedListener } from './backtest-feed-listener.js';
 import { toPriceUnits, type BacktestSummary, type StrategySummary } from './backtest-summary.js';
-import { GcCounter } from './gc-counter.js';
 import { OrderStreamLog } from './order-stream-log.js';
 import { Pacer } from './pacer.js';
 import { RecordedClock } from './recorded-clock.js';
@@ -234,7 +234,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestSum
   try {
     const from = gc.now();
     backtest.run();
-    const gcCount = await gc.countBetween(from, gc.now());
+    const to = gc.now();
+    await gc.settle();
+    const gcCount = gc.countBetween(from, to);
     return backtest.summary(gcCount);
   } finally {
     gc.close();

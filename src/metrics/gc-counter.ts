@@ -2,7 +2,8 @@
  * Counts garbage collections by their start time, so a count can be attributed to a measured
  * window after the fact. PerformanceObserver delivers 'gc' entries asynchronously: a window
  * measured inside a synchronous loop is only complete once the event loop has turned
- * (`settle()`), which the round runner does between rounds, never inside a timed loop.
+ * (`settle()`): between rounds or after a run, never inside a timed loop. Used by the backtest's
+ * summary and by the benchmarks.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
