@@ -1,7 +1,7 @@
 /**
  * `--speed 1` (or any factor): holds each packet until its recorded time, measured from the
  * first packet, has passed on the monotonic clock, divided by the speed. Long waits block the
- * thread (Atomics.wait), the last microseconds spin (src/replay/pacing-clock.ts): a backtest
+ * thread (usleep), the last microseconds spin (src/replay/pacing-clock.ts): a backtest
  * runs on its own thread and has nothing else to do meanwhile.
  */
 import { systemClock, waitShortly, type PacingClock } from '../replay/pacing-clock.js';

@@ -39,7 +39,7 @@ export function registerRecordCommand(program: Command): void {
 Stops on SIGINT/SIGTERM, --duration or --count, then flushes, fsyncs and closes the file.
 Records reach the file at least every 100 ms, whole: even a killed recorder leaves a file that
 reads up to its last complete record.
-Reports kernel drops (SO_RXQ_OVFL: the socket buffer overflowed) and its own (datagrams larger
+Reports kernel drops (SO_MEMINFO: the socket buffer overflowed) and its own (datagrams larger
 than 64 KiB, recorded truncated).`,
     )
     .action(async (options: RecordCommandOptions) => {

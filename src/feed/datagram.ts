@@ -41,7 +41,7 @@ export interface FeedSource {
    * (a capture file) is exhausted.
    */
   poll(handler: DatagramHandler, maxDatagrams: number, timeoutMs: number): number;
-  /** Datagrams the kernel or the source dropped before we saw them (SO_RXQ_OVFL, ring drops). */
+  /** Datagrams the kernel or the source dropped before we saw them (socket drops, ring drops). */
   readonly droppedCount: number;
   close(): void;
 }

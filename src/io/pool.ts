@@ -31,7 +31,7 @@ const FAILED_CALL_NAMES: Record<number, string> = { 1: 'mmap', 2: 'mlock' };
 /**
  * What happens when a receiver finds the pool empty:
  * - 'backpressure': it stops receiving until slots come back; the kernel queues, then drops
- *   (counted by the socket's SO_RXQ_OVFL counter).
+ *   (counted by the kernel per socket: SO_MEMINFO's drops).
  * - 'drop': it keeps receiving into a scratch slot and discards those datagrams, counted; the
  *   socket stays drained so that fresh data is not stuck behind stale data.
  */

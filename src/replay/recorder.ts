@@ -35,7 +35,7 @@ export interface RecordStats {
   packets: number;
   /** UDP payload bytes recorded. */
   payloadBytes: number;
-  /** Datagrams the socket dropped for lack of buffer (SO_RXQ_OVFL): the recorder fell behind. */
+  /** Datagrams the socket dropped for lack of buffer (SO_MEMINFO): the recorder fell behind. */
   kernelDrops: number;
   /** Datagrams received but not recorded whole (longer than a pool slot). */
   ownDrops: number;
