@@ -44,8 +44,27 @@ export class ClientOrder {
   level: PriceLevel | null = null;
   next: ClientOrder | null = null;
   previous: ClientOrder | null = null;
+  /** Its place among its session's working orders (working-orders.ts); -1 when not working. */
+  workingIndex = -1;
 
   constructor(readonly owner: OrderOwner) {}
+
+  /** Ready for reuse as a new order: nothing filled, in no book, no longer working. */
+  reset(): void {
+    this.orderId = 0;
+    this.clOrdId = 0;
+    this.securityId = 0;
+    this.side = BUY;
+    this.priceTicks = Number.NaN;
+    this.tickSize = 0;
+    this.orderQty = 0;
+    this.cumQty = 0;
+    this.immediateOrCancel = false;
+    this.level = null;
+    this.next = null;
+    this.previous = null;
+    this.workingIndex = -1;
+  }
 
   get leavesQty(): number {
     return this.orderQty - this.cumQty;

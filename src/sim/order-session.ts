@@ -22,14 +22,20 @@ import {
 } from '../generated/order-entry/index.js';
 import type { InstrumentBook, MatchingEngine } from './matching-engine.js';
 import { SubmitOutcome } from './matching-engine.js';
-import { ClientOrder, type OrderOwner } from './order-book.js';
+import type { ClientOrder, OrderOwner } from './order-book.js';
 import type { OrderEntryReplies } from './order-replies.js';
 import type { OrderServerCounters } from './order-server-counters.js';
+import { RecentIds } from './recent-ids.js';
 import { SofhWriter } from './sofh-writer.js';
 import type { TickToTrade } from './tick-to-trade.js';
+import { WorkingOrders } from './working-orders.js';
 
-/** ClOrdIDs remembered per session for duplicate detection; the oldest are forgotten past this. */
-const REMEMBERED_CLORDIDS = 1_000_000;
+/**
+ * ClOrdIDs of ended orders remembered per session for duplicate detection; the oldest are
+ * forgotten past this (a working order's ClOrdID is always a duplicate). Like CME, which checks
+ * among recent orders only: a few seconds of a fast client, about 3 MiB per session, fixed.
+ */
+export const REMEMBERED_CLORDIDS = 65_536;
 const TRIGGER_SEQ_NUM_NULL = 4294967295;
 /** PRICENULL9's null mantissa (2^63-1) read as a number rounds to 2^63. */
 const PRICE_NULL_AS_NUMBER = 9223372036854775807;
@@ -69,8 +75,8 @@ export class OrderSession implements OrderOwner {
   connection: SessionConnection | null = null;
   /** Set while this session waits in the server's flush list. */
   queuedForOutput = false;
-  private readonly workingOrders = new Map<number, ClientOrder>();
-  private readonly usedClOrdIds = new Set<number>();
+  private readonly workingOrders = new WorkingOrders(this);
+  private readonly usedClOrdIds = new RecentIds(REMEMBERED_CLORDIDS);
 
   constructor(
     readonly sessionId: number,
@@ -112,16 +118,14 @@ export class OrderSession implements OrderOwner {
       return this.reject(clOrdId, NO_ORIG_CLORDID, securityId, side, priceMantissa, orderQty, rejectReason);
     }
     const book = engine.book(securityId)!;
-    const order = new ClientOrder(this);
+    const order = this.workingOrders.open(clOrdId);
     order.orderId = engine.newOrderId();
-    order.clOrdId = clOrdId;
     order.securityId = securityId;
     order.side = side === Side.Buy ? Side.Buy : Side.Sell;
     order.tickSize = book.spec.tickSize;
     order.priceTicks = ordType === OrdType.Market ? NO_PRICE : priceMantissa / book.spec.tickSize;
     order.orderQty = orderQty;
     order.immediateOrCancel = timeInForce === TimeInForce.ImmediateOrCancel;
-    this.workingOrders.set(clOrdId, order);
     this.report(order, clOrdId, NO_ORIG_CLORDID, ExecType.New, OrdStatus.New, NO_PRICE, 0);
     this.afterSubmit(order, engine.submit(order));
   }
@@ -136,7 +140,7 @@ export class OrderSession implements OrderOwner {
       return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), NO_PRICE, 0, rejectReason ?? OrdRejReason.UnknownOrder);
     }
     this.context.engine.cancel(order);
-    this.workingOrders.delete(origClOrdId);
+    this.workingOrders.close(order);
     this.report(order, clOrdId, origClOrdId, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
   }
 
@@ -152,9 +156,7 @@ export class OrderSession implements OrderOwner {
     if (rejectReason !== undefined || order === undefined) {
       return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), priceMantissa, orderQty, rejectReason ?? OrdRejReason.UnknownOrder);
     }
-    this.workingOrders.delete(origClOrdId);
-    order.clOrdId = clOrdId;
-    this.workingOrders.set(clOrdId, order);
+    this.workingOrders.rename(order, clOrdId);
     const keptPlace = engine.amend(order, priceMantissa / order.tickSize, orderQty);
     const status = order.cumQty > 0 ? OrdStatus.PartiallyFilled : OrdStatus.New;
     this.report(order, clOrdId, origClOrdId, ExecType.Replaced, status, NO_PRICE, 0);
@@ -163,18 +165,20 @@ export class OrderSession implements OrderOwner {
 
   /** Cancel on disconnect: working orders leave the book; the reports wait for the next connection. */
   cancelAllOrders(): void {
-    for (const order of this.workingOrders.values()) {
+    const workingOrders = this.workingOrders;
+    for (let index = 0; index < workingOrders.size; index++) {
+      const order = workingOrders.at(index);
       this.context.engine.cancel(order);
       this.context.counters.ordersCancelledOnDisconnect++;
       this.report(order, order.clOrdId, NO_ORIG_CLORDID, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
     }
-    this.workingOrders.clear();
+    workingOrders.closeAll();
   }
 
   onOrderFill(order: ClientOrder, priceTicks: number, quantity: number): void {
     this.context.counters.fills++;
     const filled = order.leavesQty === 0;
-    if (filled) this.workingOrders.delete(order.clOrdId);
+    if (filled) this.workingOrders.close(order);
     const execType = filled ? ExecType.Fill : ExecType.PartialFill;
     const status = filled ? OrdStatus.Filled : OrdStatus.PartiallyFilled;
     this.report(order, order.clOrdId, NO_ORIG_CLORDID, execType, status, priceTicks * order.tickSize, quantity);
@@ -218,17 +222,13 @@ export class OrderSession implements OrderOwner {
   /** What did not rest is cancelled (immediate-or-cancel, market, or a full book). */
   private afterSubmit(order: ClientOrder, outcome: SubmitOutcome): void {
     if (outcome !== SubmitOutcome.RemainderCancelled && outcome !== SubmitOutcome.BookFull) return;
-    this.workingOrders.delete(order.clOrdId);
+    this.workingOrders.close(order);
     this.report(order, order.clOrdId, NO_ORIG_CLORDID, ExecType.Canceled, OrdStatus.Canceled, NO_PRICE, 0);
   }
 
-  /** True the first time this session uses `clOrdId`. */
+  /** True the first time this session uses `clOrdId` (as far as it remembers), and never while an order works under it. */
   private claimClOrdId(clOrdId: number): boolean {
-    const used = this.usedClOrdIds;
-    if (used.has(clOrdId)) return false;
-    if (used.size === REMEMBERED_CLORDIDS) used.delete(used.values().next().value!);
-    used.add(clOrdId);
-    return true;
+    return this.workingOrders.get(clOrdId) === undefined && this.usedClOrdIds.add(clOrdId);
   }
 
   private report(order: ClientOrder, clOrdId: number, origClOrdId: number, execType: number, ordStatus: number, lastPriceMantissa: number, lastQty: number): void {

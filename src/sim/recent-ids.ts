@@ -1,0 +1,41 @@
+/**
+ * The last `capacity` distinct ids seen, for duplicate detection in bounded memory: a ring of
+ * ids, oldest first, and a hash index over it, both allocated once. Adding to a full ring
+ * forgets the oldest id, so the work per id is constant and the memory never grows.
+ */
+import { NumberHashMap } from './number-hash-map.js';
+
+export class RecentIds {
+  private readonly ring: Float64Array;
+  private readonly index: NumberHashMap<true>;
+  /** The ring position the next id is written to: the oldest id once the ring is full. */
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`RecentIds capacity must be a positive integer: capacity=${capacity}`);
+    this.ring = new Float64Array(capacity);
+    // At most half full, so the index never has to grow.
+    this.index = new NumberHashMap<true>(2 ** Math.ceil(Math.log2(capacity * 2)));
+  }
+
+  /** Ids remembered now: at most `capacity`. */
+  get size(): number {
+    return this.count;
+  }
+
+  has(id: number): boolean {
+    return this.index.has(id);
+  }
+
+  /** True when `id` is not among the remembered ids; it is remembered from now on (the oldest forgotten if full). */
+  add(id: number): boolean {
+    if (this.index.has(id)) return false;
+    if (this.count === this.capacity) this.index.delete(this.ring[this.next]!);
+    else this.count++;
+    this.ring[this.next] = id;
+    this.index.set(id, true);
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    return true;
+  }
+}
