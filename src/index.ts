@@ -13,6 +13,7 @@ export * from './feed/index.js';
 export * from './order/index.js';
 export * from './io/shm-ring.js';
 export * from './io/packet-ring.js';
+export * from './io/udp-frame.js';
 export { startSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions, type LatencySummary } from './sim/index.js';
 export * from './io/udp-sender.js';
 export { PcapFileWriter, rotatedPath, type CaptureFileFormat, type PcapFileWriterOptions } from './io/pcap-file-writer.js';

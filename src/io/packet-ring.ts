@@ -37,23 +37,7 @@ import {
   TP_STATUS_KERNEL,
   TP_STATUS_USER,
 } from './packet-ring-layout.js';
-import {
-  ETHERNET_HEADER_LENGTH,
-  ETHERNET_TYPE_OFFSET,
-  ETHERTYPE_IPV4,
-  ETHERTYPE_VLAN,
-  IPV4_FLAGS_FRAGMENT_OFFSET,
-  IPV4_FRAGMENT_OFFSET_MASK,
-  IPV4_MIN_HEADER_LENGTH,
-  IPV4_MORE_FRAGMENTS,
-  IPV4_PROTOCOL_OFFSET,
-  IPV4_PROTOCOL_UDP,
-  IPV4_VERSION,
-  IPV4_VERSION_IHL_OFFSET,
-  UDP_HEADER_LENGTH,
-  UDP_LENGTH_OFFSET,
-  VLAN_TAG_LENGTH,
-} from './pcap-format.js';
+import { CUT_SHORT, IP_FRAGMENT, ethernetUdpPayloadOffset, udpPayloadLength } from './udp-frame.js';
 
 /**
  * Called once per datagram: the UDP payload is `payloadLength` bytes at `payloadOffset` in
@@ -119,8 +103,6 @@ const DEFAULT_BLOCK_TIMEOUT_MS = 1;
 /** The kernel keeps the block timeout in 16 bits (struct tpacket_kbdq_core.retire_blk_tov). */
 const MAX_BLOCK_TIMEOUT_MS = 65_535;
 const PAGE_SIZE = 4096;
-/** Smallest frame that can hold an untagged Ethernet + IPv4 + UDP header. */
-const MIN_UDP_FRAME_LENGTH = ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + UDP_HEADER_LENGTH;
 
 const FAILED_CALL_NAMES: Record<number, string> = {
   1: 'socket AF_PACKET',
@@ -189,7 +171,7 @@ export abstract class PacketRing {
   readonly ringLength: number;
   /** The whole ring, viewed once; frames and payloads are offsets into it. Invalid after close(). */
   view: DataView;
-  /** Frames that were not IPv4 UDP after all (the filter lets none through; counted, never delivered). */
+  /** Frames that were not IPv4 UDP after all, or whose headers contradict each other (the filter lets neither through; counted, never delivered). */
   malformedCount = 0;
   /** Datagrams not whole in their frame (longer than a frame holds: raise frameSize; or IP fragments): counted, never delivered cut short. */
   truncatedCount = 0;
@@ -273,58 +255,15 @@ export abstract class PacketRing {
   /** Hands the frame's UDP payload to `handler`, or counts why it cannot. */
   protected deliver(handler: PacketHandler, macOffset: number, capturedLength: number, seconds: number, nanoseconds: number): void {
     const view = this.view;
-    const payloadOffset = udpPayloadOffset(view, macOffset, capturedLength);
+    const payloadOffset = ethernetUdpPayloadOffset(view, macOffset, macOffset + capturedLength);
     if (payloadOffset >= 0) {
       handler(view, payloadOffset, udpPayloadLength(view, payloadOffset), seconds, nanoseconds);
-    } else if (payloadOffset === NOT_UDP_DATAGRAM) {
-      this.malformedCount++;
-    } else {
+    } else if (payloadOffset === CUT_SHORT || payloadOffset === IP_FRAGMENT) {
       this.truncatedCount++;
+    } else {
+      this.malformedCount++;
     }
   }
-}
-
-/** udpPayloadOffset(): the frame is not an IPv4 UDP datagram. */
-export const NOT_UDP_DATAGRAM = -1;
-/** udpPayloadOffset(): the datagram is not whole in the captured bytes (cut by the frame size, or an IP fragment). */
-export const INCOMPLETE_DATAGRAM = -2;
-
-/**
- * Offset in `view` of the UDP payload of the Ethernet frame at `frameOffset`, of which
- * `capturedLength` bytes were captured (untagged or with one 802.1Q tag, IPv4 options allowed),
- * or NOT_UDP_DATAGRAM / INCOMPLETE_DATAGRAM. Never reads past the captured bytes.
- */
-export function udpPayloadOffset(view: DataView, frameOffset: number, capturedLength: number): number {
-  const capturedEnd = frameOffset + capturedLength;
-  if (capturedLength < MIN_UDP_FRAME_LENGTH) return INCOMPLETE_DATAGRAM;
-  let etherType = view.getUint16(frameOffset + ETHERNET_TYPE_OFFSET);
-  let ipOffset = frameOffset + ETHERNET_HEADER_LENGTH;
-  if (etherType === ETHERTYPE_VLAN) {
-    if (capturedLength < MIN_UDP_FRAME_LENGTH + VLAN_TAG_LENGTH) return INCOMPLETE_DATAGRAM;
-    etherType = view.getUint16(frameOffset + ETHERNET_TYPE_OFFSET + VLAN_TAG_LENGTH);
-    ipOffset += VLAN_TAG_LENGTH;
-  }
-  if (etherType !== ETHERTYPE_IPV4) return NOT_UDP_DATAGRAM;
-  const versionAndHeaderLength = view.getUint8(ipOffset + IPV4_VERSION_IHL_OFFSET);
-  const ipHeaderLength = (versionAndHeaderLength & 0x0f) * 4;
-  if (versionAndHeaderLength >>> 4 !== IPV4_VERSION || ipHeaderLength < IPV4_MIN_HEADER_LENGTH ||
-    view.getUint8(ipOffset + IPV4_PROTOCOL_OFFSET) !== IPV4_PROTOCOL_UDP) {
-    return NOT_UDP_DATAGRAM;
-  }
-  if ((view.getUint16(ipOffset + IPV4_FLAGS_FRAGMENT_OFFSET) & (IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET_MASK)) !== 0) {
-    return INCOMPLETE_DATAGRAM;
-  }
-  const udpOffset = ipOffset + ipHeaderLength;
-  if (udpOffset + UDP_HEADER_LENGTH > capturedEnd) return INCOMPLETE_DATAGRAM;
-  const udpLength = view.getUint16(udpOffset + UDP_LENGTH_OFFSET);
-  if (udpLength < UDP_HEADER_LENGTH) return NOT_UDP_DATAGRAM;
-  if (udpOffset + udpLength > capturedEnd) return INCOMPLETE_DATAGRAM;
-  return udpOffset + UDP_HEADER_LENGTH;
-}
-
-/** Bytes of UDP payload at `payloadOffset`, as its UDP header says (udpPayloadOffset() checked it fits). */
-export function udpPayloadLength(view: DataView, payloadOffset: number): number {
-  return view.getUint16(payloadOffset - UDP_HEADER_LENGTH + UDP_LENGTH_OFFSET) - UDP_HEADER_LENGTH;
 }
 
 /** TPACKET_V2: frames tile the ring; the next frame to look at is always frameIndex. */

@@ -19,22 +19,8 @@ import { MappedFile } from './mapped-file.js';
 import {
   DLT_RAW_BSD,
   DLT_RAW_OPENBSD,
-  ETHERNET_HEADER_LENGTH,
-  ETHERNET_TYPE_OFFSET,
-  ETHERTYPE_IPV4,
-  ETHERTYPE_QINQ,
-  ETHERTYPE_VLAN,
   IPV4_DESTINATION_OFFSET,
-  IPV4_FLAGS_FRAGMENT_OFFSET,
-  IPV4_FRAGMENT_OFFSET_MASK,
-  IPV4_MIN_HEADER_LENGTH,
-  IPV4_MORE_FRAGMENTS,
-  IPV4_PROTOCOL_OFFSET,
-  IPV4_PROTOCOL_UDP,
   IPV4_SOURCE_OFFSET,
-  IPV4_TOTAL_LENGTH_OFFSET,
-  IPV4_VERSION,
-  IPV4_VERSION_IHL_OFFSET,
   LINKTYPE_ETHERNET,
   LINKTYPE_IPV4,
   LINKTYPE_LINUX_SLL,
@@ -85,11 +71,19 @@ import {
   SLL_HEADER_LENGTH,
   SLL_PROTOCOL_OFFSET,
   UDP_DESTINATION_PORT_OFFSET,
-  UDP_HEADER_LENGTH,
-  UDP_LENGTH_OFFSET,
   UDP_SOURCE_PORT_OFFSET,
-  VLAN_TAG_LENGTH,
 } from './pcap-format.js';
+import {
+  CUT_SHORT,
+  IP_FRAGMENT,
+  NOT_IPV4,
+  NOT_UDP,
+  ethernetIpv4Offset,
+  ipv4IfEtherType,
+  ipv4UdpPayloadOffset,
+  udpHeaderOffset,
+  udpPayloadLength,
+} from './udp-frame.js';
 
 export type CaptureFormat = 'pcap' | 'pcapng';
 
@@ -179,6 +173,8 @@ function detectFormat(bytes: Uint8Array): CaptureFormat | undefined {
   }
 }
 
+/** ipv4Offset(): a link type this reader does not know; below every udp-frame.ts reason. */
+const UNSUPPORTED_LINK_TYPE = -16;
 const NANOS_PER_SECOND = 1_000_000_000;
 const TWO_POW_16 = 0x1_0000;
 const TWO_POW_32 = 0x1_0000_0000;
@@ -499,104 +495,78 @@ export class CaptureReader {
 
   /** Finds the UDP payload of the current frame, or counts why there is none. */
   private locateUdpPayload(datagram: UdpDatagram): boolean {
-    const skipped = this.skipped;
     if (this.frameLength < 0) {
-      skipped.truncated++;
+      this.skipped.truncated++;
       return false;
     }
+    const view = this.view;
     const frameEnd = this.frameOffset + this.frameLength;
     const ipOffset = this.ipv4Offset(frameEnd);
-    if (ipOffset < 0) return false;
-    const view = this.view;
-    if (frameEnd - ipOffset < IPV4_MIN_HEADER_LENGTH) {
-      skipped.malformed++;
+    const payloadOffset = ipOffset < 0 ? ipOffset : ipv4UdpPayloadOffset(view, ipOffset, frameEnd);
+    if (payloadOffset < 0) {
+      this.countSkipped(payloadOffset);
       return false;
     }
-    const versionIhl = view.getUint8(ipOffset + IPV4_VERSION_IHL_OFFSET);
-    if (versionIhl >>> 4 !== IPV4_VERSION) {
-      skipped.notIpv4++;
-      return false;
-    }
-    const headerLength = (versionIhl & 0x0f) * 4;
-    const totalLength = view.getUint16(ipOffset + IPV4_TOTAL_LENGTH_OFFSET);
-    // Total length bounds the datagram: Ethernet pads short frames and may append an FCS.
-    if (headerLength < IPV4_MIN_HEADER_LENGTH || totalLength < headerLength || totalLength > frameEnd - ipOffset) {
-      skipped.malformed++;
-      return false;
-    }
-    const flagsFragment = view.getUint16(ipOffset + IPV4_FLAGS_FRAGMENT_OFFSET);
-    if ((flagsFragment & (IPV4_MORE_FRAGMENTS | IPV4_FRAGMENT_OFFSET_MASK)) !== 0) {
-      skipped.fragment++;
-      return false;
-    }
-    if (view.getUint8(ipOffset + IPV4_PROTOCOL_OFFSET) !== IPV4_PROTOCOL_UDP) {
-      skipped.notUdp++;
-      return false;
-    }
-    const udpOffset = ipOffset + headerLength;
-    const udpLength = totalLength - headerLength < UDP_HEADER_LENGTH ? -1 : view.getUint16(udpOffset + UDP_LENGTH_OFFSET);
-    if (udpLength < UDP_HEADER_LENGTH || udpLength > totalLength - headerLength) {
-      skipped.malformed++;
-      return false;
-    }
+    const udpOffset = udpHeaderOffset(payloadOffset);
     const destinationAddress = view.getUint32(ipOffset + IPV4_DESTINATION_OFFSET);
     const destinationPort = view.getUint16(udpOffset + UDP_DESTINATION_PORT_OFFSET);
     if ((this.filterPort >= 0 && destinationPort !== this.filterPort) ||
         (this.filterAddress >= 0 && destinationAddress !== this.filterAddress)) {
-      skipped.filtered++;
+      this.skipped.filtered++;
       return false;
     }
     datagram.sourceAddress = view.getUint32(ipOffset + IPV4_SOURCE_OFFSET);
     datagram.sourcePort = view.getUint16(udpOffset + UDP_SOURCE_PORT_OFFSET);
     datagram.destinationAddress = destinationAddress;
     datagram.destinationPort = destinationPort;
-    datagram.payloadOffset = udpOffset + UDP_HEADER_LENGTH;
-    datagram.payloadLength = udpLength - UDP_HEADER_LENGTH;
+    datagram.payloadOffset = payloadOffset;
+    datagram.payloadLength = udpPayloadLength(view, payloadOffset);
     return true;
   }
 
-  /** Offset of the IPv4 header in the current frame, or -1 after counting why there is none. */
+  /** Offset of the IPv4 header in the current frame, or why there is none (a udp-frame.ts reason, or UNSUPPORTED_LINK_TYPE). */
   private ipv4Offset(frameEnd: number): number {
     const view = this.view;
     const frameOffset = this.frameOffset;
     switch (this.frameLinkType) {
-      case LINKTYPE_ETHERNET: {
-        let typeOffset = frameOffset + ETHERNET_TYPE_OFFSET;
-        if (typeOffset + 2 > frameEnd) return this.skipMalformed();
-        let etherType = view.getUint16(typeOffset);
-        while (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ) {
-          typeOffset += VLAN_TAG_LENGTH;
-          if (typeOffset + 2 > frameEnd) return this.skipMalformed();
-          etherType = view.getUint16(typeOffset);
-        }
-        return this.ipv4IfEtherType(etherType, typeOffset + ETHERNET_HEADER_LENGTH - ETHERNET_TYPE_OFFSET);
-      }
+      case LINKTYPE_ETHERNET:
+        return ethernetIpv4Offset(view, frameOffset, frameEnd);
       case LINKTYPE_LINUX_SLL:
-        if (frameOffset + SLL_HEADER_LENGTH > frameEnd) return this.skipMalformed();
-        return this.ipv4IfEtherType(view.getUint16(frameOffset + SLL_PROTOCOL_OFFSET), frameOffset + SLL_HEADER_LENGTH);
+        if (frameOffset + SLL_HEADER_LENGTH > frameEnd) return CUT_SHORT;
+        return ipv4IfEtherType(view.getUint16(frameOffset + SLL_PROTOCOL_OFFSET), frameOffset + SLL_HEADER_LENGTH);
       case LINKTYPE_LINUX_SLL2:
-        if (frameOffset + SLL2_HEADER_LENGTH > frameEnd) return this.skipMalformed();
-        return this.ipv4IfEtherType(view.getUint16(frameOffset + SLL2_PROTOCOL_OFFSET), frameOffset + SLL2_HEADER_LENGTH);
+        if (frameOffset + SLL2_HEADER_LENGTH > frameEnd) return CUT_SHORT;
+        return ipv4IfEtherType(view.getUint16(frameOffset + SLL2_PROTOCOL_OFFSET), frameOffset + SLL2_HEADER_LENGTH);
       case LINKTYPE_RAW:
       case LINKTYPE_IPV4:
       case DLT_RAW_BSD:
       case DLT_RAW_OPENBSD:
         return frameOffset; // the version nibble tells IPv4 from IPv6
       default:
-        this.skipped.unsupportedLinkType++;
-        return -1;
+        return UNSUPPORTED_LINK_TYPE;
     }
   }
 
-  private ipv4IfEtherType(etherType: number, ipOffset: number): number {
-    if (etherType === ETHERTYPE_IPV4) return ipOffset;
-    this.skipped.notIpv4++;
-    return -1;
-  }
-
-  private skipMalformed(): number {
-    this.skipped.malformed++;
-    return -1;
+  private countSkipped(reason: number): void {
+    const skipped = this.skipped;
+    switch (reason) {
+      case NOT_IPV4:
+        skipped.notIpv4++;
+        break;
+      case NOT_UDP:
+        skipped.notUdp++;
+        break;
+      case IP_FRAGMENT:
+        skipped.fragment++;
+        break;
+      case UNSUPPORTED_LINK_TYPE:
+        skipped.unsupportedLinkType++;
+        break;
+      default:
+        // MALFORMED_HEADERS, and CUT_SHORT: the record holds the whole packet (checked before),
+        // so a header running past its end contradicts the record, not the snap length.
+        skipped.malformed++;
+    }
   }
 }
 

@@ -7,16 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { realtimeNanos } from '../../src/io/native.js';
-import {
-  INCOMPLETE_DATAGRAM,
-  MissingCapabilityError,
-  NOT_UDP_DATAGRAM,
-  PacketRing,
-  type PacketRingOptions,
-  type TpacketVersion,
-  udpPayloadLength,
-  udpPayloadOffset,
-} from '../../src/io/packet-ring.js';
+import { MissingCapabilityError, PacketRing, type PacketRingOptions, type TpacketVersion } from '../../src/io/packet-ring.js';
 import { gcRunsDuring } from '../support/gc-runs.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -346,47 +337,5 @@ describe('PacketRing options', () => {
     expect(() => PacketRing.open({ ...lo, blockSize: 6000 })).toThrow('blockSize must be a multiple of the page size (4096) and of frameSize (2048): blockSize=6000');
     expect(() => PacketRing.open({ ...lo, udpPort: 70000 })).toThrow('udpPort must be in 1..65535: udpPort=70000');
     expect(() => PacketRing.open({ ...lo, version: 3, blockTimeoutMs: 70_000 })).toThrow('blockTimeoutMs must be an integer in 0..65535: blockTimeoutMs=70000');
-  });
-});
-
-describe('udpPayloadOffset', () => {
-  /** An Ethernet frame with the given tags and IPv4 header length around a UDP datagram. */
-  function frame(options: { vlan?: boolean; ipHeaderLength?: number; protocol?: number; flagsFragment?: number; payloadLength: number }): DataView {
-    const ipHeaderLength = options.ipHeaderLength ?? 20;
-    const ipOffset = options.vlan === true ? 18 : 14;
-    const udpOffset = ipOffset + ipHeaderLength;
-    const view = new DataView(new ArrayBuffer(udpOffset + 8 + options.payloadLength));
-    if (options.vlan === true) {
-      view.setUint16(12, 0x8100);
-      view.setUint16(14, 42); // VLAN id
-      view.setUint16(16, 0x0800);
-    } else {
-      view.setUint16(12, 0x0800);
-    }
-    view.setUint8(ipOffset, 0x40 | (ipHeaderLength / 4));
-    view.setUint16(ipOffset + 6, options.flagsFragment ?? 0);
-    view.setUint8(ipOffset + 9, options.protocol ?? 17);
-    view.setUint16(udpOffset + 4, 8 + options.payloadLength);
-    return view;
-  }
-
-  it('finds the payload behind an untagged header, an 802.1Q tag, and IPv4 options', () => {
-    const untagged = frame({ payloadLength: 10 });
-    const tagged = frame({ vlan: true, payloadLength: 10 });
-    const withOptions = frame({ ipHeaderLength: 28, payloadLength: 10 });
-    expect(udpPayloadOffset(untagged, 0, untagged.byteLength)).toBe(42);
-    expect(udpPayloadOffset(tagged, 0, tagged.byteLength)).toBe(46);
-    expect(udpPayloadOffset(withOptions, 0, withOptions.byteLength)).toBe(50);
-    expect(udpPayloadLength(tagged, 46)).toBe(10);
-  });
-
-  it('refuses what is not a whole IPv4 UDP datagram, without reading past the captured bytes', () => {
-    const tcp = frame({ protocol: 6, payloadLength: 10 });
-    const firstFragment = frame({ flagsFragment: 0x2000, payloadLength: 10 });
-    const whole = frame({ payloadLength: 100 });
-    expect(udpPayloadOffset(tcp, 0, tcp.byteLength)).toBe(NOT_UDP_DATAGRAM);
-    expect(udpPayloadOffset(firstFragment, 0, firstFragment.byteLength)).toBe(INCOMPLETE_DATAGRAM);
-    expect(udpPayloadOffset(whole, 0, whole.byteLength - 1)).toBe(INCOMPLETE_DATAGRAM);
-    expect(udpPayloadOffset(whole, 0, 41)).toBe(INCOMPLETE_DATAGRAM);
   });
 });
