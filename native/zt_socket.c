@@ -35,19 +35,30 @@ ZT_EXPORT int zt_socket_set_reuse_port(int fd) {
   return zt_set_int_option(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 }
 
-/* Sets SO_RCVBUF (or SO_SNDBUF) and returns what the kernel granted: it doubles the request
- * for its bookkeeping and clamps it to net.core.rmem_max/wmem_max. */
-static int set_buffer(int fd, int option, int bytes) {
-  int set = zt_set_int_option(fd, SOL_SOCKET, option, bytes);
-  if (set) return set;
+/* The SO_RCVBUF (or SO_SNDBUF) size the kernel granted: it doubles a request for its
+ * bookkeeping and clamps it to net.core.rmem_max/wmem_max unless forced. */
+static int granted_buffer(int fd, int option) {
   int granted = 0;
   socklen_t length = sizeof(granted);
   if (getsockopt(fd, SOL_SOCKET, option, &granted, &length) != 0) return ZT_ERR(errno);
   return granted;
 }
 
+/* Sets SO_RCVBUF (or SO_SNDBUF) and returns what the kernel granted. */
+static int set_buffer(int fd, int option, int bytes) {
+  int set = zt_set_int_option(fd, SOL_SOCKET, option, bytes);
+  return set ? set : granted_buffer(fd, option);
+}
+
 ZT_EXPORT int zt_socket_set_receive_buffer(int fd, int bytes) {
   return set_buffer(fd, SO_RCVBUF, bytes);
+}
+
+/* SO_RCVBUFFORCE: the same as SO_RCVBUF but not capped by net.core.rmem_max; -EPERM without
+ * CAP_NET_ADMIN, which the caller may answer by falling back to zt_socket_set_receive_buffer. */
+ZT_EXPORT int zt_socket_force_receive_buffer(int fd, int bytes) {
+  int set = zt_set_int_option(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes);
+  return set ? set : granted_buffer(fd, SO_RCVBUF);
 }
 
 ZT_EXPORT int zt_socket_set_send_buffer(int fd, int bytes) {

@@ -9,7 +9,11 @@
  *                                                 after <count> datagrams of that trial, or when
  *                                                 none came for the idle timeout
  *
- *   udp_receiver [--port P] [--rcvbuf BYTES] [--batch N] [--idle-ms MS] [--timestamps] [--source-address]
+ *   udp_receiver [--port P] [--rcvbuf BYTES] [--rcvbuf-force] [--batch N] [--idle-ms MS] [--timestamps] [--source-address]
+ *
+ * --rcvbuf-force asks for the buffer by SO_RCVBUFFORCE, which net.core.rmem_max does not cap
+ * (CAP_NET_ADMIN); without the privilege it falls back to SO_RCVBUF. The ready line reports the
+ * size the kernel granted: {"ready":true,"port":<port>,"receiveBufferBytes":<bytes>}.
  *
  * --timestamps asks for what zerotick's feed receiver asks of the kernel for every datagram: a
  * receive timestamp (SO_TIMESTAMPNS), read from the control message; --source-address adds the
@@ -38,6 +42,7 @@
 struct options {
   int port;
   int rcvbuf;
+  int rcvbuf_force;
   unsigned batch;
   unsigned idle_ms;
   int timestamps;
@@ -64,7 +69,7 @@ static unsigned char controls[MAX_BATCH][CONTROL_BYTES];
 static volatile uint64_t control_sink;
 
 static void usage_and_exit(const char *problem) {
-  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--batch N<=%d] [--idle-ms MS] [--timestamps] [--source-address]\n", problem,
+  fprintf(stderr, "udp_receiver: %s\nusage: udp_receiver [--port P] [--rcvbuf BYTES] [--rcvbuf-force] [--batch N<=%d] [--idle-ms MS] [--timestamps] [--source-address]\n", problem,
           MAX_BATCH);
   exit(2);
 }
@@ -74,9 +79,9 @@ static struct options parse_options(int argc, char **argv) {
       {"port", required_argument, 0, 'p'},  {"rcvbuf", required_argument, 0, 'r'},
       {"batch", required_argument, 0, 'b'}, {"idle-ms", required_argument, 0, 'i'},
       {"timestamps", no_argument, 0, 't'},  {"source-address", no_argument, 0, 'a'},
-      {0, 0, 0, 0},
+      {"rcvbuf-force", no_argument, 0, 'f'}, {0, 0, 0, 0},
   };
-  struct options options = {.port = 0, .rcvbuf = 4 << 20, .batch = 64, .idle_ms = 300, .timestamps = 0, .source_address = 0};
+  struct options options = {.port = 0, .rcvbuf = 4 << 20, .rcvbuf_force = 0, .batch = 64, .idle_ms = 300, .timestamps = 0, .source_address = 0};
   int option;
   while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (option) {
@@ -86,6 +91,7 @@ static struct options parse_options(int argc, char **argv) {
     case 'i': options.idle_ms = (unsigned)strtoul(optarg, NULL, 10); break;
     case 't': options.timestamps = 1; break;
     case 'a': options.source_address = 1; break;
+    case 'f': options.rcvbuf_force = 1; break;
     default: usage_and_exit("unknown option");
     }
   }
@@ -104,16 +110,37 @@ static int bound_port(int fd) {
   return ntohs(address.sin_port);
 }
 
-static int bind_socket(const struct options *options) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    perror("udp_receiver: socket");
+/* SO_RCVBUFFORCE when asked and allowed (CAP_NET_ADMIN), else SO_RCVBUF, which rmem_max caps. */
+static void set_receive_buffer(int fd, const struct options *options) {
+  if (options->rcvbuf_force && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &options->rcvbuf, sizeof options->rcvbuf) == 0) return;
+  if (options->rcvbuf_force && errno != EPERM) {
+    perror("udp_receiver: setsockopt SO_RCVBUFFORCE");
     exit(1);
   }
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &options->rcvbuf, sizeof options->rcvbuf) != 0) {
     perror("udp_receiver: setsockopt SO_RCVBUF");
     exit(1);
   }
+}
+
+/* What the kernel granted: twice the request (its bookkeeping), capped unless forced. */
+static int granted_receive_buffer(int fd) {
+  int granted = 0;
+  socklen_t length = sizeof granted;
+  if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &length) != 0) {
+    perror("udp_receiver: getsockopt SO_RCVBUF");
+    exit(1);
+  }
+  return granted;
+}
+
+static int bind_socket(const struct options *options) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) {
+    perror("udp_receiver: socket");
+    exit(1);
+  }
+  set_receive_buffer(fd, options);
   const int on = 1;
   if (options->timestamps && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
     perror("udp_receiver: setsockopt SO_TIMESTAMPNS");
@@ -190,7 +217,7 @@ int main(int argc, char **argv) {
   }
   int fd = bind_socket(&options);
   setvbuf(stdout, NULL, _IOLBF, 0);
-  printf("{\"ready\":true,\"port\":%d}\n", bound_port(fd));
+  printf("{\"ready\":true,\"port\":%d,\"receiveBufferBytes\":%d}\n", bound_port(fd), granted_receive_buffer(fd));
 
   char line[256];
   while (fgets(line, sizeof line, stdin) != NULL) {

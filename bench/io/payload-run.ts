@@ -10,9 +10,10 @@ import { logProgress } from '../lib/child.js';
 import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { formatRate } from '../lib/markdown.js';
 import { median } from '../lib/stats.js';
-import type { SenderReport, TrialCount } from './protocol.js';
-import { cProgram, NODE_DGRAM, receivers, unavailableReason, type ReceiverSpec } from './receivers.js';
-import type { DrainRate, PayloadSweep } from './results.js';
+import type { ReadyLine, SenderReport, TrialCount } from './protocol.js';
+import { cProgram, receivers, unavailableReason, type ReceiverLaunch, type ReceiverSpec } from './receivers.js';
+import { RECEIVE_BUFFER_BYTES } from './receivers/options.js';
+import type { DrainBacklog, DrainRate, PayloadSweep } from './results.js';
 import { SENDER_KEEPS_UP, sweepReceivers, type SweepPlan, type TrialOutcome } from './sweep.js';
 
 export interface TrialSettings {
@@ -25,16 +26,33 @@ export interface TrialSettings {
 /** Far above anything this machine sends: the sender runs flat out. */
 const FLAT_OUT_RATE = 100_000_000;
 const CEILING_DATAGRAMS = 50_000;
+
 /**
- * A backlog every receiver can hold while idle: the TPACKET_V2 ring has 2048 frames, and 4 MiB
- * of SO_RCVBUF holds about 3,600 1 KiB datagrams on lo (about 10,000 of 64 bytes).
+ * The drain's backlog: tens of milliseconds of reading for every receiver, so that one
+ * descheduling or cache-cold start weighs little in a round (a 1,500-datagram backlog was read in
+ * about 1.5 ms, which made "best of N" mostly noise).
  */
-export const DRAIN_DATAGRAMS = 1500;
+export const DRAIN_DATAGRAMS = 25_000;
+/**
+ * Memory for that backlog, the same for every receiver: SO_RCVBUF requested by SO_RCVBUFFORCE
+ * (the kernel grants twice this; a 1 KiB datagram takes about 2.3 KiB of it on lo), and the bytes
+ * of each ring. 4 MiB (the sweep's) holds about 3,600 1 KiB datagrams.
+ */
+export const DRAIN_BUFFER_BYTES = 64 * 1024 * 1024;
+/** The backlog when some socket could not get DRAIN_BUFFER_BYTES (SO_RCVBUFFORCE needs CAP_NET_ADMIN): it fits 4 MiB. */
+export const FALLBACK_DRAIN_DATAGRAMS = 1500;
+/** Drain rounds per receiver before the measured ones: JIT, first touch of the buffers. */
+export const DRAIN_WARMUP_ROUNDS = 2;
+
+const SWEEP_MEMORY = { bufferBytes: RECEIVE_BUFFER_BYTES, forceBuffer: false };
+const DRAIN_MEMORY = { bufferBytes: DRAIN_BUFFER_BYTES, forceBuffer: true };
 
 interface RunningReceiver {
   spec: ReceiverSpec;
   process: ManagedProcess;
   port: number;
+  /** SO_RCVBUF as granted, or the ring's bytes: what holds the backlog. */
+  receiveBufferBytes: number;
 }
 
 let nextTrialId = 1;
@@ -53,11 +71,11 @@ function sendUdp(port: number, payloadBytes: number, trial: number, count: numbe
   return runToCompletion<SenderReport>('udp_sender', cProgram('udp_sender'), args, LOAD_CPU);
 }
 
-async function startReceiver(spec: ReceiverSpec, ringPath: string): Promise<RunningReceiver> {
-  const [command, args] = spec.command(ringPath);
+async function startReceiver(spec: ReceiverSpec, launch: ReceiverLaunch): Promise<RunningReceiver> {
+  const [command, args] = spec.command(launch);
   const process = new ManagedProcess(spec.name, command, args, MEASURED_CPU);
-  const ready = await process.nextMessage<{ ready: boolean; port: number }>();
-  return { spec, process, port: ready.port };
+  const ready = await process.nextMessage<ReadyLine>();
+  return { spec, process, port: ready.port, receiveBufferBytes: ready.receiveBufferBytes };
 }
 
 async function startRingProducer(ringPath: string): Promise<ManagedProcess> {
@@ -67,7 +85,10 @@ async function startRingProducer(ringPath: string): Promise<ManagedProcess> {
   return producer;
 }
 
-/** The receivers of one payload size, their load generators, and the two kinds of measurement. */
+/**
+ * The receivers of one payload size started with one memory setting, their load generators, and
+ * the two kinds of measurement.
+ */
 class ReceiverBench {
   readonly unavailable: Record<string, string> = {};
   private readonly running = new Map<string, RunningReceiver>();
@@ -75,20 +96,20 @@ class ReceiverBench {
 
   constructor(
     private readonly payloadBytes: number,
-    private readonly ringPath: string,
+    private readonly launch: ReceiverLaunch,
   ) {}
 
-  /** Starts every receiver the build has, together: each is a tsx process that takes a second or two to come up. */
-  async start(): Promise<void> {
-    await Promise.all(receivers.map(async (spec) => {
+  /** Starts every receiver `include` accepts that the build has, together: each tsx process takes a second or two to come up. */
+  async start(include: (spec: ReceiverSpec) => boolean): Promise<void> {
+    await Promise.all(receivers.filter(include).map(async (spec) => {
       const reason = unavailableReason(spec);
       if (reason !== undefined) {
         this.unavailable[spec.name] = reason;
         return;
       }
       try {
-        this.running.set(spec.name, await startReceiver(spec, this.ringPath));
-        if (spec.load === 'ring') this.producer = await startRingProducer(this.ringPath);
+        this.running.set(spec.name, await startReceiver(spec, this.launch));
+        if (spec.load === 'ring') this.producer = await startRingProducer(this.launch.ringPath);
       } catch (error) {
         this.unavailable[spec.name] = `failed to start: ${(error as Error).message}`;
       }
@@ -99,9 +120,14 @@ class ReceiverBench {
     return this.running.get(name)!.spec;
   }
 
-  /** Names of the receivers running, in the order of `receivers`, that `include` accepts. */
-  names(include: (spec: ReceiverSpec) => boolean): string[] {
-    return receivers.filter((spec) => this.running.has(spec.name) && include(spec)).map((spec) => spec.name);
+  /** Names of the receivers running, in the order of `receivers`. */
+  names(): string[] {
+    return receivers.filter((spec) => this.running.has(spec.name)).map((spec) => spec.name);
+  }
+
+  /** What holds each running receiver's backlog, as it reported at start. */
+  receiveBufferBytes(): Record<string, number> {
+    return Object.fromEntries(this.names().map((name) => [name, this.running.get(name)!.receiveBufferBytes]));
   }
 
   /** What the sender alone reaches, flat out into a socket nobody reads: the ceiling every "sender limit" is read against. */
@@ -131,26 +157,29 @@ class ReceiverBench {
   }
 
   /**
-   * Drain rate: DRAIN_DATAGRAMS are queued while the receiver is idle, then it is told to read
+   * Drain rate: `backlog` datagrams are queued while the receiver is idle, then it is told to read
    * them; datagrams per second from its first poll to the last datagram, by the wall clock and
    * by the receiving thread's CPU time. The sender is out of the way, so this is the receiver's
    * own capacity. Null when the backlog did not all arrive.
    */
-  async drain(name: string): Promise<{ wall: number; cpu: number } | null> {
+  async drain(name: string, backlog: number): Promise<{ wall: number; cpu: number } | null> {
     const receiver = this.running.get(name)!;
     const trialId = nextTrialId++;
-    await this.offer(receiver, trialId, DRAIN_DATAGRAMS, FLAT_OUT_RATE);
-    receiver.process.send(`trial ${trialId} ${DRAIN_DATAGRAMS}`);
+    await this.offer(receiver, trialId, backlog, FLAT_OUT_RATE);
+    receiver.process.send(`trial ${trialId} ${backlog}`);
     await receiver.process.nextMessage(); // armed
     const counted = await receiver.process.nextMessage<TrialCount>();
-    if (counted.received !== DRAIN_DATAGRAMS) return null;
+    if (counted.received !== backlog) {
+      logProgress(`${this.payloadBytes} B ${name}: drain of ${backlog} got ${counted.received}`);
+      return null;
+    }
     return { wall: (counted.received * 1e9) / counted.elapsedNs, cpu: (counted.received * 1e9) / counted.cpuNs };
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map((receiver) => receiver.process.stop()));
     await this.producer?.stop();
-    rmSync(this.ringPath, { force: true });
+    rmSync(this.launch.ringPath, { force: true });
   }
 
   private async offer(receiver: RunningReceiver, trialId: number, count: number, rate: number): Promise<SenderReport> {
@@ -160,13 +189,25 @@ class ReceiverBench {
   }
 }
 
-/** Best and median drain rate of each receiver in `draining`, rounds interleaved across receivers. */
-async function measureDrainRates(bench: ReceiverBench, draining: readonly string[], rounds: number): Promise<Record<string, DrainRate | null>> {
+/**
+ * DRAIN_DATAGRAMS when every receiver got DRAIN_BUFFER_BYTES to hold them (a socket is granted
+ * twice its request when SO_RCVBUFFORCE is allowed, a ring exactly its bytes); otherwise
+ * FALLBACK_DRAIN_DATAGRAMS, which the sweep's 4 MiB holds.
+ */
+function chooseDrainBacklog(bench: ReceiverBench): DrainBacklog {
+  const bufferBytes = bench.receiveBufferBytes();
+  const fellBack = Object.values(bufferBytes).some((bytes) => bytes < DRAIN_BUFFER_BYTES);
+  return { datagrams: fellBack ? FALLBACK_DRAIN_DATAGRAMS : DRAIN_DATAGRAMS, requestedBufferBytes: DRAIN_BUFFER_BYTES, bufferBytes, fellBack };
+}
+
+/** Best and median drain rate of each running receiver, rounds interleaved across receivers. */
+async function measureDrainRates(bench: ReceiverBench, backlog: number, rounds: number): Promise<Record<string, DrainRate | null>> {
+  const draining = bench.names();
   const samples = new Map(draining.map((name) => [name, { wall: [] as number[], cpu: [] as number[] }]));
-  for (let round = 0; round < rounds; round++) {
+  for (let round = -DRAIN_WARMUP_ROUNDS; round < rounds; round++) {
     for (const name of draining) {
-      const rate = await bench.drain(name);
-      if (rate === null) continue;
+      const rate = await bench.drain(name, backlog);
+      if (rate === null || round < 0) continue;
       samples.get(name)!.wall.push(rate.wall);
       samples.get(name)!.cpu.push(rate.cpu);
     }
@@ -174,14 +215,15 @@ async function measureDrainRates(bench: ReceiverBench, draining: readonly string
   return Object.fromEntries(draining.map((name) => {
     const { wall, cpu } = samples.get(name)!;
     if (wall.length === 0) return [name, null];
-    return [name, { best: Math.max(...wall), median: median(wall), cpuBest: Math.max(...cpu), cpuMedian: median(cpu) }];
+    return [name, { best: Math.max(...wall), median: median(wall), cpuBest: Math.max(...cpu), cpuMedian: median(cpu), rounds: wall.length }];
   }));
 }
 
-export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, settings: TrialSettings): Promise<PayloadSweep> {
-  const bench = new ReceiverBench(payloadBytes, `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`);
+/** Each receiver's highest loss-free rate, with the sweep's memory (4 MiB); and the sender's ceilings. */
+async function sweepPayload(payloadBytes: number, ringPath: string, plan: SweepPlan, settings: TrialSettings): Promise<Omit<PayloadSweep, 'drainRates' | 'drainBacklog'>> {
+  const bench = new ReceiverBench(payloadBytes, { ringPath, ...SWEEP_MEMORY });
   try {
-    await bench.start();
+    await bench.start((spec) => spec.drainOnly !== true);
     const ceilings: Record<SendMode, number> = { gso: await bench.senderCeiling('gso'), 'per-datagram': await bench.senderCeiling('per-datagram') };
     // A UDP trial offered more than the sender can send lasts as long as the sender needs:
     // its datagram count stops growing at the sender's ceiling, so such trials stay short.
@@ -190,14 +232,31 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
       const deliverable = spec.load === 'udp' ? Math.min(rate, ceilings[sendModeOf(spec)]) : rate;
       return Math.max(settings.minimumTrialDatagrams, Math.round((deliverable * settings.trialDurationMs) / 1000));
     };
-    const swept = bench.names((spec) => spec.drainOnly !== true);
-    const sweeps = await sweepReceivers(swept, plan, (name, rate) => bench.trial(name, rate, trialCount(name, rate)));
-    // node:dgram reads continuously, so it cannot hold a backlog to drain.
-    const draining = bench.names((spec) => spec.name !== NODE_DGRAM);
-    const drainRates = await measureDrainRates(bench, draining, settings.drainRounds);
-    logProgress(`${payloadBytes} B drain rates (best): ${Object.entries(drainRates).map(([name, rate]) => `${name} ${rate === null ? 'n/a' : formatRate(rate.best)}`).join(', ')}`);
-    return { payloadBytes, senderCeiling: ceilings.gso, perDatagramSenderCeiling: ceilings['per-datagram'], sweeps, drainRates, unavailable: bench.unavailable };
+    const sweeps = await sweepReceivers(bench.names(), plan, (name, rate) => bench.trial(name, rate, trialCount(name, rate)));
+    return { payloadBytes, senderCeiling: ceilings.gso, perDatagramSenderCeiling: ceilings['per-datagram'], sweeps, unavailable: bench.unavailable };
   } finally {
     await bench.stop();
   }
+}
+
+/** Drain rates, by receivers started afresh with the drain's memory (DRAIN_BUFFER_BYTES, forced). */
+async function drainPayload(payloadBytes: number, ringPath: string, rounds: number): Promise<Pick<PayloadSweep, 'drainRates' | 'drainBacklog' | 'unavailable'>> {
+  const bench = new ReceiverBench(payloadBytes, { ringPath, ...DRAIN_MEMORY });
+  try {
+    await bench.start((spec) => spec.sweepOnly !== true);
+    const drainBacklog = chooseDrainBacklog(bench);
+    if (drainBacklog.fellBack) logProgress(`${payloadBytes} B drain: a receiver got less than ${DRAIN_BUFFER_BYTES} bytes (${JSON.stringify(drainBacklog.bufferBytes)}): backlog ${drainBacklog.datagrams}`);
+    const drainRates = await measureDrainRates(bench, drainBacklog.datagrams, rounds);
+    logProgress(`${payloadBytes} B drain rates (per CPU second, median): ${Object.entries(drainRates).map(([name, rate]) => `${name} ${rate?.cpuMedian === undefined ? 'n/a' : formatRate(rate.cpuMedian)}`).join(', ')}`);
+    return { drainRates, drainBacklog, unavailable: bench.unavailable };
+  } finally {
+    await bench.stop();
+  }
+}
+
+export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, settings: TrialSettings): Promise<PayloadSweep> {
+  const ringPath = `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const swept = await sweepPayload(payloadBytes, ringPath, plan, settings);
+  const drained = await drainPayload(payloadBytes, ringPath, settings.drainRounds);
+  return { ...swept, ...drained, unavailable: { ...swept.unavailable, ...drained.unavailable } };
 }

@@ -2,8 +2,11 @@
  * The receiver protocol every receiver under test speaks (the C one in bench/c/udp_receiver.c
  * too), so the harness drives them all the same way:
  *
- *   stdout: {"ready":true,"port":<port>}   once the receiver is listening (on a port of the
- *                                           kernel's choice; the SPSC ring receiver says 0)
+ *   stdout: {"ready":true,"port":<port>,"receiveBufferBytes":<bytes>}
+ *                                           once the receiver is listening (on a port of the
+ *                                           kernel's choice; the SPSC ring receiver says 0);
+ *                                           the socket buffer the kernel granted (SO_RCVBUF, twice
+ *                                           the request when allowed), or the ring's memory
  *   stdin:  trial <id> <count>             one line per trial
  *   stdout: {"armed":<id>}                  the receiver is polling: the harness starts the load
  *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…}
@@ -38,6 +41,13 @@ export interface SenderReport {
   sendErrors: number;
 }
 
+export interface ReadyLine {
+  ready: true;
+  port: number;
+  /** What holds the backlog: SO_RCVBUF as granted, or the ring's bytes. */
+  receiveBufferBytes: number;
+}
+
 const TRIAL_COMMAND = /^trial (\d+) (\d+)$/;
 
 /** Busy-pollers return synchronously; event-driven receivers (node:dgram) return a promise. */
@@ -48,8 +58,9 @@ function writeLine(value: unknown): void {
 }
 
 /** Receiver side: announces readiness, then runs one trial per command line until stdin closes. */
-export async function serveTrials(port: number, runTrial: TrialRunner): Promise<void> {
-  writeLine({ ready: true, port });
+export async function serveTrials(port: number, receiveBufferBytes: number, runTrial: TrialRunner): Promise<void> {
+  const ready: ReadyLine = { ready: true, port, receiveBufferBytes };
+  writeLine(ready);
   for await (const line of createInterface({ input: process.stdin })) {
     const match = TRIAL_COMMAND.exec(line.trim());
     if (match === null) {

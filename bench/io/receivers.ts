@@ -5,9 +5,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchDirectory, repoDirectory } from '../lib/paths.js';
-import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
+import { RECEIVE_BATCH } from './receivers/options.js';
 
 export type LoadKind = 'udp' | 'ring';
+
+/** What a receiver is started with: where the SPSC ring lives, and the memory that holds its backlog. */
+export interface ReceiverLaunch {
+  ringPath: string;
+  /** SO_RCVBUF request for a socket receiver, the ring's bytes for a ring receiver. */
+  bufferBytes: number;
+  /** SO_RCVBUFFORCE where privileged: rmem_max does not cap bufferBytes (socket receivers). */
+  forceBuffer: boolean;
+}
 
 export interface ReceiverSpec {
   name: string;
@@ -15,9 +24,11 @@ export interface ReceiverSpec {
   /** The zerotick module the receiver exercises: when it is not in the tree, the receiver is not available in this build. */
   requires?: string;
   /** Program and arguments; `ringPath` only matters to the ring's receiver. */
-  command(ringPath: string): [string, string[]];
+  command(launch: ReceiverLaunch): [string, string[]];
   /** Measured by drain rate only, not swept: a reference point rather than a candidate. */
   drainOnly?: boolean;
+  /** Swept only: it reads continuously (node:dgram's event loop), so it cannot hold a backlog to drain. */
+  sweepOnly?: boolean;
   /**
    * Reads packets where they cross the device (AF_PACKET), where a UDP GSO message is still one
    * unsplit packet: its load is sent one datagram per message. Socket receivers get UDP GSO.
@@ -35,16 +46,24 @@ export function cProgram(name: string): string {
   return path.join(benchDirectory, 'build', name);
 }
 
-function typeScriptReceiver(script: string, extraArgs: (ringPath: string) => string[] = () => []): (ringPath: string) => [string, string[]] {
-  return (ringPath) => [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'io', 'receivers', script), ...extraArgs(ringPath)]];
+function typeScriptReceiver(script: string, extraArgs: (launch: ReceiverLaunch) => string[] = () => []): (launch: ReceiverLaunch) => [string, string[]] {
+  return (launch) => {
+    const memory = ['--buffer-bytes', String(launch.bufferBytes), ...(launch.forceBuffer ? ['--force-buffer'] : [])];
+    return [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'io', 'receivers', script), ...memory, ...extraArgs(launch)]];
+  };
 }
 
-const C_RECEIVER_ARGS = ['--rcvbuf', String(RECEIVE_BUFFER_BYTES), '--batch', String(RECEIVE_BATCH)];
+function cReceiver(extraArgs: string[]): (launch: ReceiverLaunch) => [string, string[]] {
+  return (launch) => [
+    cProgram('udp_receiver'),
+    ['--rcvbuf', String(launch.bufferBytes), ...(launch.forceBuffer ? ['--rcvbuf-force'] : []), '--batch', String(RECEIVE_BATCH), ...extraArgs],
+  ];
+}
 
 export const receivers: readonly ReceiverSpec[] = [
-  { name: C_RECEIVER, load: 'udp', command: () => [cProgram('udp_receiver'), C_RECEIVER_ARGS] },
+  { name: C_RECEIVER, load: 'udp', command: cReceiver([]) },
   // What zerotick's receiver asks of the kernel per datagram by default (a receive timestamp), in C.
-  { name: C_RECEIVER_WITH_TIMESTAMPS, load: 'udp', drainOnly: true, command: () => [cProgram('udp_receiver'), [...C_RECEIVER_ARGS, '--timestamps']] },
+  { name: C_RECEIVER_WITH_TIMESTAMPS, load: 'udp', drainOnly: true, command: cReceiver(['--timestamps']) },
   { name: ZEROTICK_RECVMMSG, load: 'udp', requires: 'src/io/udp.ts', command: typeScriptReceiver('zerotick-recvmmsg.ts') },
   {
     name: ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS,
@@ -55,8 +74,8 @@ export const receivers: readonly ReceiverSpec[] = [
   },
   { name: 'zerotick TPACKET_V2 ring', load: 'udp', tapsDevice: true, requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '2']) },
   { name: 'zerotick TPACKET_V3 ring', load: 'udp', tapsDevice: true, requires: 'src/io/packet-ring.ts', command: typeScriptReceiver('zerotick-packet-ring.ts', () => ['--tpacket', '3']) },
-  { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (ringPath) => ['--ring', ringPath]) },
-  { name: NODE_DGRAM, load: 'udp', command: typeScriptReceiver('node-dgram.ts') },
+  { name: 'zerotick SPSC ring', load: 'ring', requires: 'src/io/shm-ring.ts', command: typeScriptReceiver('zerotick-shm-ring.ts', (launch) => ['--ring', launch.ringPath]) },
+  { name: NODE_DGRAM, load: 'udp', sweepOnly: true, command: typeScriptReceiver('node-dgram.ts') },
 ];
 
 /** Why a receiver cannot run in this build, or undefined when it can. */

@@ -11,6 +11,19 @@ export interface DrainRate {
   /** Datagrams per CPU second of the receiving thread (best and median): its own cost, steady on a busy machine. */
   cpuBest?: number;
   cpuMedian?: number;
+  /** Rounds measured (those whose whole backlog arrived). */
+  rounds?: number;
+}
+
+/** The backlog each drain round queues, and the memory that held it. */
+export interface DrainBacklog {
+  datagrams: number;
+  /** SO_RCVBUF asked of each socket (by SO_RCVBUFFORCE), and each ring's bytes. */
+  requestedBufferBytes: number;
+  /** What each receiver got: SO_RCVBUF as granted (twice the request when allowed), or the ring's bytes. */
+  bufferBytes: Record<string, number>;
+  /** Some receiver got less than requested (no CAP_NET_ADMIN): the backlog fell back to one 4 MiB holds. */
+  fellBack: boolean;
 }
 
 export interface PayloadSweep {
@@ -22,6 +35,7 @@ export interface PayloadSweep {
   sweeps: ReceiverSweep[];
   /** Datagrams per second each receiver drains a backlog at (null: the backlog never fully arrived). */
   drainRates?: Record<string, DrainRate | null>;
+  drainBacklog?: DrainBacklog;
   /** Receivers that could not run, with the reason. */
   unavailable: Record<string, string>;
 }
@@ -29,9 +43,11 @@ export interface PayloadSweep {
 export interface IoSuiteResult {
   payloads: PayloadSweep[];
   trialDurationMs: number;
-  /** Backlog size and rounds of the drain measurement. */
+  /** Backlog size (as planned: PayloadSweep.drainBacklog says what each payload used) and rounds of the drain measurement. */
   drainDatagrams?: number;
   drainRounds?: number;
+  /** Rounds per receiver before the measured ones, not counted. */
+  drainWarmupRounds?: number;
   ladder: number[];
   bisectionSteps: number;
   receiveBufferBytes: number;

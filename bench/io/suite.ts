@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { benchDirectory } from '../lib/paths.js';
 import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite } from '../lib/suite.js';
-import { DRAIN_DATAGRAMS, runPayloadSweep, type TrialSettings } from './payload-run.js';
+import { DRAIN_DATAGRAMS, DRAIN_WARMUP_ROUNDS, runPayloadSweep, type TrialSettings } from './payload-run.js';
 import { NODE_DGRAM } from './receivers.js';
 import { renderIoSection } from './report.js';
 import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './receivers/options.js';
@@ -23,7 +23,7 @@ interface Mode {
   trial: TrialSettings;
 }
 
-const FULL: Mode = { ladderSteps: 9, bisectionSteps: 4, trial: { trialDurationMs: 1000, minimumTrialDatagrams: 20_000, drainRounds: 25 } };
+const FULL: Mode = { ladderSteps: 9, bisectionSteps: 4, trial: { trialDurationMs: 1000, minimumTrialDatagrams: 20_000, drainRounds: 40 } };
 const QUICK: Mode = { ladderSteps: 8, bisectionSteps: 1, trial: { trialDurationMs: 200, minimumTrialDatagrams: 5_000, drainRounds: 9 } };
 
 function buildCHelpers(): void {
@@ -47,6 +47,7 @@ async function run(quick: boolean): Promise<IoSuiteResult> {
     trialDurationMs: mode.trial.trialDurationMs,
     drainDatagrams: DRAIN_DATAGRAMS,
     drainRounds: mode.trial.drainRounds,
+    drainWarmupRounds: DRAIN_WARMUP_ROUNDS,
     ladder,
     bisectionSteps: mode.bisectionSteps,
     receiveBufferBytes: RECEIVE_BUFFER_BYTES,

@@ -3,6 +3,7 @@
  * function wraps one system call, so a failure names exactly that call:
  *   `bind 127.0.0.1:9000: EADDRINUSE (Address already in use)`.
  */
+import { constants } from 'node:os';
 import { checkResult } from './errors.js';
 import { nativeLibrary } from './native.js';
 
@@ -12,6 +13,7 @@ const ztSocketLocalPort: (fd: number) => number = nativeLibrary.func('int zt_soc
 const ztSocketSetReuseAddress: (fd: number) => number = nativeLibrary.func('int zt_socket_set_reuse_address(int fd)');
 const ztSocketSetReusePort: (fd: number) => number = nativeLibrary.func('int zt_socket_set_reuse_port(int fd)');
 const ztSocketSetReceiveBuffer: (fd: number, bytes: number) => number = nativeLibrary.func('int zt_socket_set_receive_buffer(int fd, int bytes)');
+const ztSocketForceReceiveBuffer: (fd: number, bytes: number) => number = nativeLibrary.func('int zt_socket_force_receive_buffer(int fd, int bytes)');
 const ztSocketSetSendBuffer: (fd: number, bytes: number) => number = nativeLibrary.func('int zt_socket_set_send_buffer(int fd, int bytes)');
 const ztInterfaceIndex: (name: string) => number = nativeLibrary.func('int zt_interface_index(const char *name)');
 
@@ -38,6 +40,16 @@ export function setReusePort(fd: number, target: string): void {
 /** Returns the size the kernel granted (twice the request, capped by net.core.rmem_max). */
 export function setReceiveBuffer(fd: number, bytes: number, target: string): number {
   return checkResult(ztSocketSetReceiveBuffer(fd, bytes), 'setsockopt SO_RCVBUF', target);
+}
+
+/**
+ * SO_RCVBUFFORCE, which net.core.rmem_max does not cap, when the process may (CAP_NET_ADMIN);
+ * otherwise SO_RCVBUF. Returns the size granted and whether it was forced.
+ */
+export function forceReceiveBuffer(fd: number, bytes: number, target: string): { granted: number; forced: boolean } {
+  const forced = ztSocketForceReceiveBuffer(fd, bytes);
+  if (forced !== -constants.errno.EPERM) return { granted: checkResult(forced, 'setsockopt SO_RCVBUFFORCE', target), forced: true };
+  return { granted: setReceiveBuffer(fd, bytes, target), forced: false };
 }
 
 /** Returns the size the kernel granted (twice the request, capped by net.core.wmem_max). */

@@ -15,6 +15,7 @@ import { BufferPool, NO_SLOT } from './pool.js';
 import {
   bindSocket,
   closeSocket,
+  forceReceiveBuffer,
   interfaceIndex,
   localPort,
   setReceiveBuffer,
@@ -70,6 +71,12 @@ export interface UdpReceiverOptions {
   batchSize?: number;
   /** SO_RCVBUF request in bytes; the granted size is in `receiveBufferBytes`. Default: the system's. */
   receiveBufferBytes?: number;
+  /**
+   * Ask for receiveBufferBytes by SO_RCVBUFFORCE, which net.core.rmem_max does not cap, when the
+   * process holds CAP_NET_ADMIN; without it, SO_RCVBUF as usual (`receiveBufferForced` says
+   * which). For a backlog larger than the system allows. Default false.
+   */
+  forceReceiveBuffer?: boolean;
   /** SO_REUSEADDR. Default true. */
   reuseAddress?: boolean;
   /** SO_REUSEPORT: lets several sockets (threads or processes) bind the same port. Default false. */
@@ -111,6 +118,8 @@ export class UdpReceiver {
   readonly localPort: number;
   /** SO_RCVBUF as granted by the kernel, or undefined when left at the system default. */
   readonly receiveBufferBytes: number | undefined;
+  /** Whether receiveBufferBytes was granted by SO_RCVBUFFORCE (asked for and allowed). */
+  readonly receiveBufferForced: boolean;
   /** Whether timestampNanos() reports kernel receive times (the `timestamps` option). */
   readonly timestamps: boolean;
   /** Whether sourceAddress() and sourcePort() are available (the `sourceAddress` option). */
@@ -147,13 +156,13 @@ export class UdpReceiver {
     const fd = checkResult(ztUdpSocket(), 'socket', description);
     let scratchSlot = EMPTY;
     try {
-      const receiveBufferBytes = configureSocket(fd, options, description);
+      const receiveBuffer = configureSocket(fd, options, description);
       bindSocket(fd, bindAddress, options.port);
       if (options.multicast !== undefined) joinMulticast(fd, options.multicast);
       const port = localPort(fd, description);
       if (pool.exhaustionPolicy === 'drop') scratchSlot = acquireScratchSlot(pool);
       const metadata: ReceivedMetadata = { timestamps: options.timestamps ?? true, sourceAddresses: options.sourceAddress ?? true };
-      return new UdpReceiver(pool, fd, batchSize, port, receiveBufferBytes, `udp ${bindAddress}:${port}`, scratchSlot, metadata);
+      return new UdpReceiver(pool, fd, batchSize, port, receiveBuffer, `udp ${bindAddress}:${port}`, scratchSlot, metadata);
     } catch (error) {
       if (scratchSlot !== EMPTY) pool.release(scratchSlot);
       closeSocket(fd, description);
@@ -166,7 +175,7 @@ export class UdpReceiver {
     fd: number,
     batchSize: number,
     port: number,
-    receiveBufferBytes: number | undefined,
+    receiveBuffer: ReceiveBuffer,
     description: string,
     scratchSlot: number,
     metadata: ReceivedMetadata,
@@ -175,7 +184,8 @@ export class UdpReceiver {
     this.fd = fd;
     this.batchSize = batchSize;
     this.localPort = port;
-    this.receiveBufferBytes = receiveBufferBytes;
+    this.receiveBufferBytes = receiveBuffer.granted;
+    this.receiveBufferForced = receiveBuffer.forced;
     this.timestamps = metadata.timestamps;
     this.sourceAddresses = metadata.sourceAddresses;
     this.description = description;
@@ -367,6 +377,12 @@ export class UdpReceiver {
   }
 }
 
+/** SO_RCVBUF as granted (undefined: left at the system default) and whether it was forced. */
+interface ReceiveBuffer {
+  granted: number | undefined;
+  forced: boolean;
+}
+
 interface ReceivedMetadata {
   timestamps: boolean;
   sourceAddresses: boolean;
@@ -380,12 +396,19 @@ function acquireScratchSlot(pool: BufferPool): number {
   return slot;
 }
 
-function configureSocket(fd: number, options: UdpReceiverOptions, description: string): number | undefined {
+function configureSocket(fd: number, options: UdpReceiverOptions, description: string): ReceiveBuffer {
   if (options.reuseAddress ?? true) setReuseAddress(fd, description);
   if (options.reusePort === true) setReusePort(fd, description);
-  const granted = options.receiveBufferBytes === undefined ? undefined : setReceiveBuffer(fd, options.receiveBufferBytes, description);
+  const receiveBuffer = sizeReceiveBuffer(fd, options, description);
   if (options.timestamps ?? true) checkResult(ztUdpEnableTimestamps(fd), 'setsockopt SO_TIMESTAMPNS', description);
-  return granted;
+  return receiveBuffer;
+}
+
+function sizeReceiveBuffer(fd: number, options: UdpReceiverOptions, description: string): ReceiveBuffer {
+  const bytes = options.receiveBufferBytes;
+  if (bytes === undefined) return { granted: undefined, forced: false };
+  if (options.forceReceiveBuffer === true) return forceReceiveBuffer(fd, bytes, description);
+  return { granted: setReceiveBuffer(fd, bytes, description), forced: false };
 }
 
 function joinMulticast(fd: number, membership: MulticastMembership): void {

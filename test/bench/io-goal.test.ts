@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeRecvmmsgGoal } from '../../bench/io/report.js';
+import { judgeDrainGoal, judgeRecvmmsgGoal } from '../../bench/io/report.js';
 import type { PayloadSweep } from '../../bench/io/results.js';
 import type { ReceiverSweep } from '../../bench/io/sweep.js';
 
@@ -32,5 +32,29 @@ describe('the recvmmsg goal (>= 0.9x the C loop)', () => {
   it('is not measured when a receiver is missing', () => {
     const only = { payloadBytes: 64, sweeps: [sweep('C recvmmsg (limit)', 100, true)], unavailable: { 'zerotick recvmmsg': 'src/io/udp.ts is not in this build' } };
     expect(judgeRecvmmsgGoal(only)).toEqual({ verdict: 'not measured', why: 'src/io/udp.ts is not in this build' });
+  });
+});
+
+describe('the recvmmsg goal on drain rates', () => {
+  /** Rates in thousands per second, as the figures of a real drain read. */
+  const drain = (cpuMedian: number | undefined, best: number) => ({ best: best * 1000, median: best * 1000, cpuBest: cpuMedian && cpuMedian * 1000, cpuMedian: cpuMedian && cpuMedian * 1000 });
+
+  it('reads the median rates per CPU second, not the best wall-clock rounds', () => {
+    // given zerotick at 0.92x the C loop per CPU second but 0.70x in its best wall-clock round
+    const rates = { 'C recvmmsg (limit)': drain(1000, 1000), 'zerotick recvmmsg': drain(920, 700) };
+
+    // then
+    expect(judgeDrainGoal(rates).verdict).toBe('met');
+    expect(judgeDrainGoal(rates).why).toBe('per CPU second (median): 920 k/s vs 1.00 M/s = 0.92x; drain rate (best): 700 k/s vs 1.00 M/s = 0.70x');
+  });
+
+  it('is missed below 0.9x per CPU second, however good the best wall-clock round', () => {
+    const rates = { 'C recvmmsg (limit)': drain(1000, 1000), 'zerotick recvmmsg': drain(890, 1000) };
+    expect(judgeDrainGoal(rates).verdict).toBe('NOT met');
+  });
+
+  it('is not measured without CPU times or without a drain of either receiver', () => {
+    expect(judgeDrainGoal({ 'C recvmmsg (limit)': drain(undefined, 1000), 'zerotick recvmmsg': drain(undefined, 950) }).verdict).toBe('not measured');
+    expect(judgeDrainGoal({ 'C recvmmsg (limit)': drain(1000, 1000), 'zerotick recvmmsg': null }).verdict).toBe('not measured');
   });
 });

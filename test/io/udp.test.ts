@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nativeLibrary, realtimeNanos } from '../../src/io/native.js';
 import { BufferPool, type BufferPoolOptions } from '../../src/io/pool.js';
@@ -230,6 +232,68 @@ describe('UdpReceiver (recvmmsg)', () => {
     // then
     expect(dropsAfterFirstBurst).toBe(500 - first);
     expect(receiver.kernelDropCount).toBe(1000 - first - second);
+  });
+});
+
+describe('UdpReceiver receive buffer above net.core.rmem_max', () => {
+  const CAP_NET_ADMIN = 12;
+  const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  const udpModule = new URL('../../src/io/udp.js', import.meta.url).pathname.replace(/\.js$/, '.ts');
+  const poolModule = new URL('../../src/io/pool.js', import.meta.url).pathname.replace(/\.js$/, '.ts');
+
+  function holdsNetAdmin(): boolean {
+    const effective = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
+    return (BigInt(`0x${effective}`) & (1n << BigInt(CAP_NET_ADMIN))) !== 0n;
+  }
+
+  /** What a receiver opened with `receiveBufferBytes` and `forceReceiveBuffer: true` got, in a process without CAP_NET_ADMIN. */
+  function openForcedWithoutNetAdmin(receiveBufferBytes: number): { granted: number; forced: boolean } | undefined {
+    const script =
+      `import { BufferPool } from ${JSON.stringify(poolModule)}; import { UdpReceiver } from ${JSON.stringify(udpModule)};` +
+      `const pool = BufferPool.create({ slotSize: 2048, slotCount: 4 });` +
+      `const r = UdpReceiver.open(pool, { port: 0, bindAddress: '127.0.0.1', batchSize: 2, receiveBufferBytes: ${receiveBufferBytes}, forceReceiveBuffer: true });` +
+      `console.log('RESULT ' + JSON.stringify({ granted: r.receiveBufferBytes, forced: r.receiveBufferForced })); r.close(); pool.destroy();`;
+    const node = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+    const command = holdsNetAdmin() ? ['setpriv', '--inh-caps=-net_admin', '--bounding-set=-net_admin', ...node] : node;
+    const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', timeout: 30_000 });
+    const line = result.stdout?.split('\n').find((output) => output.startsWith('RESULT '));
+    return line === undefined ? undefined : JSON.parse(line.slice('RESULT '.length));
+  }
+
+  it('is granted by SO_RCVBUFFORCE to a process with CAP_NET_ADMIN (twice the request, as SO_RCVBUF would be)', (context) => {
+    if (!holdsNetAdmin()) {
+      console.warn('skipped: this process lacks CAP_NET_ADMIN, which SO_RCVBUFFORCE needs');
+      context.skip();
+      return;
+    }
+    // given a request above the cap
+    const request = rmemMax + 65536;
+
+    // when
+    const receiver = openReceiver(createPool({ slotCount: 4 }), { batchSize: 2, receiveBufferBytes: request, forceReceiveBuffer: true });
+
+    // then
+    expect(receiver.receiveBufferForced).toBe(true);
+    expect(receiver.receiveBufferBytes).toBe(2 * request);
+  });
+
+  it('falls back to SO_RCVBUF, capped by net.core.rmem_max, without CAP_NET_ADMIN', (context) => {
+    // when a process without the capability forces a request above the cap
+    const got = openForcedWithoutNetAdmin(rmemMax + 65536);
+    if (got === undefined) {
+      console.warn('skipped: setpriv could not drop CAP_NET_ADMIN here');
+      context.skip();
+      return;
+    }
+
+    // then
+    expect(got).toEqual({ granted: 2 * rmemMax, forced: false });
+  });
+
+  it('is not forced unless asked', () => {
+    const receiver = openReceiver(createPool({ slotCount: 4 }), { batchSize: 2, receiveBufferBytes: rmemMax + 65536 });
+    expect(receiver.receiveBufferForced).toBe(false);
+    expect(receiver.receiveBufferBytes).toBe(2 * rmemMax);
   });
 });
 

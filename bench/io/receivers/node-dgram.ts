@@ -6,15 +6,15 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BUFFER_BYTES } from './options.js';
+import { parseReceiverOptions } from './options.js';
 
 const END_CHECK_INTERVAL_MS = 10;
 
-const { port } = parseReceiverOptions();
+const { port, bufferBytes } = parseReceiverOptions();
 const tally = new TrialTally();
 let finishTrial: (() => void) | undefined;
 
-const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
+const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: bufferBytes });
 socket.on('message', (datagram: Buffer) => {
   tally.record(datagram.readUInt32LE(TRIAL_OFFSET), datagram.readUInt32LE(SEQUENCE_OFFSET));
   if (finishTrial !== undefined && tally.isComplete()) finishTrial();
@@ -35,5 +35,5 @@ function runTrial(trial: number, count: number): Promise<TrialCount> {
   });
 }
 
-await serveTrials(socket.address().port, runTrial);
+await serveTrials(socket.address().port, socket.getRecvBufferSize(), runTrial);
 socket.close();

@@ -1,29 +1,26 @@
 /**
  * Receiver under test: zerotick's AF_PACKET ring on `lo` (src/io/packet-ring.ts), TPACKET_V2
  * (`--tpacket 2`, a frame per datagram) or TPACKET_V3 (`--tpacket 3`, blocks), busy-polling
- * batches of RECEIVE_BATCH frames read in place. Both rings get RECEIVE_BUFFER_BYTES of frames,
- * the memory the socket receivers get as SO_RCVBUF.
+ * batches of RECEIVE_BATCH frames read in place. Both rings get `--buffer-bytes` of frames, the
+ * memory the socket receivers get as SO_RCVBUF.
  *
  * A plain UDP socket is bound to the port too, with a minimal buffer and never read: it gives
  * the kernel somewhere to deliver (no ICMP port-unreachable per datagram) and reserves the port.
  */
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { PacketRing, type TpacketVersion } from '../../../src/io/packet-ring.js';
+import { PacketRing } from '../../../src/io/packet-ring.js';
 import { BufferPool } from '../../../src/io/pool.js';
 import { UdpReceiver } from '../../../src/io/udp.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './options.js';
+import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
 
 const FRAME_BYTES = 2048;
 const V2_BLOCK_BYTES = 64 * 1024;
 const V3_BLOCK_BYTES = 128 * 1024;
 const SINK_RECEIVE_BUFFER_BYTES = 4096;
 
-const { values } = parseArgs({ options: { tpacket: { type: 'string', default: '2' } } });
-const version = Number(values.tpacket) as TpacketVersion;
-if (version !== 2 && version !== 3) throw new Error(`--tpacket must be 2 or 3: ${values.tpacket}`);
+const { tpacket: version, bufferBytes } = parseReceiverOptions();
 const blockSize = version === 2 ? V2_BLOCK_BYTES : V3_BLOCK_BYTES;
 
 const sinkPool = BufferPool.create({ slotSize: FRAME_BYTES, slotCount: 2 });
@@ -34,7 +31,7 @@ const ring = PacketRing.open({
   version,
   frameSize: FRAME_BYTES,
   blockSize,
-  blockCount: RECEIVE_BUFFER_BYTES / blockSize,
+  blockCount: bufferBytes / blockSize,
 });
 const tally = new TrialTally();
 
@@ -54,7 +51,7 @@ function runTrial(trial: number, count: number): TrialCount {
   return tally.result(performance.now());
 }
 
-await serveTrials(sink.localPort, runTrial);
+await serveTrials(sink.localPort, bufferBytes, runTrial);
 ring.close();
 sink.close();
 sinkPool.destroy();

@@ -9,17 +9,18 @@ import { BufferPool } from '../../../src/io/pool.js';
 import { BUSY_POLL, UdpReceiver } from '../../../src/io/udp.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './options.js';
+import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
 
 const SLOT_BYTES = 2048;
 
-const { port, timestamps } = parseReceiverOptions();
+const { port, timestamps, bufferBytes, forceBuffer } = parseReceiverOptions();
 const pool = BufferPool.create({ slotSize: SLOT_BYTES, slotCount: RECEIVE_BATCH * 2 });
 const receiver = UdpReceiver.open(pool, {
   port,
   bindAddress: '127.0.0.1',
   batchSize: RECEIVE_BATCH,
-  receiveBufferBytes: RECEIVE_BUFFER_BYTES,
+  receiveBufferBytes: bufferBytes,
+  forceReceiveBuffer: forceBuffer,
   sourceAddress: false,
   timestamps,
 });
@@ -42,6 +43,6 @@ function runTrial(trial: number, count: number): TrialCount {
   return tally.result(performance.now());
 }
 
-await serveTrials(receiver.localPort, runTrial);
+await serveTrials(receiver.localPort, receiver.receiveBufferBytes!, runTrial);
 receiver.close();
 pool.destroy();

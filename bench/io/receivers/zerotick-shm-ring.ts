@@ -8,10 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { ShmRing } from '../../../src/io/shm-ring.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BATCH, RECEIVE_BUFFER_BYTES } from './options.js';
+import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
 
-const { ringPath } = parseReceiverOptions();
-const ring = ShmRing.create(ringPath, RECEIVE_BUFFER_BYTES);
+const { ringPath, bufferBytes } = parseReceiverOptions();
+const ring = ShmRing.create(ringPath, bufferBytes);
 const tally = new TrialTally();
 
 /** Made once: read() calls it per record with the ring's own view. */
@@ -30,6 +30,6 @@ function runTrial(trial: number, count: number): TrialCount {
   return tally.result(performance.now());
 }
 
-await serveTrials(0, runTrial);
+await serveTrials(0, bufferBytes, runTrial);
 ring.close();
 rmSync(ringPath, { force: true });
