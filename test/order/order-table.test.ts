@@ -38,6 +38,24 @@ describe('OrderTable', () => {
     );
   });
 
+  it('finds the live ClOrdIDs of a sliding window of sequential ones, oldest removed first, across many index wraps', () => {
+    // given a full window of consecutive ClOrdIDs, as the order router hands them out
+    const window = 1000;
+    const table = new OrderTable(window);
+    const records = new Int32Array(window);
+    for (let id = 1; id <= window; id++) records[id % window] = table.insert(id, RecordKind.Order, 0);
+    // when each new order replaces the oldest, for 20 times the index length
+    for (let id = window + 1; id <= 50 * window; id++) {
+      table.remove(records[id % window]!);
+      records[id % window] = table.insert(id, RecordKind.Order, 0);
+    }
+    // then exactly the last window is found, at its records
+    const last = 50 * window;
+    for (let id = last - window + 1; id <= last; id++) expect(table.find(id)).toBe(records[id % window]);
+    expect(table.find(last - window)).toBe(NO_RECORD);
+    expect(table.size).toBe(window);
+  });
+
   it('keeps a record number stable while other records come and go', () => {
     const table = new OrderTable(4);
     const kept = table.insert(7, RecordKind.Order, 3);
