@@ -53,7 +53,7 @@ export class SimulatedExchange {
       replies: new OrderEntryReplies(),
       counters: this.counters,
       tickToTrade: new TickToTrade(new SendTimeRing(NO_SEND_TIMES)),
-      clock: () => clock.nanos,
+      clock,
       // Output is shipped after each request and each replayed market event (shipReports).
       onOutput: () => {},
     });

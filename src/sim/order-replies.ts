@@ -13,6 +13,7 @@ import {
   SequenceEncoder,
   TerminateEncoder,
 } from '../generated/order-entry/index.js';
+import type { TimeSource } from '../io/clock.js';
 import type { ClientOrder } from './order-book.js';
 import type { SofhWriter } from './sofh-writer.js';
 
@@ -63,8 +64,10 @@ export class OrderEntryReplies {
 
   /**
    * An ExecutionReport about a known order: its price, quantities and state as they are now.
-   * `origClOrdId` NaN when not a cancel or replace; `lastPriceMantissa` NaN when not a fill;
-   * `leavesQty` 0 once the order is done (filled, cancelled).
+   * `origClOrdId` NaN when not a cancel or replace; `lastPriceTicks` (the fill's price in the
+   * order's ticks: a small integer, where a PRICE9 mantissa would be boxed as an argument) NaN when not a fill;
+   * `leavesQty` 0 once the order is done (filled, cancelled). TransactTime is `clock.nanos`
+   * (ns since the epoch), read here: a double passed to a call V8 does not inline is boxed.
    */
   orderReport(
     out: SofhWriter,
@@ -74,26 +77,26 @@ export class OrderEntryReplies {
     origClOrdId: number,
     execType: number,
     ordStatus: number,
-    lastPriceMantissa: number,
+    lastPriceTicks: number,
     lastQty: number,
     leavesQty: number,
-    transactTimeNanos: number,
+    clock: TimeSource,
   ): void {
     const encoder = this.beginExecutionReport(out, seqNum, clOrdId, origClOrdId, order.orderId, order.securityId, order.side);
     encoder.execType(execType).ordStatus(ordStatus);
     encoder.price().mantissa(order.isMarket ? PRICE_NULL : order.priceTicks * order.tickSize);
     encoder.orderQty(order.orderQty);
-    encoder.lastPx().mantissa(Number.isNaN(lastPriceMantissa) ? PRICE_NULL : lastPriceMantissa);
+    encoder.lastPx().mantissa(Number.isNaN(lastPriceTicks) ? PRICE_NULL : lastPriceTicks * order.tickSize);
     encoder
       .lastQty(lastQty)
       .cumQty(order.cumQty)
       .leavesQty(leavesQty)
-      .transactTime(transactTimeNanos)
+      .transactTime(clock.nanos)
       .ordRejReason(OrdRejReason.NULL_VALUE);
     out.commit(HEADER_LENGTH + encoder.encodedLength());
   }
 
-  /** An ExecutionReport refusing a request, echoing what it asked for. */
+  /** An ExecutionReport refusing a request, echoing what it asked for; TransactTime is `clock.nanos`. */
   orderRejected(
     out: SofhWriter,
     seqNum: number,
@@ -104,14 +107,14 @@ export class OrderEntryReplies {
     priceMantissa: number,
     orderQty: number,
     reason: number,
-    transactTimeNanos: number,
+    clock: TimeSource,
   ): void {
     const encoder = this.beginExecutionReport(out, seqNum, clOrdId, origClOrdId, 0, securityId, side);
     encoder.execType(ExecType.Rejected).ordStatus(OrdStatus.Rejected);
     encoder.price().mantissa(Number.isNaN(priceMantissa) ? PRICE_NULL : priceMantissa);
     encoder.orderQty(orderQty);
     encoder.lastPx().mantissa(PRICE_NULL);
-    encoder.lastQty(0).cumQty(0).leavesQty(0).transactTime(transactTimeNanos).ordRejReason(reason);
+    encoder.lastQty(0).cumQty(0).leavesQty(0).transactTime(clock.nanos).ordRejReason(reason);
     out.commit(HEADER_LENGTH + encoder.encodedLength());
   }
 

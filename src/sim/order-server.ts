@@ -8,6 +8,7 @@
  * the Canceled reports are delivered after the session is established again.
  */
 import net from 'node:net';
+import { FunctionClock } from './function-clock.js';
 import type { MatchingEngine } from './matching-engine.js';
 import { OrderConnection, type ConnectionHost } from './order-connection.js';
 import { OrderEntryReplies } from './order-replies.js';
@@ -45,7 +46,7 @@ export class OrderServer implements ConnectionHost {
       replies: this.replies,
       counters: this.counters,
       tickToTrade: options.tickToTrade,
-      clock: options.clock,
+      clock: new FunctionClock(options.clock),
       onOutput: (session) => this.queueOutput(session),
     };
     server.on('connection', (socket) => this.accept(socket));

@@ -20,6 +20,7 @@ import {
   type OrderCancelReplaceRequestDecoder,
   type OrderCancelRequestDecoder,
 } from '../generated/order-entry/index.js';
+import type { TimeSource } from '../io/clock.js';
 import type { InstrumentBook, MatchingEngine } from './matching-engine.js';
 import { SubmitOutcome } from './matching-engine.js';
 import type { ClientOrder, OrderOwner } from './order-book.js';
@@ -48,8 +49,8 @@ export interface SessionContext {
   readonly replies: OrderEntryReplies;
   readonly counters: OrderServerCounters;
   readonly tickToTrade: TickToTrade;
-  /** TransactTime for reports, ns since the epoch. */
-  readonly clock: () => number;
+  /** TransactTime for reports, ns since the epoch: updated before each report, read from `nanos` (nothing boxed). */
+  readonly clock: TimeSource;
   /** Called when a session has output to send. */
   readonly onOutput: (session: OrderSession) => void;
 }
@@ -181,7 +182,7 @@ export class OrderSession implements OrderOwner {
     if (filled) this.workingOrders.close(order);
     const execType = filled ? ExecType.Fill : ExecType.PartialFill;
     const status = filled ? OrdStatus.Filled : OrdStatus.PartiallyFilled;
-    this.report(order, order.clOrdId, NO_ORIG_CLORDID, execType, status, priceTicks * order.tickSize, quantity);
+    this.report(order, order.clOrdId, NO_ORIG_CLORDID, execType, status, priceTicks, quantity);
   }
 
   /** BusinessReject for a message that is not acceptable as it stands (malformed, out of sequence). */
@@ -231,17 +232,19 @@ export class OrderSession implements OrderOwner {
     return this.workingOrders.get(clOrdId) === undefined && this.usedClOrdIds.add(clOrdId);
   }
 
-  private report(order: ClientOrder, clOrdId: number, origClOrdId: number, execType: number, ordStatus: number, lastPriceMantissa: number, lastQty: number): void {
+  private report(order: ClientOrder, clOrdId: number, origClOrdId: number, execType: number, ordStatus: number, lastPriceTicks: number, lastQty: number): void {
     const done = ordStatus === OrdStatus.Canceled || ordStatus === OrdStatus.Filled;
     const { replies, clock } = this.context;
-    replies.orderReport(this.out, this.nextSentSeqNum++, order, clOrdId, origClOrdId, execType, ordStatus, lastPriceMantissa, lastQty, done ? 0 : order.leavesQty, clock());
+    clock.update();
+    replies.orderReport(this.out, this.nextSentSeqNum++, order, clOrdId, origClOrdId, execType, ordStatus, lastPriceTicks, lastQty, done ? 0 : order.leavesQty, clock);
     this.context.onOutput(this);
   }
 
   private reject(clOrdId: number, origClOrdId: number, securityId: number, side: number, priceMantissa: number, orderQty: number, reason: number): void {
     const { replies, clock, counters } = this.context;
     counters.rejects++;
-    replies.orderRejected(this.out, this.nextSentSeqNum++, clOrdId, origClOrdId, securityId, side, priceMantissa, orderQty, reason, clock());
+    clock.update();
+    replies.orderRejected(this.out, this.nextSentSeqNum++, clOrdId, origClOrdId, securityId, side, priceMantissa, orderQty, reason, clock);
     this.context.onOutput(this);
   }
 }
