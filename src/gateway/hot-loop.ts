@@ -4,9 +4,17 @@
  *   poll every feed source (busy-poll; or, with idle 'block', wait on line A when all were empty)
  *     -> feed tap -> sequencer -> MDP3 handler -> strategies (orders queued in the response pool)
  *   -> order path flush (one writev for the whole batch) -> tick-to-trade samples
- *   -> order session poll (execution reports -> strategies; heartbeats, reconnects)
+ *   -> every 32 passes (every pass with idle 'block'): order session poll (execution reports ->
+ *      strategies; heartbeats, reconnects)
  *   -> strategy timers -> flush what those queued
- *   -> control words (stop, kill switch); counters published when idle or every 256 passes
+ *   -> control words (stop, kill switch); counters published every 256 passes (with idle
+ *      'block', also on each pass that found nothing)
+ *
+ * A busy-polling pass that finds nothing must cost little more than its recvmmsg: a packet
+ * that arrives during the rest of the pass waits for it. So such a pass reads no clock (the
+ * send is timed only when orders were queued), leaves the exchange's socket to every 32nd
+ * pass (its recv costs as much as the recvmmsg; the C reference reads it every 1024 polls),
+ * and publishes counters every 256th.
  *
  * Everything it touches is allocated before the first pass. With copy I/O the feeds push their
  * datagrams as events (event-driven-loop.ts), and everything after the poll is completePass().
@@ -24,8 +32,14 @@ import type { CounterPublisher } from './counter-publisher.js';
 import type { FeedTap } from './feed-tap.js';
 import type { OrderPath } from './order-path.js';
 
-/** Busy passes between two counter publications: a few ms at most under load. */
+/** Passes between two counter publications: a few ms at most under load, well under 1 ms idle. */
 const PUBLISH_EVERY_PASSES = 256;
+/**
+ * Busy-polling passes between two reads of the order session: execution reports reach
+ * strategies some tens of microseconds later when idle, and under load one recv takes
+ * many of them at once.
+ */
+const SESSION_POLL_EVERY_PASSES = 32;
 const NANOS_PER_SECOND = 1_000_000_000;
 
 export interface HotLoopParts {
@@ -45,7 +59,8 @@ export interface HotLoopParts {
   batchSize: number;
   /**
    * CLOCK_REALTIME (comparable with kernel receive timestamps) and CLOCK_MONOTONIC, read into a
-   * field: a koffi call returning a double would allocate on every pass.
+   * field: a koffi call returning a double would allocate on every pass. The stage recorder
+   * reads the same two: its endSend() leaves the send's time in `realtime`.
    */
   realtime: TimeSource;
   monotonic: TimeSource;
@@ -59,6 +74,9 @@ export interface HotLoopParts {
 export class HotLoop {
   private readonly parts: HotLoopParts;
   private passesSincePublish = 0;
+  private passesSinceSessionPoll = 0;
+  /** idle 'block': each pass may have slept, so it does all its housekeeping. */
+  private readonly blocks: boolean;
   private nextIntervalsNanos: number;
   private killSwitchApplied = 0;
   /** The strategies' queued-message tally at the last flush: a change means this flush sends orders. */
@@ -66,6 +84,7 @@ export class HotLoop {
 
   constructor(parts: HotLoopParts) {
     this.parts = parts;
+    this.blocks = parts.idle === 'block';
     parts.monotonic.update();
     this.nextIntervalsNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
   }
@@ -94,26 +113,38 @@ export class HotLoop {
   completePass(delivered: number): void {
     const parts = this.parts;
     const orderPath = parts.orderPath;
-    const stages = parts.stages;
-    stages.beginSend();
-    orderPath.flush();
-    const queued = parts.host.tally.queuedMessages;
-    stages.endSend(queued !== this.queuedAtLastSend);
-    this.queuedAtLastSend = queued;
-    const realtime = parts.realtime;
-    realtime.update();
-    parts.tap.recordTickToTrade(realtime, parts.recorder);
+    if (parts.host.tally.queuedMessages !== this.queuedAtLastSend) this.sendBatch();
+    else orderPath.flush(); // nothing new from the strategies: only what a partial send left, if anything
 
     const sequencer = parts.sequencer;
-    if (sequencer.holding) sequencer.expire(realtime.nanos);
-    orderPath.poll();
+    if (sequencer.holding) {
+      parts.realtime.update();
+      sequencer.expire(parts.realtime.nanos);
+    }
+    if (this.blocks || ++this.passesSinceSessionPoll >= SESSION_POLL_EVERY_PASSES) {
+      this.passesSinceSessionPoll = 0;
+      orderPath.poll();
+    }
     parts.host.pollTimers();
     orderPath.flush();
     // what timers and execution reports queued left untimed here: the next send sample is the next batch's
     this.queuedAtLastSend = parts.host.tally.queuedMessages;
 
     this.applyKillSwitchRequest();
-    if (delivered === 0 || ++this.passesSincePublish >= PUBLISH_EVERY_PASSES) this.publish();
+    if (++this.passesSincePublish >= PUBLISH_EVERY_PASSES || (delivered === 0 && this.blocks)) this.publish();
+  }
+
+  /**
+   * The strategies queued orders during the batch: sends them, timed (send), and records a
+   * tick-to-trade sample per triggering packet against the time the send returned, which
+   * endSend() leaves in the realtime clock the loop shares with the stage recorder.
+   */
+  private sendBatch(): void {
+    const parts = this.parts;
+    parts.stages.beginSend();
+    parts.orderPath.flush();
+    parts.stages.endSend(true);
+    parts.tap.recordTickToTrade(parts.realtime, parts.recorder);
   }
 
   /** Counters and the last intervals, at stop. */

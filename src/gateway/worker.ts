@@ -85,7 +85,10 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       clock: () => strategyClock.read(),
       log: workerLog,
     };
-    const stages = new StageLatencyRecorder();
+    // One pair of clocks for the loop and the stages: the loop reads the send's time where endSend() left it.
+    const realtime = new NanosecondClock(CLOCK_REALTIME);
+    const monotonic = new NanosecondClock(CLOCK_MONOTONIC);
+    const stages = new StageLatencyRecorder(realtime, monotonic);
     const host = new StrategyHost(strategies, { environment, orders: new TimedOrderRouting(orderPath, stages), counters });
     listener = new StrategyFeedListener(host, orderPath, stages);
     handler = new Mdp3Handler({ listener, counters: feedCounters, logger: workerLog });
@@ -106,8 +109,8 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       idle: config.idle,
       idleTimeoutMs: config.idleTimeoutMs,
       batchSize: config.batchSize,
-      realtime: new NanosecondClock(CLOCK_REALTIME),
-      monotonic: new NanosecondClock(CLOCK_MONOTONIC),
+      realtime,
+      monotonic,
       latencyIntervals: new IntervalChannel(input.latencyIntervals),
       stageIntervals: new IntervalChannel(input.stageIntervals),
       onIntervals: () => gcCount.publish(),

@@ -145,7 +145,10 @@ export class StageLatencyRecorder {
     this.marks[MARK_SEND_START] = this.monotonic.nanos;
   }
 
-  /** Just after the flush; records send when the batch had orders (`sentOrders`). */
+  /**
+   * Just after the flush; records send when the batch had orders (`sentOrders`). Leaves the
+   * realtime clock at the send's time, for a caller that shares it (the hot loop's tick-to-trade).
+   */
   endSend(sentOrders: boolean): void {
     const marks = this.marks;
     this.monotonic.update();
