@@ -7,7 +7,8 @@
  * (shared memory), which resets it. That is one hand-over per second, not per tick; the control
  * plane adds the intervals into a running total.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
+import { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
 
 /** Values above this (10 s) are clamped: a stuck order is still counted, in the top bucket. */
 export const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
@@ -17,7 +18,7 @@ export const BIT_BUCKET_SIZE = 32;
 
 /** The latency histogram every recorder and aggregate uses: 1 ns to 10 s, 3 significant digits, 32-bit counts, no resizing. */
 export function buildHistogram(): hdr.JsHistogram {
-  return new hdr.Int32Histogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+  return new ShiftIndexedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 }
 
 /** Worker side: records the current interval. */
