@@ -27,6 +27,8 @@ export class StrategyFeedListener implements MarketDataListener {
   ) {}
 
   onMessage(templateId: number, message: MessageDecoder, packet: PacketInfo): void {
+    // No strategy to run: no strategy call to time (decode ends at the first that runs), no clock read.
+    if (!this.host.handlesMessage(templateId)) return;
     this.packet = packet;
     this.orderPath.setTrigger(packet.seqNum);
     // Every generated decoder has the public `limit` the host rewinds between strategies.

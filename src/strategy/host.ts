@@ -156,6 +156,11 @@ export class StrategyHost {
     }
   }
 
+  /** Whether some strategy has a handler for messages of `templateId`: else onMessage runs nothing. */
+  handlesMessage(templateId: number): boolean {
+    return templateId < this.messageSubscribers.length && this.messageSubscribers[templateId]!.length > 0;
+  }
+
   onMessage(templateId: number, message: MessageFlyweight): void {
     if (templateId >= this.messageSubscribers.length) return;
     const subscribers = this.messageSubscribers[templateId]!;
