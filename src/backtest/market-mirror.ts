@@ -83,11 +83,14 @@ export class MarketMirror {
   }
 
   private sync(book: InstrumentBook, recorded: Book | undefined): void {
-    stripSynthetic(book.bids);
-    stripSynthetic(book.asks);
-    if (recorded !== undefined) {
-      this.addRecordedSide(book, SELL, recorded.asks);
-      this.addRecordedSide(book, BUY, recorded.bids);
+    const copied = recorded !== undefined && !book.bids.hasClientOrders && !book.asks.hasClientOrders && copyUncrossed(book, recorded);
+    if (!copied) {
+      stripSynthetic(book.bids);
+      stripSynthetic(book.asks);
+      if (recorded !== undefined) {
+        this.addRecordedSide(book, SELL, recorded.asks);
+        this.addRecordedSide(book, BUY, recorded.bids);
+      }
     }
     // Nobody publishes the engine's trades here: the recorded feed is the market.
     book.trades.clear();
@@ -106,6 +109,37 @@ export class MarketMirror {
       if (quantity > 0) engine.addSynthetic(book, side, price, quantity);
     }
   }
+}
+
+/**
+ * The common case of sync, in one pass: no client order in the book, so it becomes the recorded
+ * levels as they are, each appended after the last (no search, no shifting). Gives the book the
+ * slow path would: false, leaving only synthetic levels for it to strip, at the first thing the
+ * fast path does not handle (levels out of order or on one price, a side full, bids crossing
+ * asks, which the slow path trades against each other).
+ */
+function copyUncrossed(book: InstrumentBook, recorded: Book): boolean {
+  const { bids, asks } = book;
+  bids.clear();
+  asks.clear();
+  book.changed = true;
+  if (!copySide(asks, recorded.asks, book.spec.tickSize) || !copySide(bids, recorded.bids, book.spec.tickSize)) return false;
+  return bids.count === 0 || asks.count === 0 || bids.levels[0]!.priceTicks < asks.levels[0]!.priceTicks;
+}
+
+/** Appends the recorded levels to an empty side; false at a level not worse than the one before, or on a full side. */
+function copySide(side: EngineSide, levels: RecordedSide, tickSize: number): boolean {
+  for (let level = 0; level < levels.levelCount; level++) {
+    const ticks = levels.price(level) / tickSize;
+    const quantity = levels.quantity(level);
+    if (!isSmallInteger(ticks) || quantity <= 0) continue; // as the slow path leaves them out
+    const price = ticks | 0;
+    if (side.count > 0 && !side.isBetter(side.levels[side.count - 1]!.priceTicks, price)) return false;
+    const added = side.appendWorst(price);
+    if (added === null) return false;
+    added.syntheticQty = quantity;
+  }
+  return true;
 }
 
 /**

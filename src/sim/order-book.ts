@@ -179,6 +179,29 @@ export class BookSide {
     return level;
   }
 
+  /**
+   * A new level at `priceTicks`, which the caller knows is worse than every level present (a
+   * book copied best first): no search, no shifting. Null when the side is full.
+   */
+  appendWorst(priceTicks: number): PriceLevel | null {
+    if (this.isFull) return null;
+    const level = this.spare.pop()!;
+    level.reset(priceTicks);
+    this.levels[this.count++] = level;
+    return level;
+  }
+
+  /** Removes every level; only for a side no client order rests on. */
+  clear(): void {
+    while (this.count > 0) this.spare.push(this.levels[--this.count]!);
+  }
+
+  /** True when a client order rests at some level. */
+  get hasClientOrders(): boolean {
+    for (let index = 0; index < this.count; index++) if (this.levels[index]!.clientOrderCount > 0) return true;
+    return false;
+  }
+
   removeAt(index: number): void {
     const levels = this.levels;
     this.spare.push(levels[index]!);
