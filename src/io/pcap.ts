@@ -193,6 +193,8 @@ export class CaptureReader {
   /** The one view over the whole capture: offsets handed out are offsets into it (= file offsets). */
   readonly view: DataView;
   readonly format: CaptureFormat;
+  /** format === 'pcap', as a boolean: next() tests it per packet. */
+  private readonly classic: boolean;
   readonly skipped: SkippedPackets = {
     fragment: 0,
     notIpv4: 0,
@@ -229,6 +231,7 @@ export class CaptureReader {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.format = format;
+    this.classic = format === 'pcap';
     this.filterPort = filter.destinationPort ?? -1;
     this.filterAddress = filter.destinationAddress ?? -1;
     this.rewind();
@@ -262,7 +265,7 @@ export class CaptureReader {
   rewind(): void {
     this.interfaces = [];
     this.packetCount = 0;
-    if (this.format === 'pcap') {
+    if (this.classic) {
       this.readClassicFileHeader();
     } else {
       this.position = 0;
@@ -275,10 +278,9 @@ export class CaptureReader {
    */
   next(datagram: UdpDatagram): boolean {
     for (;;) {
-      const found = this.format === 'pcap' ? this.nextClassicRecord(datagram) : this.nextPcapngPacket(datagram);
+      const found = this.classic ? this.nextClassicRecord(datagram) : this.nextPcapngPacket(datagram);
       if (!found) return false;
-      this.packetCount++;
-      datagram.packetNumber = this.packetCount;
+      datagram.packetNumber = ++this.packetCount;
       if (this.locateUdpPayload(datagram)) return true;
     }
   }
@@ -305,36 +307,49 @@ export class CaptureReader {
     this.position = PCAP_FILE_HEADER_LENGTH;
   }
 
+  /**
+   * The hot path of a replay: two bounds checks per record (header, then the captured bytes);
+   * building an error message is left to a cold method so that this one stays small enough
+   * for V8 to inline into next().
+   */
   private nextClassicRecord(datagram: UdpDatagram): boolean {
     const view = this.view;
     const recordOffset = this.position;
-    const remaining = view.byteLength - recordOffset;
-    if (remaining === 0) return false;
-    if (remaining < PCAP_RECORD_HEADER_LENGTH) {
-      throw new CaptureFormatError(`truncated pcap record header (${remaining} of ${PCAP_RECORD_HEADER_LENGTH} bytes)`, recordOffset);
+    const frameOffset = recordOffset + PCAP_RECORD_HEADER_LENGTH;
+    if (frameOffset > view.byteLength) {
+      if (recordOffset === view.byteLength) return false;
+      throw this.truncatedRecordHeader(recordOffset);
     }
     const littleEndian = this.littleEndian;
     const capturedLength = view.getUint32(recordOffset + PCAP_RECORD_CAPTURED_LENGTH_OFFSET, littleEndian);
+    const frameEnd = frameOffset + capturedLength;
+    if (frameEnd > view.byteLength || capturedLength > MAX_CAPTURED_LENGTH) throw this.badCapturedLength(recordOffset, capturedLength);
     const originalLength = view.getUint32(recordOffset + PCAP_RECORD_ORIGINAL_LENGTH_OFFSET, littleEndian);
-    if (capturedLength > MAX_CAPTURED_LENGTH) {
-      throw new CaptureFormatError(`pcap record claims ${capturedLength} captured bytes (more than ${MAX_CAPTURED_LENGTH})`, recordOffset);
-    }
-    if (capturedLength > remaining - PCAP_RECORD_HEADER_LENGTH) {
-      throw new CaptureFormatError(
-        `pcap record claims ${capturedLength} captured bytes but only ${remaining - PCAP_RECORD_HEADER_LENGTH} remain in the file`,
-        recordOffset,
-      );
-    }
-    this.position = recordOffset + PCAP_RECORD_HEADER_LENGTH + capturedLength;
+    this.position = frameEnd;
     datagram.recordOffset = recordOffset;
     datagram.interfaceId = 0;
     datagram.timestampSeconds = view.getUint32(recordOffset + PCAP_RECORD_SECONDS_OFFSET, littleEndian);
     datagram.timestampNanoseconds =
       view.getUint32(recordOffset + PCAP_RECORD_FRACTION_OFFSET, littleEndian) * this.classicNanosPerFraction;
-    this.frameOffset = recordOffset + PCAP_RECORD_HEADER_LENGTH;
+    this.frameOffset = frameOffset;
     this.frameLength = capturedLength < originalLength ? -1 : capturedLength;
     this.frameLinkType = this.classicLinkType;
     return true;
+  }
+
+  private truncatedRecordHeader(recordOffset: number): CaptureFormatError {
+    const remaining = this.view.byteLength - recordOffset;
+    return new CaptureFormatError(`truncated pcap record header (${remaining} of ${PCAP_RECORD_HEADER_LENGTH} bytes)`, recordOffset);
+  }
+
+  private badCapturedLength(recordOffset: number, capturedLength: number): CaptureFormatError {
+    if (capturedLength > MAX_CAPTURED_LENGTH) {
+      return new CaptureFormatError(`pcap record claims ${capturedLength} captured bytes (more than ${MAX_CAPTURED_LENGTH})`, recordOffset);
+    }
+    return new CaptureFormatError(
+      `pcap record claims ${capturedLength} captured bytes but only ${this.view.byteLength - recordOffset - PCAP_RECORD_HEADER_LENGTH} remain in the file`,
+      recordOffset,
+    );
   }
 
   // --- pcapng --------------------------------------------------------------------------------
