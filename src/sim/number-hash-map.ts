@@ -1,34 +1,35 @@
 /**
- * A hash map from integer keys (ClOrdIDs, read from the wire as numbers) to values, that
- * allocates nothing per entry: keys in a Float64Array, values in one preallocated array, open
- * addressing with linear probing. A delete shifts the following entries of its probe run back
- * (backward-shift deletion), so there are no tombstones and lookups never slow down under the
- * steady add/delete churn of an order session, which a JS Map (rehashing away its deleted
- * entries into a new table every few operations) and a Set cannot say.
+ * Hash tables keyed by integers (ClOrdIDs, read from the wire as numbers) that allocate nothing
+ * per entry: keys in one Float64Array, NaN marking an empty slot, open addressing with linear
+ * probing. A delete shifts the following entries of its probe run back (backward-shift
+ * deletion), so there are no tombstones and lookups never slow down under the steady add/delete
+ * churn of an order session, which a JS Map (rehashing away its deleted entries into a new table
+ * every few operations) and a Set cannot say.
  *
- * The table doubles when it would be more than half full: that allocates, but only when the
+ * NumberHashSet holds keys only, so a lookup touches one cache line of one array; NumberHashMap
+ * adds a value per slot, moved along with its key.
+ *
+ * A table doubles when it would be more than half full: that allocates, but only when the
  * number of entries reaches a new high, never in a steady state.
  */
 
 /** Most entries per slot before the table doubles: short probe runs. */
 const MAX_LOAD_FACTOR = 0.5;
+/** The key of an empty slot: never a ClOrdID, and unequal to every key, itself included. */
+const EMPTY = Number.NaN;
 const TWO_POW_32 = 4294967296;
 
-export class NumberHashMap<T> {
+export class NumberHashSet {
   size = 0;
-  private keys: Float64Array;
-  private occupied: Uint8Array;
-  private values: Array<T | undefined>;
+  protected keys: Float64Array;
   private mask: number;
 
   /** `initialCapacity`: slots, a power of two; holds initialCapacity x MAX_LOAD_FACTOR entries before growing. */
   constructor(initialCapacity: number) {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 2 || (initialCapacity & (initialCapacity - 1)) !== 0) {
-      throw new RangeError(`NumberHashMap capacity must be a power of two >= 2: capacity=${initialCapacity}`);
+      throw new RangeError(`hash table capacity must be a power of two >= 2: capacity=${initialCapacity}`);
     }
-    this.keys = new Float64Array(initialCapacity);
-    this.occupied = new Uint8Array(initialCapacity);
-    this.values = new Array<T | undefined>(initialCapacity).fill(undefined);
+    this.keys = new Float64Array(initialCapacity).fill(EMPTY);
     this.mask = initialCapacity - 1;
   }
 
@@ -37,28 +38,15 @@ export class NumberHashMap<T> {
     return this.mask + 1;
   }
 
-  get(key: number): T | undefined {
-    const slot = this.slotOf(key);
-    return slot >= 0 ? this.values[slot] : undefined;
-  }
-
   has(key: number): boolean {
     return this.slotOf(key) >= 0;
   }
 
-  set(key: number, value: T): void {
-    let slot = this.slotOf(key);
-    if (slot < 0) {
-      if ((this.size + 1) > this.capacity * MAX_LOAD_FACTOR) {
-        this.grow();
-        slot = this.slotOf(key);
-      }
-      slot = -slot - 1;
-      this.keys[slot] = key;
-      this.occupied[slot] = 1;
-      this.size++;
-    }
-    this.values[slot] = value;
+  /** True when `key` was not there (it is now). */
+  add(key: number): boolean {
+    if (this.slotOf(key) >= 0) return false;
+    this.insert(key);
+    return true;
   }
 
   /** True when `key` was there. */
@@ -71,20 +59,45 @@ export class NumberHashMap<T> {
   }
 
   clear(): void {
-    this.occupied.fill(0);
-    this.values.fill(undefined);
+    this.keys.fill(EMPTY);
     this.size = 0;
   }
 
   /** The slot holding `key`, or `-(the empty slot ending its probe run) - 1` when absent. */
-  private slotOf(key: number): number {
-    const { keys, occupied, mask } = this;
-    let slot = homeSlot(key, mask);
-    while (occupied[slot] === 1) {
-      if (keys[slot] === key) return slot;
-      slot = (slot + 1) & mask;
+  protected slotOf(key: number): number {
+    const { keys, mask } = this;
+    for (let slot = homeSlot(key, mask); ; slot = (slot + 1) & mask) {
+      const found = keys[slot]!;
+      if (found === key) return slot;
+      if (found !== found) return -slot - 1; // EMPTY
     }
-    return -slot - 1;
+  }
+
+  /** Puts an absent `key` in and returns its slot, doubling the table first when it would be more than half full. */
+  protected insert(key: number): number {
+    if (this.size + 1 > this.capacity * MAX_LOAD_FACTOR) this.grow();
+    const slot = -this.slotOf(key) - 1;
+    this.keys[slot] = key;
+    this.size++;
+    return slot;
+  }
+
+  /** A delete moved the entry in slot `from` back to slot `to` (a subclass moves what it keeps per slot). */
+  protected moved(_from: number, _to: number): void {}
+
+  /** A delete left slot `slot` empty. */
+  protected emptied(_slot: number): void {}
+
+  /** Doubles the table, every key in its new slot. */
+  protected grow(): void {
+    const old = this.keys;
+    const capacity = old.length * 2;
+    this.keys = new Float64Array(capacity).fill(EMPTY);
+    this.mask = capacity - 1;
+    for (let slot = 0; slot < old.length; slot++) {
+      const key = old[slot]!;
+      if (key === key) this.keys[-this.slotOf(key) - 1] = key; // not EMPTY
+    }
   }
 
   /**
@@ -93,30 +106,62 @@ export class NumberHashMap<T> {
    * from its home slot without passing an empty one.
    */
   private removeAt(slot: number): void {
-    const { keys, occupied, values, mask } = this;
+    const { keys, mask } = this;
     let hole = slot;
-    for (let next = (slot + 1) & mask; occupied[next] === 1; next = (next + 1) & mask) {
+    for (let next = (slot + 1) & mask; keys[next] === keys[next]; next = (next + 1) & mask) {
       const distanceFromHome = (next - homeSlot(keys[next]!, mask)) & mask;
       if (distanceFromHome >= ((next - hole) & mask)) {
         keys[hole] = keys[next]!;
-        values[hole] = values[next];
+        this.moved(next, hole);
         hole = next;
       }
     }
-    occupied[hole] = 0;
-    values[hole] = undefined;
+    keys[hole] = EMPTY;
+    this.emptied(hole);
+  }
+}
+
+export class NumberHashMap<T> extends NumberHashSet {
+  private values: Array<T | undefined>;
+
+  constructor(initialCapacity: number) {
+    super(initialCapacity);
+    this.values = new Array<T | undefined>(initialCapacity).fill(undefined);
   }
 
-  private grow(): void {
-    const { keys, occupied, values } = this;
-    const capacity = keys.length * 2;
-    this.keys = new Float64Array(capacity);
-    this.occupied = new Uint8Array(capacity);
-    this.values = new Array<T | undefined>(capacity).fill(undefined);
-    this.mask = capacity - 1;
-    this.size = 0;
+  get(key: number): T | undefined {
+    const slot = this.slotOf(key);
+    return slot >= 0 ? this.values[slot] : undefined;
+  }
+
+  set(key: number, value: T): void {
+    const found = this.slotOf(key);
+    const slot = found >= 0 ? found : this.insert(key); // may grow: values is read after
+    this.values[slot] = value;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.values.fill(undefined);
+  }
+
+  protected override moved(from: number, to: number): void {
+    this.values[to] = this.values[from];
+  }
+
+  protected override emptied(slot: number): void {
+    this.values[slot] = undefined;
+  }
+
+  /** The keys move first; each value then follows its key to its new slot. */
+  protected override grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    super.grow();
+    this.values = new Array<T | undefined>(this.capacity).fill(undefined);
     for (let slot = 0; slot < keys.length; slot++) {
-      if (occupied[slot] === 1) this.set(keys[slot]!, values[slot] as T);
+      const key = keys[slot]!;
+      if (key === key) this.values[this.slotOf(key)] = values[slot]; // not EMPTY
     }
   }
 }

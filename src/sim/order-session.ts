@@ -34,7 +34,7 @@ import { WorkingOrders } from './working-orders.js';
 /**
  * ClOrdIDs of ended orders remembered per session for duplicate detection; the oldest are
  * forgotten past this (a working order's ClOrdID is always a duplicate). Like CME, which checks
- * among recent orders only: a few seconds of a fast client, about 3 MiB per session, fixed.
+ * among recent orders only: a few seconds of a fast client, 1.5 MiB per session, fixed.
  */
 export const REMEMBERED_CLORDIDS = 65_536;
 const TRIGGER_SEQ_NUM_NULL = 4294967295;

@@ -3,11 +3,11 @@
  * ids, oldest first, and a hash index over it, both allocated once. Adding to a full ring
  * forgets the oldest id, so the work per id is constant and the memory never grows.
  */
-import { NumberHashMap } from './number-hash-map.js';
+import { NumberHashSet } from './number-hash-map.js';
 
 export class RecentIds {
   private readonly ring: Float64Array;
-  private readonly index: NumberHashMap<true>;
+  private readonly index: NumberHashSet;
   /** The ring position the next id is written to: the oldest id once the ring is full. */
   private next = 0;
   private count = 0;
@@ -16,7 +16,7 @@ export class RecentIds {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`RecentIds capacity must be a positive integer: capacity=${capacity}`);
     this.ring = new Float64Array(capacity);
     // At most half full, so the index never has to grow.
-    this.index = new NumberHashMap<true>(2 ** Math.ceil(Math.log2(capacity * 2)));
+    this.index = new NumberHashSet(2 ** Math.ceil(Math.log2(capacity * 2)));
   }
 
   /** Ids remembered now: at most `capacity`. */
@@ -31,10 +31,11 @@ export class RecentIds {
   /** True when `id` is not among the remembered ids; it is remembered from now on (the oldest forgotten if full). */
   add(id: number): boolean {
     if (this.index.has(id)) return false;
+    // The oldest goes before the new one comes: the index never holds more than `capacity`.
     if (this.count === this.capacity) this.index.delete(this.ring[this.next]!);
     else this.count++;
+    this.index.add(id);
     this.ring[this.next] = id;
-    this.index.set(id, true);
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     return true;
   }
