@@ -135,7 +135,7 @@ export class PriceLevels implements BookSide {
   }
 
   private write(level: number, view: DataView, priceOffset: number, quantity: number, orderCount: number): void {
-    this.prices[level] = readInt64(view, priceOffset);
+    storeInt64(this.prices, level, view, priceOffset);
     this.quantities[level] = quantity;
     this.orderCounts[level] = orderCount;
   }
@@ -194,13 +194,13 @@ export class PriceLevelBook implements Book {
 
   /** The u64 TransactTime and u32 RptSeq of the update being applied, read from the message. */
   noteUpdate(view: DataView, transactTimeOffset: number, rptSeqOffset: number): void {
-    this.state[TRANSACT_TIME] = readUint64(view, transactTimeOffset);
+    storeUint64(this.state, TRANSACT_TIME, view, transactTimeOffset);
     this.state[RPT_SEQ] = view.getUint32(rptSeqOffset, true);
   }
 
   /** A trade: the int64 price mantissa at `priceOffset`. */
   noteTrade(view: DataView, priceOffset: number, quantity: number): void {
-    this.state[LAST_TRADE_PRICE] = readInt64(view, priceOffset);
+    storeInt64(this.state, LAST_TRADE_PRICE, view, priceOffset);
     this.state[LAST_TRADE_QUANTITY] = quantity;
   }
 
@@ -215,11 +215,14 @@ export class PriceLevelBook implements Book {
   }
 }
 
-/** Little-endian int64 as a number (exact to 2^53), for storing straight into a Float64Array. */
-function readInt64(view: DataView, offset: number): number {
-  return view.getInt32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
+// The little-endian int64 at `offset`, as a number (exact to 2^53), stored into target[index].
+// Stored here rather than returned: whether V8 inlines a helper depends on its inlining budget
+// when the caller is compiled, and a double returned from a call that is not inlined is boxed
+// (one HeapNumber per book entry: seen in one worker run in four, 3.5 MB in 100k packets).
+function storeInt64(target: Float64Array, index: number, view: DataView, offset: number): void {
+  target[index] = view.getInt32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
 }
 
-function readUint64(view: DataView, offset: number): number {
-  return view.getUint32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
+function storeUint64(target: Float64Array, index: number, view: DataView, offset: number): void {
+  target[index] = view.getUint32(offset + 4, true) * TWO_POW_32 + view.getUint32(offset, true);
 }
