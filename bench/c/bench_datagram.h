@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define BENCH_SEQUENCE_OFFSET 0
@@ -54,5 +55,21 @@ static inline uint64_t bench_monotonic_ns(void) { return bench_clock_ns(CLOCK_MO
 
 /* CPU time of the calling thread: what a busy-polling receiver spent, not what it waited. */
 static inline uint64_t bench_thread_cpu_ns(void) { return bench_clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+struct bench_thread_usage {
+  uint64_t user_ns;
+  uint64_t system_ns;
+};
+
+/* The same CPU time split into user space and kernel (getrusage RUSAGE_THREAD; with tick-based
+ * accounting, a sample taken at each timer tick: add it up over many trials). */
+static inline struct bench_thread_usage bench_thread_usage(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_THREAD, &usage);
+  return (struct bench_thread_usage){
+      .user_ns = (uint64_t)usage.ru_utime.tv_sec * 1000000000u + (uint64_t)usage.ru_utime.tv_usec * 1000u,
+      .system_ns = (uint64_t)usage.ru_stime.tv_sec * 1000000000u + (uint64_t)usage.ru_stime.tv_usec * 1000u,
+  };
+}
 
 #endif

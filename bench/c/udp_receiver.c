@@ -5,7 +5,7 @@
  *   stdout: {"ready":true,"port":<port>}         once the socket is bound (port 0: the kernel's choice)
  *   stdin:  trial <id> <count>                   one line per trial
  *   stdout: {"armed":<id>}                        polling has started
- *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…}
+ *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…,"userNs":…,"systemNs":…}
  *                                                 after <count> datagrams of that trial, or when
  *                                                 none came for the idle timeout
  *
@@ -58,6 +58,8 @@ struct trial_result {
   uint64_t max_sequence;
   uint64_t elapsed_ns;
   uint64_t cpu_ns; /* this thread's CPU time over the trial */
+  uint64_t user_ns;   /* ... of which in user space, */
+  uint64_t system_ns; /* ... and in the kernel (tick-sampled) */
 };
 
 static unsigned char slots[MAX_BATCH][SLOT_BYTES];
@@ -172,10 +174,11 @@ static void read_control(struct msghdr *header) {
 }
 
 static struct trial_result run_trial(int fd, const struct options *options, uint32_t trial, uint64_t count) {
-  struct trial_result result = {0, 0, 0, 0};
+  struct trial_result result = {0, 0, 0, 0, 0, 0};
   const uint64_t idle_ns = (uint64_t)options->idle_ms * 1000000u;
   const uint64_t start = bench_monotonic_ns();
   const uint64_t start_cpu = bench_thread_cpu_ns();
+  const struct bench_thread_usage start_usage = bench_thread_usage();
   uint64_t last_datagram = start;
   while (result.received < count) {
     int n = recvmmsg(fd, messages, options->batch, MSG_DONTWAIT, NULL);
@@ -201,6 +204,9 @@ static struct trial_result run_trial(int fd, const struct options *options, uint
   }
   result.elapsed_ns = bench_monotonic_ns() - start;
   result.cpu_ns = bench_thread_cpu_ns() - start_cpu;
+  const struct bench_thread_usage usage = bench_thread_usage();
+  result.user_ns = usage.user_ns - start_usage.user_ns;
+  result.system_ns = usage.system_ns - start_usage.system_ns;
   return result;
 }
 
@@ -229,9 +235,10 @@ int main(int argc, char **argv) {
     }
     printf("{\"armed\":%u}\n", trial);
     const struct trial_result result = run_trial(fd, &options, trial, count);
-    printf("{\"trial\":%u,\"received\":%llu,\"maxSequence\":%llu,\"elapsedNs\":%llu,\"cpuNs\":%llu}\n", trial,
-           (unsigned long long)result.received, (unsigned long long)result.max_sequence,
-           (unsigned long long)result.elapsed_ns, (unsigned long long)result.cpu_ns);
+    printf("{\"trial\":%u,\"received\":%llu,\"maxSequence\":%llu,\"elapsedNs\":%llu,\"cpuNs\":%llu,\"userNs\":%llu,\"systemNs\":%llu}\n",
+           trial, (unsigned long long)result.received, (unsigned long long)result.max_sequence,
+           (unsigned long long)result.elapsed_ns, (unsigned long long)result.cpu_ns, (unsigned long long)result.user_ns,
+           (unsigned long long)result.system_ns);
   }
   close(fd);
   return 0;

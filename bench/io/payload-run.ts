@@ -1,7 +1,9 @@
 /**
- * One payload size's measurements: every available receiver started once (each its own process
- * on the measured core, idle between trials), the loads started per trial on the other core,
- * the interleaved search of sweep.ts over them, then the drain rates.
+ * One payload size's measurements, in two phases, each with every available receiver started
+ * once (its own process on the measured core, idle between trials) and the loads started per
+ * trial on the other core: the interleaved search of sweep.ts with the sweep's 4 MiB of socket
+ * buffer or ring, then the drain rates with receivers started afresh with room for a large
+ * backlog.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -46,6 +48,13 @@ export const DRAIN_WARMUP_ROUNDS = 2;
 
 const SWEEP_MEMORY = { bufferBytes: RECEIVE_BUFFER_BYTES, forceBuffer: false };
 const DRAIN_MEMORY = { bufferBytes: DRAIN_BUFFER_BYTES, forceBuffer: true };
+
+/** One drain round: datagrams per wall-clock and per CPU second, and the CPU time's split. */
+interface DrainRound {
+  wall: number;
+  cpu: number;
+  usage: { datagrams: number; userNs: number; systemNs: number };
+}
 
 interface RunningReceiver {
   spec: ReceiverSpec;
@@ -162,7 +171,7 @@ class ReceiverBench {
    * by the receiving thread's CPU time. The sender is out of the way, so this is the receiver's
    * own capacity. Null when the backlog did not all arrive.
    */
-  async drain(name: string, backlog: number): Promise<{ wall: number; cpu: number } | null> {
+  async drain(name: string, backlog: number): Promise<DrainRound | null> {
     const receiver = this.running.get(name)!;
     const trialId = nextTrialId++;
     await this.offer(receiver, trialId, backlog, FLAT_OUT_RATE);
@@ -173,7 +182,11 @@ class ReceiverBench {
       logProgress(`${this.payloadBytes} B ${name}: drain of ${backlog} got ${counted.received}`);
       return null;
     }
-    return { wall: (counted.received * 1e9) / counted.elapsedNs, cpu: (counted.received * 1e9) / counted.cpuNs };
+    return {
+      wall: (counted.received * 1e9) / counted.elapsedNs,
+      cpu: (counted.received * 1e9) / counted.cpuNs,
+      usage: { datagrams: counted.received, userNs: counted.userNs, systemNs: counted.systemNs },
+    };
   }
 
   async stop(): Promise<void> {
@@ -203,20 +216,35 @@ function chooseDrainBacklog(bench: ReceiverBench): DrainBacklog {
 /** Best and median drain rate of each running receiver, rounds interleaved across receivers. */
 async function measureDrainRates(bench: ReceiverBench, backlog: number, rounds: number): Promise<Record<string, DrainRate | null>> {
   const draining = bench.names();
-  const samples = new Map(draining.map((name) => [name, { wall: [] as number[], cpu: [] as number[] }]));
+  const samples = new Map(draining.map((name) => [name, [] as DrainRound[]]));
   for (let round = -DRAIN_WARMUP_ROUNDS; round < rounds; round++) {
     for (const name of draining) {
-      const rate = await bench.drain(name, backlog);
-      if (rate === null || round < 0) continue;
-      samples.get(name)!.wall.push(rate.wall);
-      samples.get(name)!.cpu.push(rate.cpu);
+      const measured = await bench.drain(name, backlog);
+      if (measured !== null && round >= 0) samples.get(name)!.push(measured);
     }
   }
-  return Object.fromEntries(draining.map((name) => {
-    const { wall, cpu } = samples.get(name)!;
-    if (wall.length === 0) return [name, null];
-    return [name, { best: Math.max(...wall), median: median(wall), cpuBest: Math.max(...cpu), cpuMedian: median(cpu), rounds: wall.length }];
-  }));
+  return Object.fromEntries(draining.map((name) => [name, summarizeDrain(samples.get(name)!)]));
+}
+
+/**
+ * Best and median of the rates; the user/kernel split summed over all rounds, since each round's
+ * is a handful of timer-tick samples.
+ */
+function summarizeDrain(measured: readonly DrainRound[]): DrainRate | null {
+  if (measured.length === 0) return null;
+  const wall = measured.map((round) => round.wall);
+  const cpu = measured.map((round) => round.cpu);
+  const sum = (field: keyof DrainRound['usage']): number => measured.reduce((total, round) => total + round.usage[field], 0);
+  const datagrams = sum('datagrams');
+  return {
+    best: Math.max(...wall),
+    median: median(wall),
+    cpuBest: Math.max(...cpu),
+    cpuMedian: median(cpu),
+    rounds: measured.length,
+    userNsPerDatagram: sum('userNs') / datagrams,
+    systemNsPerDatagram: sum('systemNs') / datagrams,
+  };
 }
 
 /** Each receiver's highest loss-free rate, with the sweep's memory (4 MiB); and the sender's ceilings. */
@@ -258,5 +286,7 @@ export async function runPayloadSweep(payloadBytes: number, plan: SweepPlan, set
   const ringPath = `/dev/shm/zerotick-bench-${process.pid}-${randomBytes(4).toString('hex')}`;
   const swept = await sweepPayload(payloadBytes, ringPath, plan, settings);
   const drained = await drainPayload(payloadBytes, ringPath, settings.drainRounds);
-  return { ...swept, ...drained, unavailable: { ...swept.unavailable, ...drained.unavailable } };
+  // A receiver that ran in the sweep but could not start with the drain's memory is named as such.
+  const drainProblems = Object.entries(drained.unavailable).filter(([name]) => !(name in swept.unavailable)).map(([name, reason]) => [`${name} (drain)`, reason]);
+  return { ...swept, ...drained, unavailable: { ...swept.unavailable, ...Object.fromEntries(drainProblems) } };
 }

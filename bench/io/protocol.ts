@@ -9,17 +9,19 @@
  *                                           the request when allowed), or the ring's memory
  *   stdin:  trial <id> <count>             one line per trial
  *   stdout: {"armed":<id>}                  the receiver is polling: the harness starts the load
- *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…}
+ *   stdout: {"trial":<id>,"received":…,"maxSequence":…,"elapsedNs":…,"cpuNs":…,"userNs":…,"systemNs":…}
  *                                           after <count> datagrams of the trial, or when none
  *                                           came for IDLE_TIMEOUT_MS (FIRST_DATAGRAM_TIMEOUT_MS
  *                                           before the first one); cpuNs is the receiving
- *                                           thread's CPU time over the same span
+ *                                           thread's CPU time over the same span, userNs and
+ *                                           systemNs its split into user space and kernel
+ *                                           (getrusage RUSAGE_THREAD)
  *
  * The load generators answer one JSON line per trial: SenderReport.
  */
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { threadCpuNanos } from './thread-cpu.js';
+import { threadCpuNanos, threadUsage, type ThreadUsage } from './thread-cpu.js';
 
 export const IDLE_TIMEOUT_MS = 300;
 /** The ring's producer is a tsx process: give it time to start. */
@@ -31,6 +33,8 @@ export interface TrialCount {
   maxSequence: number;
   elapsedNs: number;
   cpuNs: number;
+  userNs: number;
+  systemNs: number;
 }
 
 export interface SenderReport {
@@ -91,6 +95,7 @@ export class TrialTally {
   maxSequence = 0;
   private startMs = 0;
   private startCpuNs = 0;
+  private startUsage: ThreadUsage = { userNs: 0, systemNs: 0 };
   private lastTrafficMs = 0;
   private trafficSinceClockRead = false;
   private emptyPolls = 0;
@@ -102,6 +107,7 @@ export class TrialTally {
     this.maxSequence = 0;
     this.startMs = nowMs;
     this.startCpuNs = threadCpuNanos();
+    this.startUsage = threadUsage();
     this.lastTrafficMs = nowMs;
     this.trafficSinceClockRead = false;
     this.emptyPolls = 0;
@@ -139,6 +145,15 @@ export class TrialTally {
 
   result(nowMs: number): TrialCount {
     const cpuNs = Math.round(threadCpuNanos() - this.startCpuNs);
-    return { trial: this.trial, received: this.received, maxSequence: this.maxSequence, elapsedNs: Math.round((nowMs - this.startMs) * 1e6), cpuNs };
+    const usage = threadUsage();
+    return {
+      trial: this.trial,
+      received: this.received,
+      maxSequence: this.maxSequence,
+      elapsedNs: Math.round((nowMs - this.startMs) * 1e6),
+      cpuNs,
+      userNs: usage.userNs - this.startUsage.userNs,
+      systemNs: usage.systemNs - this.startUsage.systemNs,
+    };
   }
 }

@@ -115,6 +115,12 @@ function describeDrainBacklog(payload: PayloadSweep, result: IoSuiteResult): str
   return `${backlog.datagrams} datagrams (records) queued while the receiver is idle; ${rounds}. ${memory}.${fallback}`;
 }
 
+/** "1057 + 13 ns": kernel and user CPU time per datagram. */
+function describeCpuSplit(rate: DrainRate | null): string {
+  if (rate?.systemNsPerDatagram === undefined || rate.userNsPerDatagram === undefined) return 'n/a';
+  return `${rate.systemNsPerDatagram.toFixed(0)} + ${rate.userNsPerDatagram.toFixed(0)} ns`;
+}
+
 /** "128 MiB: A, B; 64 MiB: C": receivers grouped by the memory they got. */
 function describeGrants(bufferBytes: Record<string, number>): string {
   const byGrant = new Map<number, string[]>();
@@ -138,17 +144,18 @@ function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[
     rate === null || reference === null ? 'n/a' : formatRatio(rate.best, reference.best),
     rate?.cpuMedian === undefined ? 'n/a' : formatRate(rate.cpuMedian),
     rate?.cpuMedian === undefined || reference?.cpuMedian === undefined ? 'n/a' : formatRatio(rate.cpuMedian, reference.cpuMedian),
+    describeCpuSplit(rate),
   ]);
   const { verdict, why } = judgeDrainGoal(drainRates);
   const sameWork = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER_WITH_TIMESTAMPS);
   const option = compareDrains(drainRates, ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS, C_RECEIVER);
   return [
-    `Drain rate: ${describeDrainBacklog(payload, result)} Each round queues the backlog, then the receiver reads it as fast as it can, first poll to last datagram; receivers interleaved round by round. The sender is out of the way, so this is each receiver's own capacity (node:dgram reads continuously and cannot hold a backlog). Per CPU second: the same datagrams over the receiving thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves out the time the scheduler gave the core to others: on a shared machine its ratios hold where wall-clock ones wander, so the goal is judged on its medians.`,
+    `Drain rate: ${describeDrainBacklog(payload, result)} Each round queues the backlog, then the receiver reads it as fast as it can, first poll to last datagram; receivers interleaved round by round. The sender is out of the way, so this is each receiver's own capacity (node:dgram reads continuously and cannot hold a backlog). Per CPU second: the same datagrams over the receiving thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves out the time the scheduler gave the core to others: on a shared machine its ratios hold where wall-clock ones wander, so the goal is judged on its medians. CPU per datagram: the same thread's time split into kernel and user space (getrusage RUSAGE_THREAD, summed over all rounds; the kernel samples the split at each timer tick, so a few ns of user time are within its grain), which says on which side of the system call a difference lies.`,
     '',
     markdownTable(
-      ['receiver', 'drain rate (best)', 'drain rate (median)', 'best vs C loop', 'per CPU second (median)', 'per CPU second vs C loop'],
+      ['receiver', 'drain rate (best)', 'drain rate (median)', 'best vs C loop', 'per CPU second (median)', 'per CPU second vs C loop', 'CPU per datagram: kernel + user'],
       rows,
-      [false, true, true, true, true, true],
+      [false, true, true, true, true, true, true],
     ),
     '',
     `Goal (${payload.payloadBytes} B) on drain rate per CPU second (median): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop: ${verdict}: ${why}.`,
