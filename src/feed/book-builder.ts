@@ -57,6 +57,8 @@ export class BookBuilder {
   /** Books changed in the current matching event, each once; grows only when a book is created. */
   private changed: PriceLevelBook[] = [];
   private changedCount = 0;
+  /** The book of the last entry: consecutive entries mostly name the same instrument, and a field compare beats a Map lookup. */
+  private lastBook: PriceLevelBook | undefined = undefined;
   private readonly bookRefresh = new MDIncrementalRefreshBook46Decoder();
   private readonly tradeSummary = new MDIncrementalRefreshTradeSummary48Decoder();
   private readonly snapshot = new SnapshotFullRefresh52Decoder();
@@ -163,7 +165,11 @@ export class BookBuilder {
   }
 
   private bookFor(securityId: number): PriceLevelBook {
-    const book = this.books.get(securityId) ?? this.addBook(securityId);
+    let book = this.lastBook;
+    if (book === undefined || book.securityId !== securityId) {
+      book = this.books.get(securityId) ?? this.addBook(securityId);
+      this.lastBook = book;
+    }
     this.markChanged(book);
     return book;
   }
