@@ -1,0 +1,146 @@
+/**
+ * What one pass of the zero-copy worker's loop does, and how often: a busy-polling pass that
+ * finds nothing must cost little more than its recvmmsg, since a packet arriving meanwhile
+ * waits for it; a pass whose packets made strategies queue orders times their send and records
+ * tick-to-trade. The loop runs with stand-ins that count what they are asked (a scripted feed
+ * source, the order path, the counter publisher) and clocks that count their reads.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DatagramHandler, FeedSource, ReceiveTime } from '../../src/feed/datagram.js';
+import type { Sequencer } from '../../src/feed/sequencer.js';
+import type { TimeSource } from '../../src/io/clock.js';
+import type { IdleMode } from '../../src/gateway/config.js';
+import { createControlWords } from '../../src/gateway/control-layout.js';
+import type { CounterPublisher } from '../../src/gateway/counter-publisher.js';
+import { FeedTap } from '../../src/gateway/feed-tap.js';
+import { HotLoop } from '../../src/gateway/hot-loop.js';
+import type { OrderPath } from '../../src/gateway/order-path.js';
+import { GatewayCounters } from '../../src/metrics/counters.js';
+import type { IntervalChannel } from '../../src/metrics/interval-channel.js';
+import { STAGE_SEND, STAGE_TICK_TO_TRADE, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
+import { TickToTradeRecorder } from '../../src/metrics/tick-to-trade.js';
+import type { StrategyHost } from '../../src/strategy/host.js';
+import type { OrderTally } from '../../src/strategy/strategy-orders.js';
+
+/** A clock that moves 1 us a read, and counts its reads. */
+class CountingClock implements TimeSource {
+  nanos = 1_000_000;
+  reads = 0;
+  update(): void {
+    this.reads++;
+    this.nanos += 1000;
+  }
+}
+
+/** Delivers, at each poll, the next count of its script (none once it runs out), each datagram received at `receivedNanos`. */
+class ScriptedSource implements FeedSource {
+  readonly url = 'udp://stand-in';
+  readonly droppedCount = 0;
+  receivedNanos = 0;
+  private readonly view = new DataView(new ArrayBuffer(64));
+  constructor(
+    private readonly script: number[],
+    private readonly received: ReceiveTime,
+  ) {}
+  poll(handler: DatagramHandler, maxDatagrams: number): number {
+    const count = Math.min(this.script.shift() ?? 0, maxDatagrams);
+    this.received.nanos = this.receivedNanos;
+    for (let i = 0; i < count; i++) handler.onDatagram(this.view, 0, 16, this.received, 0);
+    return count;
+  }
+  close(): void {}
+}
+
+/** The strategies behind the sequencer: each datagram queues one order. */
+class OrderingStrategies implements DatagramHandler {
+  constructor(private readonly tally: OrderTally) {}
+  onDatagram(): void {
+    this.tally.queuedMessages++;
+  }
+}
+
+function standInOrderPath() {
+  const calls = { flush: 0, poll: 0 };
+  const orderPath = {
+    flush: () => void calls.flush++,
+    poll: () => void calls.poll++,
+    needsEventLoop: false,
+    setTrigger: () => {},
+    clearTrigger: () => {},
+    setKillSwitch: () => {},
+  } as unknown as OrderPath;
+  return { orderPath, calls };
+}
+
+function loopWith(idle: IdleMode, script: number[]) {
+  const realtime = new CountingClock();
+  const monotonic = new CountingClock();
+  const stages = new StageLatencyRecorder(realtime, monotonic);
+  const tally: OrderTally = { queuedMessages: 0 };
+  const { orderPath, calls } = standInOrderPath();
+  const counters = new GatewayCounters();
+  const tap = new FeedTap(new OrderingStrategies(tally), counters, tally, orderPath, 64, stages);
+  const source = new ScriptedSource(script, { nanos: 0 } as ReceiveTime);
+  let publications = 0;
+  const recorder = new TickToTradeRecorder();
+  const noInterval = { offer: () => true } as unknown as IntervalChannel;
+  const loop = new HotLoop({
+    sources: [source],
+    tap,
+    sequencer: { holding: false } as Sequencer,
+    orderPath,
+    host: { tally, pollTimers: () => {} } as unknown as StrategyHost,
+    publisher: { publish: () => void publications++ } as unknown as CounterPublisher,
+    recorder,
+    stages,
+    control: createControlWords(),
+    idle,
+    idleTimeoutMs: 1,
+    batchSize: 64,
+    realtime,
+    monotonic,
+    latencyIntervals: noInterval,
+    stageIntervals: noInterval,
+    onIntervals: () => {},
+  });
+  return { loop, source, realtime, monotonic, stages, recorder, calls, publications: () => publications };
+}
+
+describe('HotLoop', () => {
+  it('busy-polling, a pass that finds nothing reads no clock; the session is read every 32nd pass, counters published every 256th', () => {
+    // given a spinning loop with nothing to receive
+    const { loop, realtime, monotonic, calls, publications } = loopWith('spin', []);
+    const monotonicReadsBefore = monotonic.reads;
+
+    // when it makes 512 passes
+    for (let pass = 0; pass < 512; pass++) loop.runPass();
+
+    // then the only clock reads are the two publications' heartbeats
+    expect(calls.poll).toBe(512 / 32);
+    expect(publications()).toBe(2);
+    expect(realtime.reads).toBe(0);
+    expect(monotonic.reads - monotonicReadsBefore).toBe(2);
+  });
+
+  it('idle block: every pass reads the session, and a pass that found nothing publishes the counters', () => {
+    const { loop, calls, publications } = loopWith('block', [1, 0, 0]);
+    for (let pass = 0; pass < 3; pass++) loop.runPass();
+    expect(calls.poll).toBe(3);
+    expect(publications()).toBe(2);
+  });
+
+  it('a pass whose packets queued orders times one send, and records tick-to-trade per triggering packet at the time the send returned', () => {
+    // given two packets received at 900 us, each making a strategy queue an order
+    const { loop, source, realtime, stages, recorder } = loopWith('spin', [2]);
+    source.receivedNanos = 900_000;
+
+    // when one pass handles them
+    loop.runPass();
+
+    // then one send sample, and two tick-to-trade samples from receipt to the realtime read that ended the send
+    expect(stages.count(STAGE_SEND)).toBe(1);
+    expect(stages.count(STAGE_TICK_TO_TRADE)).toBe(2);
+    expect(recorder.count).toBe(2);
+    expect(recorder.histograms[0]!.maxValue).toBe(realtime.nanos - 900_000);
+  });
+});
