@@ -5,6 +5,7 @@
  * a second spinner there would halve the first one's time slices.
  */
 import { createServer } from 'node:net';
+import path from 'node:path';
 import dgram from 'node:dgram';
 import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
@@ -26,6 +27,8 @@ export interface ResponderSpec {
   feed: FeedKind;
   /** `zerotick run --io`; undefined for the C reference. */
   io?: 'zerocopy' | 'copy';
+  /** Another checkout of zerotick to run (its src/cli/main.ts and strategy), e.g. a baseline for a before/after; default this one. */
+  checkout?: string;
 }
 
 const STRATEGY = 'strategies/ping.ts';
@@ -88,7 +91,7 @@ export class RunningResponder {
       const httpPort = spec.io === undefined ? 0 : await unusedPort('tcp');
       child = spec.io === undefined
         ? new ManagedProcess(spec.name, ...realtimeCommand(cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`]), MEASURED_CPU)
-        : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec.io, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
+        : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
       const running = child;
       const exited = running.exitCode().then(() => exitReason(running));
       // Settled either way: when the responder exits first, the exchange is stopped under this wait.
@@ -137,13 +140,14 @@ async function exitReason(child: ManagedProcess): Promise<string> {
 }
 
 /** As deployed: the hot-path worker spins on its own core (--cpu), the main thread (HTTP) on the other. */
-function gatewayArgs(io: string, feedUrl: string, exchangePort: number, httpPort: number): string[] {
+function gatewayArgs(spec: ResponderSpec, feedUrl: string, exchangePort: number, httpPort: number): string[] {
+  const checkout = spec.checkout ?? '.';
   return [
-    '--import', 'tsx', 'src/cli/main.ts', 'run',
-    '--io', io,
+    '--import', 'tsx', path.join(checkout, 'src/cli/main.ts'), 'run',
+    '--io', spec.io!,
     '--feed', feedUrl,
     '--exchange', `tcp://127.0.0.1:${exchangePort}`,
-    '--strategy', STRATEGY,
+    '--strategy', path.join(checkout, STRATEGY),
     '--http', `127.0.0.1:${httpPort}`,
     '--idle', 'spin',
     '--cpu', String(MEASURED_CPU),

@@ -1,0 +1,45 @@
+/**
+ * Before/after of a change to the zero-copy gateway, in one interleaved run: the C reference,
+ * this checkout's zero-copy gateway and another checkout's (e.g. `git worktree add /tmp/before
+ * HEAD~3`, with its native library built), measured exactly as the t2t suite measures them
+ * (latency rounds, then the throughput sweep). Prints the figures; writes nothing to RESULTS.md.
+ *
+ *   npx tsx bench/t2t/compare-checkouts.ts /tmp/before [rounds] [packetsPerRound]
+ */
+import { pinThreadToCpu } from '../../src/io/affinity.js';
+import { canPinToSeparateCores, LOAD_CPU } from '../lib/pinning.js';
+import { LATENCY_INTERVAL_NS, latencyRun } from './latency-run.js';
+import { C_REFERENCE, responderSpecs, RunningResponder, ZERO_COPY, type ResponderSpec } from './responders.js';
+import { throughputSweep } from './sweep-run.js';
+import { settle } from './turns.js';
+
+const [baseline, rounds = '6', packetsPerRound = '20000'] = process.argv.slice(2);
+if (baseline === undefined) throw new Error('usage: compare-checkouts.ts <baseline checkout> [rounds] [packetsPerRound]');
+
+const specOf = (name: string): ResponderSpec => responderSpecs.find((spec) => spec.name === name)!;
+const specs: ResponderSpec[] = [
+  specOf(C_REFERENCE),
+  specOf(ZERO_COPY),
+  { ...specOf(ZERO_COPY), name: `${ZERO_COPY} (${baseline})`, checkout: baseline },
+];
+
+if (canPinToSeparateCores()) pinThreadToCpu(LOAD_CPU);
+const running: RunningResponder[] = [];
+try {
+  for (const spec of specs) running.push(await RunningResponder.start(spec));
+  await settle(running, { packets: 12_000, trials: 6, intervalNs: LATENCY_INTERVAL_NS });
+  const latency = await latencyRun(running, { rounds: Number(rounds), packetsPerRound: Number(packetsPerRound), warmUpPackets: 2_000 });
+  const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 2 });
+  const reference = sweeps.find((sweep) => sweep.receiver === C_REFERENCE)?.lossFreeRate ?? Number.NaN;
+  for (const { name, latency: figures } of latency.results) {
+    const sweep = sweeps.find((candidate) => candidate.receiver === name);
+    const rate = sweep?.lossFreeRate ?? Number.NaN;
+    console.log(
+      `${name}: p50 ${figures!.p50} us, p99 ${figures!.p99} us, p99.9 ${figures!.p999} us, lost ${figures!.lost}/${figures!.sent}; ` +
+        `loss-free ${Math.round(rate / 1000)} k/s (${(rate / reference).toFixed(2)}x C)`,
+    );
+  }
+  console.log(`zero-copy worker GC runs during the latency run: ${latency.gc.runs ?? latency.gc.note}`);
+} finally {
+  await Promise.all(running.map((responder) => responder.stop()));
+}
