@@ -32,9 +32,9 @@ import type { TickToTrade } from './tick-to-trade.js';
 import { WorkingOrders } from './working-orders.js';
 
 /**
- * ClOrdIDs of ended orders remembered per session for duplicate detection; the oldest are
- * forgotten past this (a working order's ClOrdID is always a duplicate). Like CME, which checks
- * among recent orders only: a few seconds of a fast client, 1.5 MiB per session, fixed.
+ * ClOrdIDs remembered per session for duplicate detection; the oldest are forgotten past this,
+ * except that a ClOrdID an order still works under is always a duplicate. Like CME, which checks
+ * among recent and working orders only: a few seconds of a fast client, 1.5 MiB per session.
  */
 export const REMEMBERED_CLORDIDS = 65_536;
 const TRIGGER_SEQ_NUM_NULL = 4294967295;

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrdType, Side, TimeInForce } from '../../src/generated/order-entry/index.js';
+import { REMEMBERED_CLORDIDS } from '../../src/sim/order-session.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { FeedCapture } from './support/feed-capture.js';
 import { decodePacket } from './support/mdp3-packets.js';
@@ -214,6 +215,26 @@ describe('orders', () => {
     expect(simulator.counters()).toMatchObject({ ordersReceived: 5, rejects: 4 });
     expect(simulator.engine.book(ES)!.bids.levels[simulator.engine.book(ES)!.bids.indexOf(bid.price / ES_TICK - 10)]!.clientOrderCount).toBe(1);
   });
+
+  it(`forgets a ClOrdID after ${REMEMBERED_CLORDIDS} newer ones, but never one an order still works under`, async () => {
+    // given a resting order (ClOrdID 1) and a rejected one (ClOrdID 2), then REMEMBERED_CLORDIDS newer ClOrdIDs
+    const { simulator } = await setUp();
+    const client = await establishedClient(simulator);
+    const restingPrice = best(simulator, 'bids').price - 10 * ES_TICK;
+    client.newOrder({ seqNum: 1, clOrdId: 1, securityId: ES, side: Side.Buy, price: restingPrice, quantity: 1 });
+    client.newOrder({ seqNum: 2, clOrdId: 2, securityId: ES, side: Side.Buy, price: restingPrice, quantity: 0 });
+    let seqNum = 3;
+    for (let newer = 0; newer < REMEMBERED_CLORDIDS; newer++) {
+      client.newOrder({ seqNum: seqNum++, clOrdId: 1000 + newer, securityId: ES, side: Side.Buy, price: restingPrice, quantity: 0 });
+    }
+    for (let reports = 0; reports < 2 + REMEMBERED_CLORDIDS; reports++) await client.next();
+    // when both ClOrdIDs come again
+    client.newOrder({ seqNum: seqNum++, clOrdId: 2, securityId: ES, side: Side.Buy, price: restingPrice, quantity: 0 });
+    client.newOrder({ seqNum: seqNum++, clOrdId: 1, securityId: ES, side: Side.Buy, price: restingPrice, quantity: 1 });
+    // then the rejected one is forgotten (refused for its quantity, not as a duplicate); the working one is a duplicate
+    expect((await client.next()).fields).toMatchObject({ ClOrdID: 2, OrdRejReason: 'InvalidQuantity' });
+    expect((await client.next()).fields).toMatchObject({ ClOrdID: 1, OrdRejReason: 'DuplicateOrder' });
+  }, 60_000);
 
   it('fills a market order and cancels what the book could not fill', async () => {
     const { simulator } = await setUp();
