@@ -2,6 +2,7 @@
  * MBP book operations, table-driven: each row starts from a side, applies one MDUpdateAction
  * and states the side after it. Levels in the rows are 1-based as on the wire.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyAction } from '../../src/feed/book-builder.js';
 import { PriceLevels } from '../../src/feed/book.js';
@@ -90,4 +91,54 @@ describe('price level operations (MDUpdateAction on one side)', () => {
     expect(() => new PriceLevels(0)).toThrow('depth=0');
     expect(() => new PriceLevels(200)).toThrow('depth=200');
   });
+
+  it('agrees with a plain-array model of the side over any sequence of actions, whatever the depth', () => {
+    const ACTIONS = [MDUpdateAction.New, MDUpdateAction.Change, MDUpdateAction.Delete, MDUpdateAction.DeleteThru, MDUpdateAction.DeleteFrom, MDUpdateAction.Overlay];
+    const step = fc.record({
+      action: fc.constantFrom(...ACTIONS),
+      level: fc.integer({ min: -1, max: 13 }),
+      entry: fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 50 })),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(step, { maxLength: 60 }), (depth, steps) => {
+        const levels = new PriceLevels(depth);
+        const model: Level[] = [];
+        for (const { action, level, entry } of steps) {
+          const expected = applyToModel(model, depth, action, level, entry);
+          expect(applyAction(levels, action, level, priceView(entry[0]), 0, entry[1], entry[2])).toBe(expected);
+          expect(levelsOf(levels)).toEqual(model);
+        }
+      }),
+    );
+  });
 });
+
+/** What each action does to a side, stated with Array#splice (0-based level); false when it cannot apply. */
+function applyToModel(model: Level[], depth: number, action: number, level: number, entry: Level): boolean {
+  const inBook = level >= 0 && level < model.length;
+  switch (action) {
+    case MDUpdateAction.New:
+      if (level < 0 || level >= depth || level > model.length) return false;
+      model.splice(level, 0, entry);
+      model.length = Math.min(model.length, depth);
+      return true;
+    case MDUpdateAction.Change:
+    case MDUpdateAction.Overlay:
+      if (inBook) model[level] = entry;
+      return inBook;
+    case MDUpdateAction.Delete:
+      if (inBook) model.splice(level, 1);
+      return inBook;
+    case MDUpdateAction.DeleteThru:
+      model.length = 0;
+      return true;
+    case MDUpdateAction.DeleteFrom: {
+      const removed = Math.min(level + 1, model.length);
+      if (removed <= 0) return false;
+      model.splice(0, removed);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
