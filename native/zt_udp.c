@@ -166,6 +166,7 @@ static void read_control(struct msghdr *msg, zt_udp_message *message) {
       memcpy(&ts, CMSG_DATA(c), sizeof(ts));
       message->timestamp_ns = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
       message->flags |= ZT_UDP_TIMESTAMPED;
+      return; /* the one control message asked for: CMSG_NXTHDR is a libc call per datagram */
     }
   }
 }
