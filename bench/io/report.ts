@@ -149,6 +149,7 @@ function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[
   const { verdict, why } = judgeDrainGoal(drainRates);
   const sameWork = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER_WITH_TIMESTAMPS);
   const option = compareDrains(drainRates, ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS, C_RECEIVER);
+  const timestampCost = compareDrains(drainRates, C_RECEIVER_WITH_TIMESTAMPS, C_RECEIVER);
   return [
     `Drain rate: ${describeDrainBacklog(payload, result)} Each round queues the backlog, then the receiver reads it as fast as it can, first poll to last datagram; receivers interleaved round by round. The sender is out of the way, so this is each receiver's own capacity (node:dgram reads continuously and cannot hold a backlog). Per CPU second: the same datagrams over the receiving thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves out the time the scheduler gave the core to others: on a shared machine its ratios hold where wall-clock ones wander, so the goal is judged on its medians. CPU per datagram: the same thread's time split into kernel and user space (getrusage RUSAGE_THREAD, summed over all rounds; the kernel samples the split at each timer tick, so a few ns of user time are within its grain), which says on which side of the system call a difference lies.`,
     '',
@@ -159,6 +160,7 @@ function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[
     ),
     '',
     `Goal (${payload.payloadBytes} B) on drain rate per CPU second (median): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop: ${verdict}: ${why}.`,
+    ...(timestampCost === null ? [] : ['', `What the kernel's receive timestamp costs by itself: the C loop with SO_TIMESTAMPNS against the C loop without: ${timestampCost.text}.`]),
     ...(sameWork === null ? [] : ['', `Against C doing the same kernel work per datagram (a SO_TIMESTAMPNS control message, as zerotick's receiver asks for by default; no source address): ${sameWork.text}.`]),
     ...(option === null ? [] : ['', `With \`timestamps: false\` (no kernel receive time per datagram, the option for users who do not need one) against the C loop: ${option.text}.`]),
   ];
