@@ -92,16 +92,30 @@ function compareDrains(drainRates: Record<string, DrainRate | null>, name: strin
   return { cpuRatio, text: `per CPU second (median): ${formatRate(rate.cpuMedian)} vs ${formatRate(reference.cpuMedian)} = ${cpuRatio.toFixed(2)}x; ${wall}` };
 }
 
+/** The pairs the drain goal compares, each zerotick receiver against C doing the same kernel work per datagram. */
+const LIKE_FOR_LIKE: ReadonlyArray<readonly [zerotick: string, c: string]> = [
+  [ZEROTICK_RECVMMSG, C_RECEIVER_WITH_TIMESTAMPS],
+  [ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS, C_RECEIVER],
+];
+
 /**
- * Goal of issue 3 judged on drain rates: zerotick's median datagrams per CPU second against the
- * C loop's. Not the best wall-clock round (what this read until 2026-11-26): on this shared
- * 2-core machine the wall clock also counts the time other benchmarks held the core.
+ * Goal of issue 3 judged on drain rates, like for like: zerotick's receive path against a C
+ * loop asking the kernel for the same thing, a SO_TIMESTAMPNS control message per datagram
+ * (zerotick's default) or none (`timestamps: false`). The kernel's timestamp costs C itself
+ * 7-14% (measured 2026-11-26): against the plain loop, zerotick's default would be judged on
+ * the kernel's work, not its own. Met when every pair reaches the ratio. Read on the median
+ * datagrams per CPU second, not the best wall-clock round: on this shared 2-core machine the
+ * wall clock also counts the time other benchmarks held the core.
  */
 export function judgeDrainGoal(drainRates: Record<string, DrainRate | null>): { verdict: GoalVerdict; why: string } {
-  const goal = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER);
-  if (goal === null) return { verdict: 'not measured', why: 'no drain rate for zerotick recvmmsg or the C loop' };
-  if (goal.cpuRatio === undefined) return { verdict: 'not measured', why: `no CPU time measured; ${goal.text}` };
-  return { verdict: goal.cpuRatio >= RECVMMSG_GOAL_RATIO ? 'met' : 'NOT met', why: goal.text };
+  const pairs = LIKE_FOR_LIKE.map(([zerotick, c]) => ({ zerotick, c, comparison: compareDrains(drainRates, zerotick, c) }));
+  const measured = pairs.filter((pair) => pair.comparison?.cpuRatio !== undefined);
+  if (measured.length < pairs.length) {
+    const missing = pairs.filter((pair) => !measured.includes(pair)).map((pair) => `${pair.zerotick} vs ${pair.c}`);
+    return { verdict: 'not measured', why: `no drain rate per CPU second for ${missing.join(' and ')}` };
+  }
+  const met = measured.every((pair) => pair.comparison!.cpuRatio! >= RECVMMSG_GOAL_RATIO);
+  return { verdict: met ? 'met' : 'NOT met', why: measured.map((pair) => `${pair.zerotick} vs ${pair.c}: ${pair.comparison!.text}`).join('; ') };
 }
 
 function describeDrainBacklog(payload: PayloadSweep, result: IoSuiteResult): string {
@@ -147,8 +161,7 @@ function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[
     describeCpuSplit(rate),
   ]);
   const { verdict, why } = judgeDrainGoal(drainRates);
-  const sameWork = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER_WITH_TIMESTAMPS);
-  const option = compareDrains(drainRates, ZEROTICK_RECVMMSG_WITHOUT_TIMESTAMPS, C_RECEIVER);
+  const againstPlainLoop = compareDrains(drainRates, ZEROTICK_RECVMMSG, C_RECEIVER);
   const timestampCost = compareDrains(drainRates, C_RECEIVER_WITH_TIMESTAMPS, C_RECEIVER);
   return [
     `Drain rate: ${describeDrainBacklog(payload, result)} Each round queues the backlog, then the receiver reads it as fast as it can, first poll to last datagram; receivers interleaved round by round. The sender is out of the way, so this is each receiver's own capacity (node:dgram reads continuously and cannot hold a backlog). Per CPU second: the same datagrams over the receiving thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves out the time the scheduler gave the core to others: on a shared machine its ratios hold where wall-clock ones wander, so the goal is judged on its medians. CPU per datagram: the same thread's time split into kernel and user space (getrusage RUSAGE_THREAD, summed over all rounds; the kernel samples the split at each timer tick, so a few ns of user time are within its grain), which says on which side of the system call a difference lies.`,
@@ -159,10 +172,9 @@ function renderDrainRates(payload: PayloadSweep, result: IoSuiteResult): string[
       [false, true, true, true, true, true, true],
     ),
     '',
-    `Goal (${payload.payloadBytes} B) on drain rate per CPU second (median): zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x the C loop: ${verdict}: ${why}.`,
+    `Goal (${payload.payloadBytes} B) on drain rate per CPU second (median), like for like: zerotick recvmmsg >= ${RECVMMSG_GOAL_RATIO}x a C loop doing the same kernel work per datagram (with its default SO_TIMESTAMPNS control message against C asking for it too; with \`timestamps: false\` against the plain C loop): ${verdict}: ${why}.`,
     ...(timestampCost === null ? [] : ['', `What the kernel's receive timestamp costs by itself: the C loop with SO_TIMESTAMPNS against the C loop without: ${timestampCost.text}.`]),
-    ...(sameWork === null ? [] : ['', `Against C doing the same kernel work per datagram (a SO_TIMESTAMPNS control message, as zerotick's receiver asks for by default; no source address): ${sameWork.text}.`]),
-    ...(option === null ? [] : ['', `With \`timestamps: false\` (no kernel receive time per datagram, the option for users who do not need one) against the C loop: ${option.text}.`]),
+    ...(againstPlainLoop === null ? [] : ['', `zerotick recvmmsg with its default timestamps against the plain C loop, which asks for none: ${againstPlainLoop.text}.`]),
   ];
 }
 
