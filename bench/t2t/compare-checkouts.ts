@@ -11,10 +11,16 @@ import { canPinToSeparateCores, LOAD_CPU } from '../lib/pinning.js';
 import { LATENCY_INTERVAL_NS, latencyRun } from './latency-run.js';
 import { C_REFERENCE, responderSpecs, RunningResponder, ZERO_COPY, type ResponderSpec } from './responders.js';
 import { throughputSweep } from './sweep-run.js';
-import { settle } from './turns.js';
+import { settle, whileRunning } from './turns.js';
 
 const [baseline, rounds = '6', packetsPerRound = '20000'] = process.argv.slice(2);
 if (baseline === undefined) throw new Error('usage: compare-checkouts.ts <baseline checkout> [rounds] [packetsPerRound]');
+
+/** The gateway's own per-stage medians (GET /latency, us, since it started, warm-ups included): where its time goes. */
+async function stageMedians(responder: RunningResponder): Promise<string> {
+  const stages = await whileRunning(responder, async () => (await fetch(responder.statusUrl!.replace(/status$/, 'latency'))).json() as Promise<Record<string, { p50: number }>>);
+  return Object.entries(stages).map(([stage, summary]) => `${stage} ${summary.p50}`).join(', ');
+}
 
 const specOf = (name: string): ResponderSpec => responderSpecs.find((spec) => spec.name === name)!;
 const specs: ResponderSpec[] = [
@@ -29,6 +35,7 @@ try {
   for (const spec of specs) running.push(await RunningResponder.start(spec));
   await settle(running, { packets: 12_000, trials: 6, intervalNs: LATENCY_INTERVAL_NS });
   const latency = await latencyRun(running, { rounds: Number(rounds), packetsPerRound: Number(packetsPerRound), warmUpPackets: 2_000 });
+  for (const responder of running) if (responder.statusUrl !== undefined) console.log(`${responder.spec.name}: ${await stageMedians(responder)}`);
   const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 2 });
   const reference = sweeps.find((sweep) => sweep.receiver === C_REFERENCE)?.lossFreeRate ?? Number.NaN;
   for (const { name, latency: figures } of latency.results) {
