@@ -10,15 +10,14 @@
  *
  * Removal shifts the following probe run back (no tombstones), so lookups never degrade; records
  * never move, so a record number stays valid until that record is removed. That shift walks to
- * the end of the run, so runs must stay short: a key's home slot is its Fibonacci hash. ClOrdIDs
- * come in sequence, and `clOrdId & mask` would lay the live ones out as one contiguous run:
- * removing the oldest of n live orders would then walk all n (38 us per order at 8000 live).
- * Multiplying by 2^32 / golden ratio scatters consecutive keys across the index instead.
+ * the end of the run, so runs must stay short. ClOrdIDs come in sequence, and `clOrdId & mask`
+ * would lay the live ones out as one contiguous run: removing the oldest of n live orders would
+ * then walk all n (40 us per order at 8000 live). A key's home is `2 * clOrdId & mask` instead:
+ * consecutive keys take every other slot, so the slot after each is free and a removal stops
+ * there, while neighbours stay in one cache line (a scattering hash costs a cache miss an order).
  */
 export const NO_RECORD = -1;
 
-/** 2^32 / golden ratio, odd: consecutive keys land about 0.618 of the index apart. */
-const FIBONACCI_MULTIPLIER = 0x9e3779b9 | 0;
 
 export const enum RecordKind {
   /** A NewOrderSingle: pending until New, then working until filled, cancelled or rejected. */
@@ -55,8 +54,6 @@ export class OrderTable {
   private readonly indexKeys: Float64Array;
   private readonly indexRecords: Int32Array;
   private readonly indexMask: number;
-  /** 32 - log2(index length): the top bits of the 32-bit product are the home slot. */
-  private readonly homeShift: number;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
@@ -78,12 +75,10 @@ export class OrderTable {
     this.freeRecords = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.freeRecords[i] = capacity - 1 - i;
     this.freeCount = capacity;
-    const indexBits = Math.ceil(Math.log2(capacity * 2));
-    const indexLength = 2 ** indexBits;
+    const indexLength = 2 ** Math.ceil(Math.log2(capacity * 2));
     this.indexKeys = new Float64Array(indexLength); // 0 = empty: ClOrdIDs start at 1
     this.indexRecords = new Int32Array(indexLength);
     this.indexMask = indexLength - 1;
-    this.homeShift = 32 - indexBits;
   }
 
   get isFull(): boolean {
@@ -148,8 +143,8 @@ export class OrderTable {
     keys[hole] = 0;
   }
 
-  /** The key's home slot: its low 32 bits times 2^32 / golden ratio, top bits (Knuth's multiplicative hash). */
+  /** The key's home slot: an even one, so that a run of consecutive keys leaves a free slot after each. */
   private home(clOrdId: number): number {
-    return Math.imul(clOrdId, FIBONACCI_MULTIPLIER) >>> this.homeShift;
+    return (clOrdId << 1) & this.indexMask;
   }
 }
