@@ -13,6 +13,7 @@ import {
   LINKTYPE_LINUX_SLL,
   LINKTYPE_LINUX_SLL2,
   LINKTYPE_RAW,
+  MAX_CAPTURED_LENGTH,
   PCAPNG_BLOCK_OVERHEAD,
   PCAPNG_BYTE_ORDER_MAGIC,
   PCAPNG_ENHANCED_PACKET_BLOCK,
@@ -21,6 +22,7 @@ import {
   PCAPNG_SECTION_HEADER_BLOCK,
   PCAPNG_SIMPLE_PACKET_BLOCK,
   PCAP_FILE_HEADER_LENGTH,
+  PCAP_RECORD_CAPTURED_LENGTH_OFFSET,
   PCAP_RECORD_HEADER_LENGTH,
   UDP_LENGTH_OFFSET,
   pcapngPadded,
@@ -317,6 +319,25 @@ describe('classic pcap', () => {
     expect((error as CaptureFormatError).byteOffset).toBe(secondRecordOffset);
     expect((error as Error).message).toBe(
       `pcap record claims ${udpFrameOverhead(false) + 22} captured bytes but only 14 remain in the file at byte offset ${secondRecordOffset}`,
+    );
+  });
+
+  it('stops at a record whose captured length no packet can have, naming it and the offset', () => {
+    // given a record header claiming more than any snap length, in a file that holds that many bytes
+    const writer = new PcapWriter();
+    writer.writeUdp(payloadOf(1), 1, 0, feed);
+    const bytes = new Uint8Array(writer.bytes().byteLength + MAX_CAPTURED_LENGTH + 1);
+    bytes.set(writer.bytes());
+    const claimed = MAX_CAPTURED_LENGTH + 1;
+    new DataView(bytes.buffer).setUint32(PCAP_FILE_HEADER_LENGTH + PCAP_RECORD_CAPTURED_LENGTH_OFFSET, claimed, true);
+
+    // when
+    const error = catchError(() => new CaptureReader(bytes).next(new UdpDatagram()));
+
+    // then
+    expect(error).toBeInstanceOf(CaptureFormatError);
+    expect((error as Error).message).toBe(
+      `pcap record claims ${claimed} captured bytes (more than ${MAX_CAPTURED_LENGTH}) at byte offset ${PCAP_FILE_HEADER_LENGTH}`,
     );
   });
 
