@@ -63,20 +63,20 @@ export class NumberHashSet {
     this.size = 0;
   }
 
-  /** The slot holding `key`, or `-(the empty slot ending its probe run) - 1` when absent. */
+  /** The slot holding `key`, or `~(the empty slot ending its probe run)` (negative) when absent: `~` gives no -0 for slot 0. */
   protected slotOf(key: number): number {
     const { keys, mask } = this;
     for (let slot = homeSlot(key, mask); ; slot = (slot + 1) & mask) {
       const found = keys[slot]!;
       if (found === key) return slot;
-      if (found !== found) return -slot - 1; // EMPTY
+      if (found !== found) return ~slot; // EMPTY
     }
   }
 
   /** Puts an absent `key` in and returns its slot, doubling the table first when it would be more than half full. */
   protected insert(key: number): number {
     if (this.size + 1 > this.capacity * MAX_LOAD_FACTOR) this.grow();
-    const slot = -this.slotOf(key) - 1;
+    const slot = ~this.slotOf(key);
     this.keys[slot] = key;
     this.size++;
     return slot;
@@ -96,7 +96,7 @@ export class NumberHashSet {
     this.mask = capacity - 1;
     for (let slot = 0; slot < old.length; slot++) {
       const key = old[slot]!;
-      if (key === key) this.keys[-this.slotOf(key) - 1] = key; // not EMPTY
+      if (key === key) this.keys[~this.slotOf(key)] = key; // not EMPTY
     }
   }
 
