@@ -112,33 +112,34 @@ export class MarketMirror {
 }
 
 /**
- * The common case of sync, in one pass: no client order in the book, so it becomes the recorded
- * levels as they are, each appended after the last (no search, no shifting). Gives the book the
- * slow path would: false, leaving only synthetic levels for it to strip, at the first thing the
- * fast path does not handle (levels out of order or on one price, a side full, bids crossing
- * asks, which the slow path trades against each other).
+ * The common case of sync, in one pass: no client order in the book, so each side becomes the
+ * recorded levels as they are, written over the levels it holds (no search, no shifting). Gives
+ * the book the general path would: false, leaving only synthetic levels for it to strip, at the
+ * first thing this does not handle (levels out of order or on one price, a side full, bids
+ * crossing asks, which the general path trades against each other).
  */
 function copyUncrossed(book: InstrumentBook, recorded: Book): boolean {
   const { bids, asks } = book;
-  bids.clear();
-  asks.clear();
   book.changed = true;
   if (!copySide(asks, recorded.asks, book.spec.tickSize) || !copySide(bids, recorded.bids, book.spec.tickSize)) return false;
   return bids.count === 0 || asks.count === 0 || bids.levels[0]!.priceTicks < asks.levels[0]!.priceTicks;
 }
 
-/** Appends the recorded levels to an empty side; false at a level not worse than the one before, or on a full side. */
+/** Rewrites a side with no client order as the recorded levels; false at a level not worse than the one before, or on a full side. */
 function copySide(side: EngineSide, levels: RecordedSide, tickSize: number): boolean {
+  let written = 0;
   for (let level = 0; level < levels.levelCount; level++) {
     const ticks = levels.price(level) / tickSize;
     const quantity = levels.quantity(level);
-    if (!isSmallInteger(ticks) || quantity <= 0) continue; // as the slow path leaves them out
+    if (!isSmallInteger(ticks) || quantity <= 0) continue; // as the general path leaves them out
     const price = ticks | 0;
-    if (side.count > 0 && !side.isBetter(side.levels[side.count - 1]!.priceTicks, price)) return false;
-    const added = side.appendWorst(price);
-    if (added === null) return false;
-    added.syntheticQty = quantity;
+    if (written > 0 && !side.isBetter(side.levels[written - 1]!.priceTicks, price)) return false;
+    const target = side.rewriteAt(written, price);
+    if (target === null) return false;
+    target.syntheticQty = quantity;
+    written++;
   }
+  side.truncate(written);
   return true;
 }
 

@@ -180,20 +180,24 @@ export class BookSide {
   }
 
   /**
-   * A new level at `priceTicks`, which the caller knows is worse than every level present (a
-   * book copied best first): no search, no shifting. Null when the side is full.
+   * Level `index` (0 <= index <= count) made a fresh, empty level at `priceTicks`, for a side no
+   * client order rests on being rewritten best first (the caller knows the order): the level
+   * already there is reused, past the end a spare one is appended. No search, no shifting. Null
+   * when the side is full. `truncate` then drops what the rewrite did not reach.
    */
-  appendWorst(priceTicks: number): PriceLevel | null {
-    if (this.isFull) return null;
-    const level = this.spare.pop()!;
+  rewriteAt(index: number, priceTicks: number): PriceLevel | null {
+    if (index === this.count) {
+      if (this.isFull) return null;
+      this.levels[this.count++] = this.spare.pop()!;
+    }
+    const level = this.levels[index]!;
     level.reset(priceTicks);
-    this.levels[this.count++] = level;
     return level;
   }
 
-  /** Removes every level; only for a side no client order rests on. */
-  clear(): void {
-    while (this.count > 0) this.spare.push(this.levels[--this.count]!);
+  /** Keeps the first `count` levels; the rest go back to the spares. Only for a side no client order rests on. */
+  truncate(count: number): void {
+    while (this.count > count) this.spare.push(this.levels[--this.count]!);
   }
 
   /** True when a client order rests at some level. */
