@@ -5,16 +5,15 @@
  *     -> feed tap -> sequencer -> MDP3 handler -> strategies (orders queued in the response pool)
  *   -> order path flush (one writev for the whole batch) -> tick-to-trade samples
  *   -> every 32 passes (every pass with idle 'block'): order session poll (execution reports ->
- *      strategies; heartbeats, reconnects)
- *   -> strategy timers -> flush what those queued
+ *      strategies; heartbeats, reconnects), strategy timers -> flush what those queued
  *   -> control words (stop, kill switch); counters published every 256 passes (with idle
  *      'block', also on each pass that found nothing)
  *
  * A busy-polling pass that finds nothing must cost little more than its recvmmsg: a packet
  * that arrives during the rest of the pass waits for it. So such a pass reads no clock (the
- * send is timed only when orders were queued), leaves the exchange's socket to every 32nd
- * pass (its recv costs as much as the recvmmsg; the C reference reads it every 1024 polls),
- * and publishes counters every 256th.
+ * send is timed only when orders were queued), leaves the exchange's socket and the timers'
+ * clock to every 32nd pass (that recv costs as much as the recvmmsg; the C reference reads it
+ * every 1024 polls), and publishes counters every 256th.
  *
  * Everything it touches is allocated before the first pass. With copy I/O the feeds push their
  * datagrams as events (event-driven-loop.ts), and everything after the poll is completePass().
@@ -35,11 +34,11 @@ import type { OrderPath } from './order-path.js';
 /** Passes between two counter publications: a few ms at most under load, well under 1 ms idle. */
 const PUBLISH_EVERY_PASSES = 256;
 /**
- * Busy-polling passes between two reads of the order session: execution reports reach
- * strategies some tens of microseconds later when idle, and under load one recv takes
- * many of them at once.
+ * Busy-polling passes between two reads of the order session and of the strategies' timers
+ * (millisecond intervals): execution reports reach strategies some tens of microseconds later
+ * when idle, and under load one recv takes many of them at once.
  */
-const SESSION_POLL_EVERY_PASSES = 32;
+const HOUSEKEEPING_EVERY_PASSES = 32;
 const NANOS_PER_SECOND = 1_000_000_000;
 
 export interface HotLoopParts {
@@ -74,7 +73,7 @@ export interface HotLoopParts {
 export class HotLoop {
   private readonly parts: HotLoopParts;
   private passesSincePublish = 0;
-  private passesSinceSessionPoll = 0;
+  private passesSinceHousekeeping = 0;
   /** idle 'block': each pass may have slept, so it does all its housekeeping. */
   private readonly blocks: boolean;
   private nextIntervalsNanos: number;
@@ -121,14 +120,14 @@ export class HotLoop {
       parts.realtime.update();
       sequencer.expire(parts.realtime.nanos);
     }
-    if (this.blocks || ++this.passesSinceSessionPoll >= SESSION_POLL_EVERY_PASSES) {
-      this.passesSinceSessionPoll = 0;
+    if (this.blocks || ++this.passesSinceHousekeeping >= HOUSEKEEPING_EVERY_PASSES) {
+      this.passesSinceHousekeeping = 0;
       orderPath.poll();
+      parts.host.pollTimers();
+      orderPath.flush();
+      // what timers and execution reports queued left untimed here: the next send sample is the next batch's
+      this.queuedAtLastSend = parts.host.tally.queuedMessages;
     }
-    parts.host.pollTimers();
-    orderPath.flush();
-    // what timers and execution reports queued left untimed here: the next send sample is the next batch's
-    this.queuedAtLastSend = parts.host.tally.queuedMessages;
 
     this.applyKillSwitchRequest();
     if (++this.passesSincePublish >= PUBLISH_EVERY_PASSES || (delivered === 0 && this.blocks)) this.publish();
@@ -145,6 +144,7 @@ export class HotLoop {
     parts.orderPath.flush();
     parts.stages.endSend(true);
     parts.tap.recordTickToTrade(parts.realtime, parts.recorder);
+    this.queuedAtLastSend = parts.host.tally.queuedMessages;
   }
 
   /** Counters and the last intervals, at stop. */

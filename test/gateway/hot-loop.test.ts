@@ -82,6 +82,7 @@ function loopWith(idle: IdleMode, script: number[]) {
   const tap = new FeedTap(new OrderingStrategies(tally), counters, tally, orderPath, 64, stages);
   const source = new ScriptedSource(script, { nanos: 0 } as ReceiveTime);
   let publications = 0;
+  let timerPolls = 0;
   const recorder = new TickToTradeRecorder();
   const noInterval = { offer: () => true } as unknown as IntervalChannel;
   const loop = new HotLoop({
@@ -89,7 +90,7 @@ function loopWith(idle: IdleMode, script: number[]) {
     tap,
     sequencer: { holding: false } as Sequencer,
     orderPath,
-    host: { tally, pollTimers: () => {} } as unknown as StrategyHost,
+    host: { tally, pollTimers: () => void timerPolls++ } as unknown as StrategyHost,
     publisher: { publish: () => void publications++ } as unknown as CounterPublisher,
     recorder,
     stages,
@@ -103,13 +104,13 @@ function loopWith(idle: IdleMode, script: number[]) {
     stageIntervals: noInterval,
     onIntervals: () => {},
   });
-  return { loop, source, realtime, monotonic, stages, recorder, calls, publications: () => publications };
+  return { loop, source, realtime, monotonic, stages, recorder, calls, publications: () => publications, timerPolls: () => timerPolls };
 }
 
 describe('HotLoop', () => {
-  it('busy-polling, a pass that finds nothing reads no clock; the session is read every 32nd pass, counters published every 256th', () => {
+  it('busy-polling, a pass that finds nothing reads no clock; the session and timers are polled every 32nd pass, counters published every 256th', () => {
     // given a spinning loop with nothing to receive
-    const { loop, realtime, monotonic, calls, publications } = loopWith('spin', []);
+    const { loop, realtime, monotonic, calls, publications, timerPolls } = loopWith('spin', []);
     const monotonicReadsBefore = monotonic.reads;
 
     // when it makes 512 passes
@@ -117,12 +118,13 @@ describe('HotLoop', () => {
 
     // then the only clock reads are the two publications' heartbeats
     expect(calls.poll).toBe(512 / 32);
+    expect(timerPolls()).toBe(512 / 32);
     expect(publications()).toBe(2);
     expect(realtime.reads).toBe(0);
     expect(monotonic.reads - monotonicReadsBefore).toBe(2);
   });
 
-  it('idle block: every pass reads the session, and a pass that found nothing publishes the counters', () => {
+  it('idle block: every pass polls the session, and a pass that found nothing publishes the counters', () => {
     const { loop, calls, publications } = loopWith('block', [1, 0, 0]);
     for (let pass = 0; pass < 3; pass++) loop.runPass();
     expect(calls.poll).toBe(3);
@@ -136,11 +138,13 @@ describe('HotLoop', () => {
 
     // when one pass handles them
     loop.runPass();
+    const sentAtNanos = realtime.nanos;
+    for (let pass = 0; pass < 3; pass++) loop.runPass(); // nothing more arrives
 
     // then one send sample, and two tick-to-trade samples from receipt to the realtime read that ended the send
     expect(stages.count(STAGE_SEND)).toBe(1);
     expect(stages.count(STAGE_TICK_TO_TRADE)).toBe(2);
     expect(recorder.count).toBe(2);
-    expect(recorder.histograms[0]!.maxValue).toBe(realtime.nanos - 900_000);
+    expect(recorder.histograms[0]!.maxValue).toBe(sentAtNanos - 900_000);
   });
 });
