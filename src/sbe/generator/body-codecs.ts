@@ -188,11 +188,27 @@ function varDataDecoder(data: VarData, scope: BodyScope, context: EmitContext): 
   return parts;
 }
 
+/**
+ * A group whose entries hold no nested group and no var data: each entry is exactly its block,
+ * so the group's end follows from its header alone.
+ */
+export function isFlatGroup(group: Group): boolean {
+  return group.groups.length === 0 && group.data.length === 0;
+}
+
+/**
+ * A flat group is skipped in one step (`sbeSkipEntries`, one bounds check for all its entries);
+ * any other is walked entry by entry, each entry skipping what it nests, as the reference does.
+ */
 function skipMethod(scope: BodyScope): string[] {
   const lines = [`  /** Moves past every group entry and var data of this ${scope.limitHolder === 'this' ? 'message' : 'entry'}. */`, `  sbeSkip(): this {`];
   for (const group of scope.body.groups) {
     const name = memberName(group.name);
-    lines.push(`    for (const group = this.${name}(); group.hasNext(); ) group.next().sbeSkip();`);
+    lines.push(
+      isFlatGroup(group)
+        ? `    this.${name}().sbeSkipEntries();`
+        : `    for (const group = this.${name}(); group.hasNext(); ) group.next().sbeSkip();`,
+    );
   }
   for (const data of scope.body.data) lines.push(`    this.skip${upperFirst(memberName(data.name))}();`);
   lines.push(`    return this;`, `  }`);

@@ -17,6 +17,7 @@ import {
   bodyEncoderParts,
   bodyStatics,
   groupConstruction,
+  isFlatGroup,
   requiredBlockLengthExpression,
 } from './body-codecs.js';
 import { type EmitContext, docComment, useRuntime } from './context.js';
@@ -142,9 +143,34 @@ function groupDecoderParts(scope: BodyScope, members: readonly BlockMember[], st
     `  #nextFailed(offset: number): never {`,
     `    throw nextError(${what}, this.#index, this.#count, offset, this.actingBlockLength, this.bufferEnd);`,
     `  }`,
+    ...(isFlatGroup(group) ? skipEntriesMethods() : []),
     ...body.methods,
   );
   return parts;
+}
+
+/**
+ * For a flat group: every entry left is one block of the wire blockLength, so they end at
+ * limit + entries left * actingBlockLength, and a single comparison replaces a next() per entry.
+ * Only when that check fails are the entries walked, so the error (and the position it leaves)
+ * is the one next() gives at the first entry past the region, as before.
+ */
+function skipEntriesMethods(): string[] {
+  return [
+    `  /** Moves past every entry not yet read, checking once that they all fit the region. */`,
+    `  sbeSkipEntries(): this {`,
+    `    const parent = this.parent;`,
+    `    const entriesEnd = parent.limit + (this.#count - this.#index) * this.actingBlockLength;`,
+    `    if (entriesEnd > this.bufferEnd) this.#walkToFailure();`,
+    `    parent.limit = entriesEnd;`,
+    `    this.#index = this.#count;`,
+    `    return this;`,
+    `  }`,
+    `  /** Out of line: next() throws at the first entry that does not fit, naming it. */`,
+    `  #walkToFailure(): never {`,
+    `    for (;;) this.next();`,
+    `  }`,
+  ];
 }
 
 function groupEncoderParts(scope: BodyScope, members: readonly BlockMember[], statics: string[], context: EmitContext): ClassParts {

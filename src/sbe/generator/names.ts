@@ -26,7 +26,7 @@ const RESERVED_MEMBERS = new Set([
   'constructor', 'prototype', '__proto__', 'toString', 'toJSON', 'valueOf', 'hasOwnProperty',
   'wrap', 'wrapAndApplyHeader', 'wrapEmpty', 'view', 'offset', 'limit', 'actingBlockLength',
   'actingVersion', 'bufferEnd', 'parent', 'count', 'index', 'hasNext', 'next', 'encodedLength',
-  'sbeSkip', 'sbeWrapInBlock', 'sbeBlockLength', 'sbeTemplateId', 'sbeSchemaId', 'sbeSchemaVersion',
+  'sbeSkip', 'sbeSkipEntries', 'sbeWrapInBlock', 'sbeBlockLength', 'sbeTemplateId', 'sbeSchemaId', 'sbeSchemaVersion',
   'sbeSemanticVersion', 'clear', 'rawValue', 'rawValueBigInt', 'isEmpty',
 ]);
 
