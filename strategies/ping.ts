@@ -4,6 +4,10 @@
  * crosses the spread for the smallest size, IOC, alternating buy and sell so the position stays
  * flat. One request object is filled and reused: nothing is allocated per book.
  *
+ * With `cross: false` the order joins its own side's best price instead, so the IOC never
+ * trades: against the simulator every fill moves the market, which calls for another order, and
+ * the load grows with the gateway's own speed. Not crossing keeps the load at the feed's pace.
+ *
  *   zerotick run --feed udp://127.0.0.1:14310 --exchange tcp://127.0.0.1:9100 --strategy strategies/ping.ts
  */
 import { defineStrategy } from '../src/strategy/strategy.js';
@@ -17,6 +21,8 @@ interface PingParams {
   /** Only this instrument; 0: every instrument. */
   securityId: number;
   quantity: number;
+  /** Price at the far side's best (trades) or, false, at the own side's best (never trades). */
+  cross: boolean;
 }
 
 const request: NewOrderRequest = { securityId: 0, side: BUY, price: 0, quantity: 1, timeInForce: IMMEDIATE_OR_CANCEL };
@@ -24,7 +30,7 @@ let nextSide = BUY;
 
 export default defineStrategy<PingParams>({
   name: 'ping',
-  params: { securityId: 0, quantity: 1 },
+  params: { securityId: 0, quantity: 1, cross: true },
 
   onStart(ctx) {
     nextSide = BUY;
@@ -34,7 +40,8 @@ export default defineStrategy<PingParams>({
 
   onBook(book, ctx) {
     if (ctx.params.securityId !== 0 && book.securityId !== ctx.params.securityId) return;
-    const side = nextSide === BUY ? book.asks : book.bids;
+    const buying = nextSide === BUY;
+    const side = buying === ctx.params.cross ? book.asks : book.bids;
     if (side.levelCount === 0) return;
     request.securityId = book.securityId;
     request.side = nextSide;

@@ -1,7 +1,9 @@
 /**
  * The scrape suite: does scraping the gateway's HTTP endpoint 10 times a second move the hot
- * path's tail? The simulator publishes a synthetic market; the gateway (`zerotick run`) trades
- * it with ping, an order per book. As deployed, the hot-path worker has a core to itself
+ * path's tail? The simulator publishes a synthetic market; the gateway (`zerotick run`) answers
+ * it with ping, an order per book, priced not to trade (cross: false): each fill would move the
+ * simulator's market and call for another order, so the load would follow the gateway's own
+ * speed and drift from window to window (measured: 3-18 k orders/s in one run). As deployed, the hot-path worker has a core to itself
  * (`--cpu 1`) and the control plane (the gateway's main thread, which serves HTTP) runs on the
  * other with the simulator and the scraper (the gateway is started on CPU 0, its worker moves
  * itself; this process pins its own thread there). In interleaved windows, with and without a
@@ -10,7 +12,10 @@
  * GET /latency at the end), so both conditions pay the same two requests per window.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pinThreadToCpu } from '../../src/io/affinity.js';
 import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU, withCpuPinning } from '../lib/pinning.js';
@@ -20,8 +25,9 @@ import { renderScrapeSection } from './report.js';
 import type { ScrapeSuiteResult, ScrapeWindow } from './results.js';
 
 const SCRAPE_HZ = 10;
-const SIM_RATE = 2_000;
+const SIM_RATE = 5_000;
 const STRATEGY = 'strategies/ping.ts';
+const STRATEGY_PARAMS = { cross: false };
 /** As `zerotick run` deploys: the worker busy-polls its own core. */
 const IDLE = 'spin';
 const TOKEN = 'bench-scrape';
@@ -129,8 +135,11 @@ async function run(quick: boolean): Promise<ScrapeSuiteResult> {
   const feedPort = await freeTcpPort(); // a free number; UDP on the same number is almost always free too
   const exchangePort = await freeTcpPort();
   const httpPort = await freeTcpPort();
+  const configDirectory = mkdtempSync(path.join(os.tmpdir(), 'zerotick-scrape-'));
+  const configFile = path.join(configDirectory, 'gateway.json');
+  writeFileSync(configFile, JSON.stringify({ strategies: [{ path: path.join(repoDirectory, STRATEGY), params: STRATEGY_PARAMS }] }));
   const gateway = startZerotick(
-    ['run', '--feed', `udp://127.0.0.1:${feedPort}`, '--exchange', `tcp://127.0.0.1:${exchangePort}`, '--strategy', STRATEGY, '--http', `127.0.0.1:${httpPort}`, '--idle', IDLE, '--cpu', String(MEASURED_CPU)],
+    ['run', '--config', configFile, '--feed', `udp://127.0.0.1:${feedPort}`, '--exchange', `tcp://127.0.0.1:${exchangePort}`, '--http', `127.0.0.1:${httpPort}`, '--idle', IDLE, '--cpu', String(MEASURED_CPU)],
     LOAD_CPU,
   );
   let simulator: ChildProcess | undefined;
@@ -155,7 +164,7 @@ async function run(quick: boolean): Promise<ScrapeSuiteResult> {
       windowMs: mode.windowMs,
       scrapeHz: SCRAPE_HZ,
       simRate: SIM_RATE,
-      strategy: STRATEGY,
+      strategy: `${STRATEGY} ${JSON.stringify(STRATEGY_PARAMS)}`,
       idle: IDLE,
       pinning: canPinToSeparateCores()
         ? `hot-path worker on CPU ${MEASURED_CPU} (--cpu); gateway main thread (HTTP), simulator and scraper on CPU ${LOAD_CPU}`
@@ -164,6 +173,7 @@ async function run(quick: boolean): Promise<ScrapeSuiteResult> {
   } finally {
     if (simulator !== undefined) await stopProcess(simulator);
     await stopProcess(gateway);
+    rmSync(configDirectory, { recursive: true, force: true });
   }
 }
 

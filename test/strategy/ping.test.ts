@@ -32,4 +32,17 @@ describe('strategies/ping.ts', () => {
 
     expect(orders.requests).toEqual([{ securityId: 10002, side: 1, price: PRICE + TICK, quantity: 3, timeInForce: IMMEDIATE_OR_CANCEL }]);
   });
+
+  it('with cross: false, joins its own side at the best price, so its IOC orders never trade', async () => {
+    const { host, orders } = createTestHost([await loadStrategy({ path: 'strategies/ping.ts', params: { cross: false } })]);
+    host.start();
+
+    host.onBook(topOfBook(10001, PRICE, PRICE + TICK));
+    host.onBook(topOfBook(10001, PRICE, PRICE + TICK));
+
+    expect(orders.requests).toEqual([
+      { securityId: 10001, side: 1, price: PRICE, quantity: 1, timeInForce: IMMEDIATE_OR_CANCEL },
+      { securityId: 10001, side: 2, price: PRICE + TICK, quantity: 1, timeInForce: IMMEDIATE_OR_CANCEL },
+    ]);
+  });
 });
