@@ -1,29 +1,16 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { realtimeNanos } from '../../src/io/native.js';
-import { MissingCapabilityError, PacketRing, type PacketRingOptions, type TpacketVersion } from '../../src/io/packet-ring.js';
-import { gcRunsDuring } from '../support/gc-runs.js';
+import { PacketRing, type PacketRingOptions, type TpacketVersion } from '../../src/io/packet-ring.js';
+import { missingPacketRingCapability } from './fixtures/packet-ring-capability.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const packetRingModule = fileURLToPath(new URL('../../src/io/packet-ring.ts', import.meta.url));
 
-/** Why the ring tests cannot run here, or undefined when this process may open AF_PACKET sockets. */
-function missingCapability(): string | undefined {
-  try {
-    PacketRing.open({ interfaceName: 'lo', udpPort: 9 }).close();
-    return undefined;
-  } catch (error) {
-    if (error instanceof MissingCapabilityError) return error.message;
-    throw error;
-  }
-}
-const skipReason = missingCapability();
+const skipReason = missingPacketRingCapability();
 if (skipReason !== undefined) console.warn(`packet ring tests on lo skipped: ${skipReason}`);
 
 /** A UDP socket on 127.0.0.1 that receives (and ignores) what is sent to it, so sends get no ICMP errors. */
@@ -208,81 +195,6 @@ describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i
     const ring = openRing();
     ring.close();
     expect(() => ring.poll(() => {}, 1)).toThrow(RangeError);
-  });
-});
-
-// What the hot-path handler saw, in a typed array made once. Int32, not Float64: a double read
-// from an array is boxed (an allocation) by whatever part of the loop has not been optimised yet.
-const PACKETS = 0;
-const BYTES = 1;
-const LAST_SEQUENCE = 2;
-const OUT_OF_ORDER = 3;
-const seen = new Int32Array(4);
-
-/** The handler under test: reads the sender's sequence number in place and counts. */
-function countDatagram(view: DataView, payloadOffset: number, payloadLength: number): void {
-  const sequence = view.getInt32(payloadOffset, true); // the sender counts from 0: far below 2^31 here
-  if (sequence <= seen[LAST_SEQUENCE]!) seen[OUT_OF_ORDER]!++;
-  seen[LAST_SEQUENCE] = sequence;
-  seen[PACKETS]!++;
-  seen[BYTES]! += payloadLength;
-}
-
-/** Empty polls in a row after which the sender is taken to be gone (seconds of busy-polling). */
-const MAX_IDLE_POLLS = 5_000_000;
-
-/** The loop under test: busy-polls the ring until `packets` datagrams have been seen in all. */
-function drainRing(ring: PacketRing, packets: number): void {
-  let idlePolls = 0;
-  while (seen[PACKETS]! < packets && idlePolls < MAX_IDLE_POLLS) {
-    if (ring.poll(countDatagram, 64) === 0) idlePolls++;
-    else idlePolls = 0;
-  }
-}
-
-describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i hot path', (version) => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-  });
-
-  /** The C sender of the recvmmsg test (sendmmsg, numbered datagrams, until killed), built here. */
-  async function startBlaster(port: number, payloadLength: number): Promise<void> {
-    const directory = mkdtempSync(join(tmpdir(), 'zt-blaster-'));
-    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
-    const executable = join(directory, 'udp-blaster');
-    execFileSync('cc', ['-O2', '-Wall', '-Werror', '-o', executable, fileURLToPath(new URL('./fixtures/udp-blaster.c', import.meta.url))]);
-    const blaster = spawn(executable, [String(port), String(payloadLength)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    cleanups.push(() => blaster.kill());
-    await once(blaster.stdout!, 'data');
-  }
-
-  it('walks half a million datagrams in place with no GC run', { timeout: 120_000 }, async () => {
-    // given a ring on the port a C sender floods (a socket listens there so the sender gets no ICMP errors)
-    const listener = await boundSocket();
-    cleanups.push(() => listener.close());
-    const ring = PacketRing.open({ interfaceName: 'lo', udpPort: listener.address().port, version });
-    cleanups.push(() => ring.close());
-    seen.fill(0);
-    seen[LAST_SEQUENCE] = -1;
-    await startBlaster(listener.address().port, 64);
-    drainRing(ring, 50_000); // lets V8 optimise the loop before it is measured
-
-    // when
-    const { gcRuns, elapsedMs, newSpaceGrowthBytes } = await gcRunsDuring(() => drainRing(ring, 550_000));
-
-    // then
-    const statistics = ring.statistics();
-    console.log(
-      `packet ring V${version}: ${seen[PACKETS]! - 50_000} datagrams in ${elapsedMs.toFixed(0)} ms, ` +
-        `kernel drops ${statistics.drops}, GC runs ${gcRuns}, new-space growth ${newSpaceGrowthBytes} bytes`,
-    );
-    expect(gcRuns).toBe(0);
-    expect(newSpaceGrowthBytes).toBeLessThan(64 * 1024); // what the JIT leaves behind, not 16 bytes per datagram
-    expect(seen[PACKETS]).toBeGreaterThanOrEqual(550_000);
-    expect(seen[BYTES]).toBe(seen[PACKETS]! * 64);
-    expect(seen[OUT_OF_ORDER]).toBe(0);
-    expect([ring.malformedCount, ring.truncatedCount]).toEqual([0, 0]);
   });
 });
 

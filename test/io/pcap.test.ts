@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MappedFile } from '../../src/io/mapped-file.js';
-import { gcRunsDuring } from '../support/gc-runs.js';
 import { CaptureFormatError, CaptureReader, UdpDatagram, isCaptureFile } from '../../src/io/pcap.js';
 import {
   ETHERNET_HEADER_LENGTH,
@@ -351,29 +350,6 @@ describe('classic pcap', () => {
     const error = catchError(() => new CaptureReader(withPartialHeader).next(new UdpDatagram()));
     expect(error).toBeInstanceOf(CaptureFormatError);
     expect((error as CaptureFormatError).byteOffset).toBe(PCAP_FILE_HEADER_LENGTH);
-  });
-
-  it('allocates nothing per datagram: no garbage collection while reading 200k datagrams', async () => {
-    // given a capture of 2000 datagrams, read 100 times over
-    const writer = new PcapWriter();
-    for (let i = 0; i < 2000; i++) writer.writeUdp(payloadOf(i % 50), 1, i, feed);
-    const reader = new CaptureReader(writer.bytes());
-    const datagram = new UdpDatagram();
-    const readEverything = () => {
-      let bytes = 0;
-      for (let pass = 0; pass < 100; pass++) {
-        reader.rewind();
-        while (reader.next(datagram)) bytes += datagram.payloadLength;
-      }
-      return bytes;
-    };
-    readEverything(); // warm up: let the JIT settle before counting
-
-    // when
-    const { gcRuns: collections } = await gcRunsDuring(readEverything);
-
-    // then
-    expect(collections).toBe(0);
   });
 });
 
