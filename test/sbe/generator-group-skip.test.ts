@@ -15,8 +15,40 @@ import { writeGeneratedCode } from '../../src/sbe/generator.js';
 import { parseSchemaText } from '../../src/sbe/parser.js';
 import { SbeBoundsError } from '../../src/sbe/runtime/index.js';
 
-type Trades = typeof import('../.generated/group-skip/trades.js');
-type TradeDecoder = InstanceType<Trades['TradeDecoder']>;
+/*
+ * What this suite drives in the module it generates while it runs. That module does not exist
+ * before the run, when the tests are type-checked, so its types are written out here.
+ */
+interface Entries {
+  hasNext(): boolean;
+  next(): this;
+}
+interface FlatEntries extends Entries {
+  sbeSkipEntries(): this;
+}
+interface TradeDecoder {
+  readonly limit: number;
+  sbeSkip(): this;
+  fills(): FlatEntries;
+  legs(): Entries & { ratios(): FlatEntries };
+  notes(): Entries & { skipText(): number };
+  fees(): FlatEntries;
+  skipMemo(): number;
+}
+type GroupDecoderClass = abstract new (...args: never[]) => unknown;
+interface Trades {
+  TradeDecoder: {
+    new (): { wrapAndApplyHeader(view: DataView, offset: number, header: object, bufferEnd: number): TradeDecoder };
+    readonly TEMPLATE_ID: number;
+    readonly SCHEMA_ID: number;
+  };
+  MessageHeaderDecoder: new () => object;
+  TradeFillsDecoder: GroupDecoderClass;
+  TradeLegsDecoder: GroupDecoderClass;
+  TradeLegsRatiosDecoder: GroupDecoderClass;
+  TradeNotesDecoder: GroupDecoderClass;
+  TradeFeesDecoder: GroupDecoderClass;
+}
 
 /** `fees` came in version 1. `fills`, `ratios` and `fees` are flat; `legs` and `notes` are not. */
 const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
