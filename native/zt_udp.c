@@ -4,10 +4,11 @@
  * zt_socket.c) so that an error names its call; the receive context is laid out once and each
  * batch is one recvmmsg (plus one poll when blocking).
  *
- * The drop counter is read with getsockopt(SO_MEMINFO) when a burst ends (the first poll that
- * finds the socket empty after traffic) and every DROP_READ_INTERVAL batches of a long one, not
- * with SO_RXQ_OVFL: once a socket has dropped anything, SO_RXQ_OVFL adds a control message to
- * every datagram for the rest of its life, about a tenth of the receive cost on lo.
+ * The drop counter is read on demand with getsockopt(SO_MEMINFO) (zt_udp_rx_read_drops), never
+ * by the receive call: at a packet every 25 us each packet is a burst of its own, and a read at
+ * every burst's end was a system call on the pass after each packet. Not SO_RXQ_OVFL: once a
+ * socket has dropped anything, it adds a control message to every datagram for the rest of its
+ * life, about a tenth of the receive cost on lo.
  */
 #define _GNU_SOURCE
 #include <linux/sock_diag.h>
@@ -23,9 +24,6 @@
 /* Room for SCM_TIMESTAMPNS (a timespec) with its cmsghdr, and a spare one of the same size. */
 #define CONTROL_LENGTH 64u
 _Static_assert(2 * CMSG_SPACE(sizeof(struct timespec)) <= CONTROL_LENGTH, "control buffer holds a timestamp");
-
-/* Batches of one long burst between two reads of the drop counter. */
-#define DROP_READ_INTERVAL 256u
 
 typedef struct rx_arrays {
   int32_t *slot_index;
@@ -193,14 +191,6 @@ static void describe_batch(zt_udp_header *header, rx_arrays *a, int count) {
   }
 }
 
-/* The socket's cumulative drop count (sk_drops) into the header. */
-static void read_drop_count(zt_udp_header *header) {
-  uint32_t meminfo[SK_MEMINFO_VARS];
-  socklen_t length = sizeof(meminfo);
-  header->batches_since_drop_read = 0;
-  if (getsockopt(header->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &length) == 0) header->kernel_drop_count = meminfo[SK_MEMINFO_DROPS];
-}
-
 static int receive_now(int fd, rx_arrays *a, uint32_t count) {
   int received;
   do received = recvmmsg(fd, a->headers, count, MSG_DONTWAIT | MSG_TRUNC, NULL);
@@ -234,22 +224,26 @@ ZT_EXPORT int zt_udp_rx_recv(void *rx, uint32_t max, int timeout_ms) {
   }
   if (max > header->armed_count) return ZT_ERR(EINVAL);
   int received = receive_now(header->fd, &a, max);
-  if (received == 0) {
-    /* A burst just ended: what it lost is known now. (getsockopt on a socket recvmmsg just
-     * accepted does not fail; if it did, the count would only be late, not wrong.) */
-    if (header->batches_since_drop_read > 0) read_drop_count(header);
-    if (timeout_ms != 0) {
-      int ready = wait_readable(header->fd, timeout_ms);
-      if (ready <= 0) return ready;
-      received = receive_now(header->fd, &a, max);
-    }
+  if (received == 0 && timeout_ms != 0) {
+    int ready = wait_readable(header->fd, timeout_ms);
+    if (ready <= 0) return ready;
+    received = receive_now(header->fd, &a, max);
   }
   if (received > 0) {
     describe_batch(header, &a, received);
-    if (++header->batches_since_drop_read >= DROP_READ_INTERVAL) read_drop_count(header);
   } else if (received < 0) {
     /* A failed call may have written some lengths back: re-arm every message. */
     for (uint32_t i = 0; i < max; i++) rearm_message(header, &a.headers[i]);
   }
   return received;
+}
+
+/* The socket's cumulative drop count (sk_drops) into the header's kernel_drop_count: 0, or -errno. */
+ZT_EXPORT int zt_udp_rx_read_drops(void *rx) {
+  zt_udp_header *header = rx;
+  uint32_t meminfo[SK_MEMINFO_VARS];
+  socklen_t length = sizeof(meminfo);
+  if (getsockopt(header->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &length) < 0) return ZT_ERR(errno);
+  header->kernel_drop_count = meminfo[SK_MEMINFO_DROPS];
+  return 0;
 }

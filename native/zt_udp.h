@@ -30,8 +30,7 @@ typedef struct zt_udp_header {
   uint32_t options;           /* ZT_UDP_* options given to zt_udp_rx_create */
   uint32_t slots_changed;     /* TS sets it to 1 after writing slot_index; C re-arms and clears it */
   uint32_t armed_count;       /* C only: leading positions whose iovec points at a valid slot */
-  uint32_t batches_since_drop_read; /* C only: batches received since kernel_drop_count was read */
-  uint8_t reserved[16];
+  uint8_t reserved[20];
 } zt_udp_header;
 
 /* zt_udp_header.options */

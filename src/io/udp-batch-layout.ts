@@ -17,16 +17,17 @@
  *   | capacity | slotSize | slot     | slot     | poolBase (uint64,   | fd       | kernel   |
  *   | N        |          | Stride   | Count    | address of slot 0)  | (int32)  | DropCount|
  *   +----------+----------+----------+----------+---------------------+----------+----------+
- *   32         36         40         44         48..63
- *   +----------+----------+----------+----------+----------+
- *   | options  | slots    | armed    | batches  | reserved |
- *   |          | Changed  | Count    | Since    |          |
- *   |          |          | (C only) | DropRead |          |
- *   +----------+----------+----------+----------+----------+
+ *   32         36         40         44..63
+ *   +----------+----------+----------+----------+
+ *   | options  | slots    | armed    | reserved |
+ *   |          | Changed  | Count    |          |
+ *   |          |          | (C only) |          |
+ *   +----------+----------+----------+----------+
  *
  * options are fixed at creation (SOURCE_ADDRESS_OPTION). TypeScript sets slotsChanged to 1 after
- * writing slotIndex; the next receive re-arms the iovecs from it. kernelDropCount is refreshed by
- * C (SO_MEMINFO) when a burst ends and every 256 batches (batchesSinceDropRead, C only).
+ * writing slotIndex; the next receive re-arms the iovecs from it. kernelDropCount is written by
+ * zt_udp_rx_read_drops (SO_MEMINFO), which UdpReceiver.kernelDropCount calls: on demand, never
+ * per receive.
  *
  * Message (32 bytes, little-endian):
  *    0                     8          12         16          20         24         28       30     32

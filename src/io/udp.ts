@@ -108,6 +108,7 @@ const ztUdpRxCreate: (
   'int', 'uint32_t', 'uint64_t', 'uint32_t', 'uint32_t', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer('void *')),
 ]);
 const ztUdpRxDestroy: (rx: bigint) => number = nativeLibrary.func('int zt_udp_rx_destroy(void *rx)');
+const ztUdpRxReadDrops: (rx: bigint) => number = nativeLibrary.func('int zt_udp_rx_read_drops(void *rx)');
 const ztUdpRxRecv: (rx: bigint, max: number, timeoutMs: number) => number =
   nativeLibrary.func('int zt_udp_rx_recv(void *rx, uint32_t max, int timeout_ms)');
 
@@ -145,6 +146,8 @@ export class UdpReceiver {
   private readonly scratchSlot: number;
   private receivedCount = 0;
   private closed = false;
+  /** kernelDropCount's last reading: what it answers once the native context is gone. */
+  private lastDropCount = 0;
 
   static open(pool: BufferPool, options: UdpReceiverOptions): UdpReceiver {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -291,19 +294,26 @@ export class UdpReceiver {
   }
 
   /**
-   * Datagrams the kernel dropped on this socket because its buffer was full, cumulative. The
-   * receive call reads it (getsockopt SO_MEMINFO) when a burst ends, i.e. at the first receive()
-   * that finds the socket empty after datagrams, and every 256 batches of a burst that does not
-   * end: reading it here is a memory load. (Not SO_RXQ_OVFL: after a socket's first drop that
-   * puts a control message on every datagram, about a tenth of the receive cost on lo.)
+   * Datagrams the kernel dropped on this socket because its buffer was full, cumulative: read
+   * from the kernel now (getsockopt SO_MEMINFO, a system call: callers on the hot path read it
+   * every few hundred passes, not per packet). After close(), the count as of closing. (Not
+   * SO_RXQ_OVFL: after a socket's first drop that puts a control message on every datagram,
+   * about a tenth of the receive cost on lo.)
    */
   get kernelDropCount(): number {
+    if (!this.closed) this.lastDropCount = this.readDropCount();
+    return this.lastDropCount;
+  }
+
+  private readDropCount(): number {
+    checkResult(ztUdpRxReadDrops(this.context), 'getsockopt SO_MEMINFO', this.description);
     return this.view.getUint32(KERNEL_DROP_COUNT_OFFSET, true);
   }
 
   /** Returns the receiver's slots to the pool, frees the context and closes the socket. */
   close(): void {
     if (this.closed) return;
+    this.lastDropCount = this.readDropCount();
     this.closed = true;
     for (let position = 0; position < this.batchSize; position++) {
       const slot = this.slotIndexes[position]!;
