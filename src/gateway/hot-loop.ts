@@ -84,6 +84,8 @@ export class HotLoop {
   constructor(parts: HotLoopParts) {
     this.parts = parts;
     this.blocks = parts.idle === 'block';
+    parts.latencyIntervals.recordInto(parts.recorder.histograms);
+    parts.stageIntervals.recordInto(parts.stages.histograms);
     parts.monotonic.update();
     this.nextIntervalsNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
   }
@@ -196,8 +198,8 @@ export class HotLoop {
   private publishIntervals(): void {
     const parts = this.parts;
     parts.realtime.update();
-    parts.latencyIntervals.offer(parts.recorder.histograms, parts.realtime);
-    parts.stageIntervals.offer(parts.stages.histograms, parts.realtime);
+    parts.latencyIntervals.offer(parts.realtime);
+    parts.stageIntervals.offer(parts.realtime);
     parts.onIntervals();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Layout of an IntervalChannel (interval-channel.ts): one SharedArrayBuffer through which the
- * hot-path worker hands the control plane each interval's latency histograms (their counts
- * arrays, copied as they are), with no message and nothing allocated on the worker's heap.
+ * Layout of an IntervalChannel (interval-channel.ts): one SharedArrayBuffer into which the
+ * hot-path worker's latency histograms count directly, one slot per interval, so that handing
+ * an interval to the control plane copies nothing and allocates nothing on the worker's heap.
  *
  *   0               4                8                 12              16
  *   +---------------+----------------+-----------------+---------------+
@@ -10,23 +10,22 @@
  *   | slot 0: one interval                                             |
  *   |   0  start time, ms since 1970 (float64)                         |
  *   |   8  end time, ms since 1970 (float64)                           |
- *   |  16  used counts of each histogram (int32 x histogram count,     |
- *   |      padded to 8): the counts past the last non-zero one are     |
- *   |      not copied                                                  |
- *   |  ..  counts of each histogram (uint32 x counts length)           |
+ *   |  16  counts of each histogram (int32 x counts length, padded     |
+ *   |      to 8), as HdrHistogramJS's Int32Histogram keeps them        |
  *   +------------------------------------------------------------------+
  *   | slot 1 ... slot SLOT_COUNT - 1                                   |
  *   +------------------------------------------------------------------+
  *
- * Protocol (single writer, single reader): interval n lives in slot n % SLOT_COUNT. The worker
- * fills that slot only while published - consumed < SLOT_COUNT, then increments `published`
- * (Atomics.store: the counts are visible before the count is) and notifies it. The control
- * plane reads slots consumed .. published - 1, incrementing `consumed` after each, which hands
- * the slot back.
+ * Protocol (single writer, single reader): interval n is recorded in slot n % SLOT_COUNT. To
+ * publish it the worker needs the next slot back, zeroed by the reader: only while
+ * published + 1 - consumed < SLOT_COUNT. It writes the interval's times, increments `published`
+ * (Atomics.store: the counts are visible before the count is), notifies it, and points its
+ * histograms at the next slot. The control plane copies slots consumed .. published - 1 out,
+ * zeroes each, and increments `consumed` after each, which hands the slot back.
  */
 
-/** Intervals the control plane may lag behind: two, so the worker fills one while the other is read. */
-export const SLOT_COUNT = 2;
+/** The slot being recorded, and two published intervals the control plane may lag behind. */
+export const SLOT_COUNT = 3;
 
 /** Int32 word index: intervals published by the worker. The reader waits on this word. */
 export const PUBLISHED_WORD = 0;
@@ -40,22 +39,18 @@ export const HEADER_LENGTH = 16;
 
 export const START_TIME_MS_OFFSET = 0;
 export const END_TIME_MS_OFFSET = 8;
-export const USED_COUNTS_OFFSET = 16;
+/** Offset, within a slot, of the first histogram's counts. */
+export const COUNTS_OFFSET = 16;
 
-const COUNT_BYTES = Uint32Array.BYTES_PER_ELEMENT;
+const COUNT_BYTES = Int32Array.BYTES_PER_ELEMENT;
 const ALIGNMENT = 8;
 
 function alignUp(length: number): number {
   return Math.ceil(length / ALIGNMENT) * ALIGNMENT;
 }
 
-/** Offset, within a slot, of the first histogram's counts. */
-export function countsOffset(histogramCount: number): number {
-  return USED_COUNTS_OFFSET + alignUp(histogramCount * Int32Array.BYTES_PER_ELEMENT);
-}
-
 export function slotLength(histogramCount: number, countsLength: number): number {
-  return countsOffset(histogramCount) + histogramCount * alignUp(countsLength * COUNT_BYTES);
+  return COUNTS_OFFSET + histogramCount * alignUp(countsLength * COUNT_BYTES);
 }
 
 export function slotOffset(slot: number, histogramCount: number, countsLength: number): number {
@@ -63,13 +58,8 @@ export function slotOffset(slot: number, histogramCount: number, countsLength: n
 }
 
 /** Offset, within a slot, of histogram `histogram`'s counts. */
-export function histogramCountsOffset(histogram: number, histogramCount: number, countsLength: number): number {
-  return countsOffset(histogramCount) + histogram * alignUp(countsLength * COUNT_BYTES);
-}
-
-/** Offset, within a slot, of histogram `histogram`'s used-counts word. */
-export function usedCountsOffset(histogram: number): number {
-  return USED_COUNTS_OFFSET + histogram * Int32Array.BYTES_PER_ELEMENT;
+export function histogramCountsOffset(histogram: number, countsLength: number): number {
+  return COUNTS_OFFSET + histogram * alignUp(countsLength * COUNT_BYTES);
 }
 
 export function channelByteLength(histogramCount: number, countsLength: number): number {

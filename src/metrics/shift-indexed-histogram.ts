@@ -6,6 +6,9 @@
  * the same index is a count of leading zeros and two shifts, as the Java HdrHistogram computes
  * it; anything else goes to the library's own computation. Everything else (counts, encoding,
  * percentiles) is the library's.
+ *
+ * Its counts array can also be pointed elsewhere (countInto): the worker's histograms count
+ * straight into an IntervalChannel's shared memory.
  */
 import * as hdr from 'hdr-histogram-js';
 
@@ -20,5 +23,17 @@ export class ShiftIndexedHistogram extends hdr.Int32Histogram {
     const bucketIndex = Math.max(31 - Math.clz32(value) - halfCountMagnitude - this.unitMagnitude, 0);
     const subBucketIndex = value >>> (bucketIndex + this.unitMagnitude);
     return ((bucketIndex + 1) << halfCountMagnitude) + subBucketIndex - this.subBucketHalfCount;
+  }
+
+  /**
+   * From now on, counts into `counts` (a countsArrayLength Int32Array, all zero: an
+   * IntervalChannel slot its reader has cleared), as an empty histogram. Unlike reset(), clears
+   * nothing: a few field stores, whatever the array's length.
+   */
+  countInto(counts: Int32Array): void {
+    this._counts = counts;
+    this.setTotalCount(0);
+    this.maxValue = 0;
+    this.minNonZeroValue = Number.MAX_SAFE_INTEGER;
   }
 }

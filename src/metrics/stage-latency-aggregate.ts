@@ -43,7 +43,7 @@ interface KeptInterval {
 
 class StageHistograms {
   cumulative = buildHistogram();
-  lastInterval = buildHistogram();
+  lastInterval: hdr.JsHistogram = buildHistogram();
   intervals: KeptInterval[] = [];
 }
 

@@ -16,9 +16,9 @@
  * second the worker hands the intervals to the control plane through an IntervalChannel (shared
  * memory, interval-channel.ts), which resets them; stage-latency-aggregate.ts adds them up.
  */
-import type * as hdr from 'hdr-histogram-js';
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
+import type { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
 import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './tick-to-trade.js';
 
 /** The stage names: the interface of /latency, /metrics and the page. Index = STAGE_* below. */
@@ -61,8 +61,8 @@ const SMALL_INTEGER_LIMIT = 0x4000_0000;
 export class StageLatencyRecorder {
   /** Times by MARK_* index; the feed tap writes MARK_RECEIVED. */
   readonly marks = new Float64Array(MARK_COUNT);
-  /** The current interval's histograms, by STAGE_* index, as IntervalChannel.offer takes them (which resets them). */
-  readonly histograms: readonly hdr.JsHistogram[] = STAGE_NAMES.map(() => buildHistogram());
+  /** The current interval's histograms, by STAGE_* index, for IntervalChannel.recordInto. */
+  readonly histograms: readonly ShiftIndexedHistogram[] = STAGE_NAMES.map(() => buildHistogram());
   private readonly realtime: TimeSource;
   private readonly monotonic: TimeSource;
   private strategyCalled = false;

@@ -17,15 +17,15 @@ export const SIGNIFICANT_DIGITS = 3;
 export const BIT_BUCKET_SIZE = 32;
 
 /** The latency histogram every recorder and aggregate uses: 1 ns to 10 s, 3 significant digits, 32-bit counts, no resizing. */
-export function buildHistogram(): hdr.JsHistogram {
+export function buildHistogram(): ShiftIndexedHistogram {
   return new ShiftIndexedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 }
 
 /** Worker side: records the current interval. */
 export class TickToTradeRecorder {
   private readonly interval = buildHistogram();
-  /** The current interval's histogram, as IntervalChannel.offer takes it (which resets it). */
-  readonly histograms: readonly hdr.JsHistogram[] = [this.interval];
+  /** The current interval's histogram, for IntervalChannel.recordInto. */
+  readonly histograms: readonly ShiftIndexedHistogram[] = [this.interval];
 
   record(latencyNanos: number): void {
     const clamped = latencyNanos < 1 ? 1 : latencyNanos > HIGHEST_TRACKABLE_NANOS ? HIGHEST_TRACKABLE_NANOS : latencyNanos;
@@ -49,7 +49,7 @@ export interface LatencySummary {
 export class TickToTradeAggregate {
   /** Intervals received so far: one a second while the worker runs. */
   intervalCount = 0;
-  private lastInterval = buildHistogram();
+  private lastInterval: hdr.JsHistogram = buildHistogram();
   private readonly total = buildHistogram();
 
   /** Takes `interval` (the aggregate keeps it as the last interval). */

@@ -84,7 +84,7 @@ function loopWith(idle: IdleMode, script: number[]) {
   let publications = 0;
   let timerPolls = 0;
   const recorder = new TickToTradeRecorder();
-  const noInterval = { offer: () => true } as unknown as IntervalChannel;
+  const noInterval = { recordInto: () => undefined, offer: () => true } as unknown as IntervalChannel;
   const loop = new HotLoop({
     sources: [source],
     tap,

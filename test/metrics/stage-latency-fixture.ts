@@ -8,6 +8,7 @@
 import type * as hdr from 'hdr-histogram-js';
 import { MARK_RECEIVED, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
 import { IntervalChannel, type HistogramInterval } from '../../src/metrics/interval-channel.js';
+import { buildHistogram } from '../../src/metrics/tick-to-trade.js';
 import type { TimeSource } from '../../src/io/clock.js';
 import { MDP3_SENDING_TIME_OFFSET } from '../../src/feed/framing/mdp3.js';
 
@@ -52,12 +53,22 @@ export function recorderWith(packets: number): StageLatencyRecorder {
   return recorder;
 }
 
-/** The interval of `histograms` as the control plane receives it, through an IntervalChannel (which resets them). */
+/**
+ * The interval of `histograms` as the control plane receives it, through an IntervalChannel: their
+ * values are moved into histograms counting into the channel (the worker's attach before
+ * recording), which the channel then hands over; `histograms` are left empty, as after offer().
+ */
 export function takeInterval(histograms: readonly hdr.JsHistogram[]): HistogramInterval {
   const channel = IntervalChannel.create(histograms.length);
+  const counting = histograms.map(() => buildHistogram());
+  channel.recordInto(counting);
+  histograms.forEach((histogram, index) => {
+    counting[index]!.add(histogram);
+    histogram.reset();
+  });
   const now = new ManualClock();
   now.nanos = Date.now() * 1_000_000;
-  channel.offer(histograms, now);
+  channel.offer(now);
   let taken: HistogramInterval | undefined;
   channel.drain((interval) => (taken = interval));
   return taken!;
