@@ -81,8 +81,8 @@ function sendUdp(port: number, payloadBytes: number, trial: number, count: numbe
 }
 
 async function startReceiver(spec: ReceiverSpec, launch: ReceiverLaunch): Promise<RunningReceiver> {
-  const [command, args] = spec.command(launch);
-  const process = new ManagedProcess(spec.name, command, args, MEASURED_CPU);
+  const { program, args, cpu } = spec.command(launch);
+  const process = new ManagedProcess(spec.name, program, args, cpu);
   const ready = await process.nextMessage<ReadyLine>();
   return { spec, process, port: ready.port, receiveBufferBytes: ready.receiveBufferBytes };
 }

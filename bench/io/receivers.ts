@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchDirectory, repoDirectory } from '../lib/paths.js';
+import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { RECEIVE_BATCH } from './receivers/options.js';
 
 export type LoadKind = 'udp' | 'ring';
@@ -18,13 +19,21 @@ export interface ReceiverLaunch {
   forceBuffer: boolean;
 }
 
+/** How a receiver's process is started. */
+export interface ReceiverCommand {
+  program: string;
+  args: string[];
+  /** The core the process starts on (taskset). */
+  cpu: number;
+}
+
 export interface ReceiverSpec {
   name: string;
   load: LoadKind;
   /** The zerotick module the receiver exercises: when it is not in the tree, the receiver is not available in this build. */
   requires?: string;
-  /** Program and arguments; `ringPath` only matters to the ring's receiver. */
-  command(launch: ReceiverLaunch): [string, string[]];
+  /** Program, arguments and core; `ringPath` only matters to the ring's receiver. */
+  command(launch: ReceiverLaunch): ReceiverCommand;
   /** Measured by drain rate only, not swept: a reference point rather than a candidate. */
   drainOnly?: boolean;
   /** Swept only: it reads continuously (node:dgram's event loop), so it cannot hold a backlog to drain. */
@@ -46,18 +55,26 @@ export function cProgram(name: string): string {
   return path.join(benchDirectory, 'build', name);
 }
 
-function typeScriptReceiver(script: string, extraArgs: (launch: ReceiverLaunch) => string[] = () => []): (launch: ReceiverLaunch) => [string, string[]] {
+/**
+ * A receiver in Node, deployed as `zerotick run --cpu` deploys the hot path: the process starts
+ * on the load core and pins only its receiving thread to the measured one, so V8's compiler and
+ * GC threads stay off that core.
+ */
+function typeScriptReceiver(script: string, extraArgs: (launch: ReceiverLaunch) => string[] = () => []): (launch: ReceiverLaunch) => ReceiverCommand {
   return (launch) => {
     const memory = ['--buffer-bytes', String(launch.bufferBytes), ...(launch.forceBuffer ? ['--force-buffer'] : [])];
-    return [process.execPath, ['--import', 'tsx', path.join(benchDirectory, 'io', 'receivers', script), ...memory, ...extraArgs(launch)]];
+    const modulePath = path.join(benchDirectory, 'io', 'receivers', script);
+    return { program: process.execPath, args: ['--import', 'tsx', modulePath, '--cpu', String(MEASURED_CPU), ...memory, ...extraArgs(launch)], cpu: LOAD_CPU };
   };
 }
 
-function cReceiver(extraArgs: string[]): (launch: ReceiverLaunch) => [string, string[]] {
-  return (launch) => [
-    cProgram('udp_receiver'),
-    ['--rcvbuf', String(launch.bufferBytes), ...(launch.forceBuffer ? ['--rcvbuf-force'] : []), '--batch', String(RECEIVE_BATCH), ...extraArgs],
-  ];
+/** A receiver in C: one thread, the whole process on the measured core. */
+function cReceiver(extraArgs: string[]): (launch: ReceiverLaunch) => ReceiverCommand {
+  return (launch) => ({
+    program: cProgram('udp_receiver'),
+    args: ['--rcvbuf', String(launch.bufferBytes), ...(launch.forceBuffer ? ['--rcvbuf-force'] : []), '--batch', String(RECEIVE_BATCH), ...extraArgs],
+    cpu: MEASURED_CPU,
+  });
 }
 
 export const receivers: readonly ReceiverSpec[] = [

@@ -6,11 +6,12 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions } from './options.js';
+import { parseReceiverOptions, pinReceivingThread } from './options.js';
 
 const END_CHECK_INTERVAL_MS = 10;
 
-const { port, bufferBytes } = parseReceiverOptions();
+const { cpu, port, bufferBytes } = parseReceiverOptions();
+pinReceivingThread(cpu);
 const tally = new TrialTally();
 let finishTrial: (() => void) | undefined;
 

@@ -1,5 +1,6 @@
 /** Command-line options the receivers under test share. */
 import { parseArgs } from 'node:util';
+import { pinThreadToCpu } from '../../../src/io/affinity.js';
 
 /**
  * SO_RCVBUF asked of every socket receiver in the loss-free sweep (the kernel doubles it;
@@ -22,6 +23,8 @@ export interface ReceiverOptions {
   forceBuffer: boolean;
   /** `--tpacket 2|3` (the TPACKET ring receiver only). */
   tpacket: 2 | 3;
+  /** `--cpu`: the core for the receiving thread (this process's main thread); undefined: left where it is. */
+  cpu: number | undefined;
 }
 
 export function parseReceiverOptions(): ReceiverOptions {
@@ -33,6 +36,7 @@ export function parseReceiverOptions(): ReceiverOptions {
       'buffer-bytes': { type: 'string', default: String(RECEIVE_BUFFER_BYTES) },
       'force-buffer': { type: 'boolean', default: false },
       tpacket: { type: 'string', default: '2' },
+      cpu: { type: 'string' },
     },
   });
   if (values.timestamps !== 'true' && values.timestamps !== 'false') throw new Error(`--timestamps must be true or false: ${values.timestamps}`);
@@ -46,6 +50,12 @@ export function parseReceiverOptions(): ReceiverOptions {
     bufferBytes,
     forceBuffer: values['force-buffer'] ?? false,
     tpacket: values.tpacket === '2' ? 2 : 3,
+    cpu: values.cpu === undefined ? undefined : Number(values.cpu),
   };
+}
+
+/** Pins the calling thread, the one that receives, to `cpu` when one was given. */
+export function pinReceivingThread(cpu: number | undefined): void {
+  if (cpu !== undefined) pinThreadToCpu(cpu);
 }
 

@@ -13,14 +13,15 @@ import { BufferPool } from '../../../src/io/pool.js';
 import { UdpReceiver } from '../../../src/io/udp.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
+import { parseReceiverOptions, pinReceivingThread, RECEIVE_BATCH } from './options.js';
 
 const FRAME_BYTES = 2048;
 const V2_BLOCK_BYTES = 64 * 1024;
 const V3_BLOCK_BYTES = 128 * 1024;
 const SINK_RECEIVE_BUFFER_BYTES = 4096;
 
-const { tpacket: version, bufferBytes } = parseReceiverOptions();
+const { cpu, tpacket: version, bufferBytes } = parseReceiverOptions();
+pinReceivingThread(cpu);
 const blockSize = version === 2 ? V2_BLOCK_BYTES : V3_BLOCK_BYTES;
 
 const sinkPool = BufferPool.create({ slotSize: FRAME_BYTES, slotCount: 2 });

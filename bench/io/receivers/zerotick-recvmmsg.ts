@@ -9,11 +9,12 @@ import { BufferPool } from '../../../src/io/pool.js';
 import { BUSY_POLL, UdpReceiver } from '../../../src/io/udp.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
+import { parseReceiverOptions, pinReceivingThread, RECEIVE_BATCH } from './options.js';
 
 const SLOT_BYTES = 2048;
 
-const { port, timestamps, bufferBytes, forceBuffer } = parseReceiverOptions();
+const { cpu, port, timestamps, bufferBytes, forceBuffer } = parseReceiverOptions();
+pinReceivingThread(cpu);
 const pool = BufferPool.create({ slotSize: SLOT_BYTES, slotCount: RECEIVE_BATCH * 2 });
 const receiver = UdpReceiver.open(pool, {
   port,

@@ -8,9 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { ShmRing } from '../../../src/io/shm-ring.js';
 import { SEQUENCE_OFFSET, TRIAL_OFFSET } from '../datagram-layout.js';
 import { serveTrials, TrialTally, type TrialCount } from '../protocol.js';
-import { parseReceiverOptions, RECEIVE_BATCH } from './options.js';
+import { parseReceiverOptions, pinReceivingThread, RECEIVE_BATCH } from './options.js';
 
-const { ringPath, bufferBytes } = parseReceiverOptions();
+const { cpu, ringPath, bufferBytes } = parseReceiverOptions();
+pinReceivingThread(cpu);
 const ring = ShmRing.create(ringPath, bufferBytes);
 const tally = new TrialTally();
 
