@@ -52,7 +52,7 @@ async function run(quick: boolean): Promise<IoSuiteResult> {
     bisectionSteps: mode.bisectionSteps,
     receiveBufferBytes: RECEIVE_BUFFER_BYTES,
     batch: RECEIVE_BATCH,
-    pinning: `${canPinToSeparateCores() ? `receivers on CPU ${MEASURED_CPU}, senders/producer on CPU ${LOAD_CPU} (taskset)` : 'not pinned (taskset or a second core missing)'}${measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`}`,
+    pinning: `${canPinToSeparateCores() ? `receivers on CPU ${MEASURED_CPU} (the C ones whole; the Node ones started on CPU ${LOAD_CPU} with only their receiving thread pinned to CPU ${MEASURED_CPU}, as zerotick run --cpu runs its hot path), senders/producer on CPU ${LOAD_CPU} (taskset)` : 'not pinned (taskset or a second core missing)'}${measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`}`,
   };
 }
 
