@@ -13,11 +13,11 @@ const SCRAPE_GOAL = 0.05;
  * process, the simulator's own state) lands on both; the verdict is the median of the rounds'
  * scraped/quiet ratios. The medians of each condition's p99 are shown beside it.
  */
-export function scrapeVerdict(windows: readonly ScrapeWindow[]): { quietP99: number; scrapingP99: number; change: number } {
+export function scrapeVerdict(windows: readonly ScrapeWindow[]): { quietP99: number; scrapingP99: number; change: number; roundsHigher: number; rounds: number } {
   const quietP99 = median(windows.filter((window) => !window.scraping).map((window) => window.p99));
   const scrapingP99 = median(windows.filter((window) => window.scraping).map((window) => window.p99));
   const ratios = roundPairs(windows).map(([quiet, scraping]) => scraping.p99 / quiet.p99);
-  return { quietP99, scrapingP99, change: median(ratios) - 1 };
+  return { quietP99, scrapingP99, change: median(ratios) - 1, roundsHigher: ratios.filter((ratio) => ratio > 1).length, rounds: ratios.length };
 }
 
 /** Each round's quiet and scraped windows, in round order. */
@@ -36,7 +36,7 @@ function formatChange(change: number): string {
 
 export function renderScrapeSection(run: SuiteRun<ScrapeSuiteResult>): string {
   const result = run.result;
-  const { quietP99, scrapingP99, change } = scrapeVerdict(result.windows);
+  const { quietP99, scrapingP99, change, roundsHigher, rounds } = scrapeVerdict(result.windows);
   const rows = roundPairs(result.windows).map(([quiet, scraping]) => [
     String(quiet.round),
     String(quiet.p99),
@@ -56,7 +56,7 @@ export function renderScrapeSection(run: SuiteRun<ScrapeSuiteResult>): string {
       'tick_to_trade from the gateway\'s own histograms, reset at each window\'s start. ' +
       'The change is judged round by round (scraped p99 over the quiet p99 of the same round, median over the rounds), so a drift of the machine over the run lands on both conditions.',
     '',
-    `**Median change of p99 tick-to-trade with scraping: ${formatChange(change)} (goal < +${SCRAPE_GOAL * 100}%: ${change < SCRAPE_GOAL ? 'met' : 'NOT met'}).** Median p99 over the windows: ${quietP99} us quiet, ${scrapingP99} us scraped.`,
+    `**Median change of p99 tick-to-trade with scraping: ${formatChange(change)} (goal < +${SCRAPE_GOAL * 100}%: ${change < SCRAPE_GOAL ? 'met' : 'NOT met'}).** Median p99 over the windows: ${quietP99} us quiet, ${scrapingP99} us scraped; the scraped window's p99 was the higher in ${roundsHigher} of ${rounds} rounds.`,
     '',
     markdownTable(['round', 'p99 quiet (us)', 'p99 scraped (us)', 'change', 'wire p99 quiet / scraped', 'p50 quiet', 'p50 scraped', 'samples', 'scrapes'], rows, [true, true, true, true, true, true, true, true, true]),
   ].join('\n');
