@@ -1,6 +1,6 @@
 /**
  * A responder's latency run as an HdrHistogram: the exchange's per-packet latencies recorded
- * in nanoseconds (the gateway's own histogram settings, src/metrics/tick-to-trade.ts), read out
+ * in nanoseconds (the gateway's own histogram settings, src/metrics/latency-histogram.ts), read out
  * as the report's figures, its percentile spectrum, and the files other tools read: .hgrm
  * (outputPercentileDistribution, in microseconds) and .hlog (HistogramLogWriter, one interval,
  * in nanoseconds).
@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { buildHistogram, HIGHEST_TRACKABLE_NANOS } from '../../src/metrics/tick-to-trade.js';
+import { buildHistogram, HIGHEST_TRACKABLE_NANOS } from '../../src/metrics/latency-histogram.js';
 import type { LatencyFigures, SpectrumPoint } from './results.js';
 
 const NANOS_PER_MICRO = 1000;

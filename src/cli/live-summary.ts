@@ -7,7 +7,7 @@
  * second, so that what reads it gets whole lines.
  */
 import type { Gateway } from '../gateway/gateway.js';
-import type { LatencySummary } from '../metrics/tick-to-trade.js';
+import { summarizeLatency, type LatencySummary } from '../metrics/latency-histogram.js';
 
 export const SUMMARY_INTERVAL_MS = 1000;
 
@@ -27,7 +27,7 @@ export function summaryLine(gateway: Gateway): string {
     `orders ${status.orders}`,
     `fills ${status.fills}`,
     `rejects ${status.rejects}`,
-    latency(gateway.latency.intervalSummary()),
+    latency(summarizeLatency(gateway.stageLatency.lastInterval('tick_to_trade'))),
   ].join(' | ');
 }
 

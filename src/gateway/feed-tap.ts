@@ -8,11 +8,9 @@
  * Feeds are indexed by line (0 = A, 1 = B). No allocation: a few typed-array stores.
  */
 import type { DatagramHandler, ReceiveTime } from '../feed/datagram.js';
-import type { TimeSource } from '../io/clock.js';
 import type { GatewayCounters } from '../metrics/counters.js';
 import { MARK_RECEIVED, type StageLatencyRecorder } from '../metrics/stage-latency.js';
 import { FEED_BYTES, FEED_LAST_RECEIVE_NANOS, FEED_PACKETS, feedSlot } from '../metrics/counters-layout.js';
-import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { OrderTally } from '../strategy/strategy-orders.js';
 import type { OrderPath } from './order-path.js';
 
@@ -29,8 +27,8 @@ export class FeedTap implements DatagramHandler {
     private readonly orderPath: OrderPath,
     /** Most triggering packets per batch: the datagrams a loop pass can take. */
     triggerCapacity: number,
-    /** Per-stage latency (wire, feed, decode, strategy, tick_to_trade); none in tests that do not measure it. */
-    private readonly stages?: StageLatencyRecorder,
+    /** Per-stage latency (wire, feed, decode, strategy, tick_to_trade). */
+    private readonly stages: StageLatencyRecorder,
   ) {
     this.slots = counters.slots;
     this.triggerTimes = new Float64Array(triggerCapacity);
@@ -39,10 +37,8 @@ export class FeedTap implements DatagramHandler {
   onDatagram(view: DataView, offset: number, length: number, received: ReceiveTime, line: number): void {
     const receiveTimeNanos = received.nanos;
     const stages = this.stages;
-    if (stages !== undefined) {
-      stages.marks[MARK_RECEIVED] = receiveTimeNanos;
-      stages.beginPacket(view, offset);
-    }
+    stages.marks[MARK_RECEIVED] = receiveTimeNanos;
+    stages.beginPacket(view, offset);
     const queuedBefore = this.tally.queuedMessages;
     this.downstream.onDatagram(view, offset, length, received, line);
     this.orderPath.clearTrigger();
@@ -51,19 +47,16 @@ export class FeedTap implements DatagramHandler {
     slots[feedSlot(line, FEED_PACKETS)] += 1;
     slots[feedSlot(line, FEED_BYTES)] += length;
     slots[feedSlot(line, FEED_LAST_RECEIVE_NANOS)] = receiveTimeNanos;
-    if (stages !== undefined) stages.endPacket();
+    stages.endPacket();
     if (this.tally.queuedMessages !== queuedBefore && this.triggerCount < this.triggerTimes.length) {
       this.triggerTimes[this.triggerCount++] = receiveTimeNanos;
     }
   }
 
-  /** After the batch's orders left: one tick-to-trade sample per triggering packet. */
-  recordTickToTrade(sentAt: TimeSource, recorder: TickToTradeRecorder): void {
-    const sentAtNanos = sentAt.nanos;
+  /** After the batch's orders left (the stage recorder's endSend): one tick-to-trade sample per triggering packet. */
+  recordTickToTrade(): void {
     const triggerTimes = this.triggerTimes;
-    for (let i = 0; i < this.triggerCount; i++) recorder.record(sentAtNanos - triggerTimes[i]!);
-    const stages = this.stages;
-    if (stages !== undefined) for (let i = 0; i < this.triggerCount; i++) stages.recordTickToTrade(triggerTimes, i);
+    for (let i = 0; i < this.triggerCount; i++) this.stages.recordTickToTrade(triggerTimes, i);
     this.triggerCount = 0;
   }
 }

@@ -16,7 +16,7 @@ import { FEED_UP, SESSION_STATE, SESSION_STATE_DOWN, WORKER_STATE, WORKER_STATE_
 import { readGatewayStatus, type GatewayStatus, type GatewayTopology } from '../metrics/status-snapshot.js';
 import { StageLatencyAggregate } from '../metrics/stage-latency-aggregate.js';
 import { STAGE_NAMES } from '../metrics/stage-latency.js';
-import { TickToTradeAggregate } from '../metrics/tick-to-trade.js';
+import { summarizeLatency } from '../metrics/latency-histogram.js';
 import type { GatewayConfig, HostPort } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
 import { siblingModule, startWorkerWithTsx } from './worker-bootstrap.js';
@@ -45,7 +45,6 @@ const STOP_TIMEOUT_MS = 5_000;
 
 export class Gateway {
   readonly counters: GatewayCounters;
-  readonly latency = new TickToTradeAggregate();
   /** Per-stage latency (wire, decode, ..., tick_to_trade, feed): interval, cumulative, interval log. */
   readonly stageLatency = new StageLatencyAggregate();
   topology!: GatewayTopology;
@@ -59,22 +58,17 @@ export class Gateway {
   private constructor(config: GatewayConfig, log: GatewayLog) {
     this.log = log;
     this.counters = new GatewayCounters();
-    const latencyIntervals = IntervalChannel.create(1);
     const stageIntervals = IntervalChannel.create(STAGE_NAMES.length);
     const input: WorkerInput = {
       config,
       counters: this.counters.buffer,
       control: this.control.buffer as SharedArrayBuffer,
-      latencyIntervals: latencyIntervals.buffer,
       stageIntervals: stageIntervals.buffer,
     };
     this.worker = startWorkerWithTsx(siblingModule(import.meta.url, 'worker'), input);
-    const relays = [
-      new IntervalRelay(latencyIntervals, (interval) => this.latency.addInterval(interval.histograms[0]!)),
-      new IntervalRelay(stageIntervals, (intervals) => this.stageLatency.addIntervals(intervals)),
-    ];
+    const relay = new IntervalRelay(stageIntervals, (intervals) => this.stageLatency.addIntervals(intervals));
     // Registered before `exited` resolves: whoever awaits stop() sees the last intervals.
-    this.worker.once('exit', () => relays.forEach((relay) => relay.end()));
+    this.worker.once('exit', () => relay.end());
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
   }
 
@@ -99,7 +93,7 @@ export class Gateway {
   }
 
   status(): GatewayStatus {
-    return readGatewayStatus(this.counters, this.topology, this.latency.totalSummary(), monotonicNanos());
+    return readGatewayStatus(this.counters, this.topology, summarizeLatency(this.stageLatency.cumulative('tick_to_trade')), monotonicNanos());
   }
 
   /** Blocks new orders and cancels working ones (the worker applies it on its next pass). */

@@ -23,7 +23,6 @@ import type { Sequencer } from '../feed/sequencer.js';
 import type { TimeSource } from '../io/clock.js';
 import type { IntervalChannel } from '../metrics/interval-channel.js';
 import type { StageLatencyRecorder } from '../metrics/stage-latency.js';
-import type { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { StrategyHost } from '../strategy/host.js';
 import type { IdleMode } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED } from './control-layout.js';
@@ -48,8 +47,7 @@ export interface HotLoopParts {
   orderPath: OrderPath;
   host: StrategyHost;
   publisher: CounterPublisher;
-  recorder: TickToTradeRecorder;
-  /** Per-stage latency; the loop times the batch's send and hands over the intervals with tick-to-trade's. */
+  /** Per-stage latency, tick-to-trade among them; the loop times the batch's send and hands over the intervals. */
   stages: StageLatencyRecorder;
   /** Control words (control-layout.ts). */
   control: Int32Array;
@@ -63,8 +61,7 @@ export interface HotLoopParts {
    */
   realtime: TimeSource;
   monotonic: TimeSource;
-  /** Where the interval histograms go, about once a second: tick-to-trade's, and every stage's. */
-  latencyIntervals: IntervalChannel;
+  /** Where the stages' interval histograms go, about once a second. */
   stageIntervals: IntervalChannel;
   /** Right after each hand-over of the intervals. */
   onIntervals: () => void;
@@ -84,7 +81,6 @@ export class HotLoop {
   constructor(parts: HotLoopParts) {
     this.parts = parts;
     this.blocks = parts.idle === 'block';
-    parts.latencyIntervals.recordInto(parts.recorder.histograms);
     parts.stageIntervals.recordInto(parts.stages.histograms);
     parts.monotonic.update();
     this.nextIntervalsNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
@@ -145,7 +141,7 @@ export class HotLoop {
     parts.stages.beginSend();
     parts.orderPath.flush();
     parts.stages.endSend(true);
-    parts.tap.recordTickToTrade(parts.realtime, parts.recorder);
+    parts.tap.recordTickToTrade();
     this.queuedAtLastSend = parts.host.tally.queuedMessages;
   }
 
@@ -192,13 +188,12 @@ export class HotLoop {
   }
 
   /**
-   * Hands the interval histograms to the control plane; a channel whose reader is behind
-   * refuses, and that histogram's interval goes on until the next hand-over.
+   * Hands the interval histograms to the control plane; when its reader is behind, the channel
+   * refuses, and the interval goes on until the next hand-over.
    */
   private publishIntervals(): void {
     const parts = this.parts;
     parts.realtime.update();
-    parts.latencyIntervals.offer(parts.realtime);
     parts.stageIntervals.offer(parts.realtime);
     parts.onIntervals();
   }

@@ -11,8 +11,6 @@ export interface WorkerInput {
   config: GatewayConfig;
   counters: SharedArrayBuffer;
   control: SharedArrayBuffer;
-  /** IntervalChannel of the tick-to-trade histogram. */
-  latencyIntervals: SharedArrayBuffer;
   /** IntervalChannel of every stage's histogram, in STAGE_NAMES order. */
   stageIntervals: SharedArrayBuffer;
 }

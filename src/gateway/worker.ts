@@ -4,7 +4,7 @@
  * strategies' onStop hooks, sends what they queued (cancels), and closes everything.
  *
  * It talks to the main thread only through shared memory (the counters, the control words, the
- * latency intervals' channels), plus cold messages (worker-messages.ts): ready/failed, log
+ * latency intervals' channel), plus cold messages (worker-messages.ts): ready/failed, log
  * lines, stopped.
  * With zero-copy I/O the loop runs synchronously, yielding to the event loop only while the
  * order path connects; with copy I/O it is event-driven (event-driven-loop.ts).
@@ -23,7 +23,6 @@ import { GatewayCounters } from '../metrics/counters.js';
 import { IntervalChannel } from '../metrics/interval-channel.js';
 import { WORKER_STATE, WORKER_STATE_RUNNING, WORKER_STATE_STARTING, WORKER_STATE_STOPPED, WORKER_STATE_STOPPING } from '../metrics/counters-layout.js';
 import { StageLatencyRecorder } from '../metrics/stage-latency.js';
-import { TickToTradeRecorder } from '../metrics/tick-to-trade.js';
 import type { GatewayTopology } from '../metrics/status-snapshot.js';
 import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
 import { StrategyHost } from '../strategy/host.js';
@@ -103,7 +102,6 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       orderPath,
       host,
       publisher,
-      recorder: new TickToTradeRecorder(),
       stages,
       control,
       idle: config.idle,
@@ -111,7 +109,6 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       batchSize: config.batchSize,
       realtime,
       monotonic,
-      latencyIntervals: new IntervalChannel(input.latencyIntervals),
       stageIntervals: new IntervalChannel(input.stageIntervals),
       onIntervals: () => gcCount.publish(),
     });

@@ -25,7 +25,7 @@ import {
   slotOffset,
 } from './interval-channel-layout.js';
 import type { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
-import { buildHistogram } from './tick-to-trade.js';
+import { buildHistogram } from './latency-histogram.js';
 
 /** One interval as the control plane receives it: its histograms in the order they were recorded. */
 export interface HistogramInterval {

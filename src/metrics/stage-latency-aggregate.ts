@@ -12,7 +12,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { HistogramInterval } from './interval-channel.js';
 import { STAGE_NAMES, type StageName } from './stage-latency.js';
-import { BIT_BUCKET_SIZE, buildHistogram } from './tick-to-trade.js';
+import { BIT_BUCKET_SIZE, buildHistogram } from './latency-histogram.js';
 
 /** Intervals kept for the .hlog: ten minutes at one a second. */
 export const KEPT_INTERVALS = 600;
@@ -51,6 +51,8 @@ export class StageLatencyAggregate {
   private readonly stages = new Map<StageName, StageHistograms>(STAGE_NAMES.map((name) => [name, new StageHistograms()]));
   /** Wall-clock ms of the start of the data held (start, or the last reset). */
   startTimeMs = Date.now();
+  /** Intervals received since start (a reset does not count back): one a second while the worker runs. */
+  intervalCount = 0;
   /** Values derived from the data held, by key; emptied whenever the data changes. */
   private readonly derivedValues = new Map<string, unknown>();
 
@@ -66,6 +68,7 @@ export class StageLatencyAggregate {
       stage.intervals.push({ startTimeMs: intervals.startTimeMs, endTimeMs: intervals.endTimeMs, encoded });
       if (stage.intervals.length > KEPT_INTERVALS) stage.intervals.shift();
     });
+    this.intervalCount++;
     this.derivedValues.clear();
   }
 
@@ -86,6 +89,11 @@ export class StageLatencyAggregate {
 
   cumulative(stage: StageName): hdr.Histogram {
     return this.stages.get(stage)!.cumulative;
+  }
+
+  /** The last interval received of `stage` (empty before the first). */
+  lastInterval(stage: StageName): hdr.Histogram {
+    return this.stages.get(stage)!.lastInterval;
   }
 
   /** Every stage's cumulative figures since start or the last reset. */

@@ -19,7 +19,7 @@
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
 import type { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
-import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './tick-to-trade.js';
+import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './latency-histogram.js';
 
 /** The stage names: the interface of /latency, /metrics and the page. Index = STAGE_* below. */
 export const STAGE_NAMES = ['wire', 'decode', 'strategy', 'risk_encode', 'send', 'tick_to_trade', 'feed'] as const;

@@ -46,7 +46,7 @@ import {
   dropSlot,
   rejectSlot,
 } from './counters-layout.js';
-import type { LatencySummary } from './tick-to-trade.js';
+import type { LatencySummary } from './latency-histogram.js';
 
 export interface FeedStatus {
   url: string;

@@ -33,6 +33,6 @@ describe.each(IO_MODES)('end to end: simulator -> gateway -> strategy -> order -
 
     // and the gateway's own tick-to-trade sample arrives with the last snapshot at stop
     await gateway.stop();
-    expect(gateway.latency.totalSummary().count).toBe(1);
+    expect(gateway.status().tickToTrade.count).toBe(1);
   });
 });

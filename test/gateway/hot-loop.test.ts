@@ -18,7 +18,6 @@ import type { OrderPath } from '../../src/gateway/order-path.js';
 import { GatewayCounters } from '../../src/metrics/counters.js';
 import type { IntervalChannel } from '../../src/metrics/interval-channel.js';
 import { STAGE_SEND, STAGE_TICK_TO_TRADE, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
-import { TickToTradeRecorder } from '../../src/metrics/tick-to-trade.js';
 import type { StrategyHost } from '../../src/strategy/host.js';
 import type { OrderTally } from '../../src/strategy/strategy-orders.js';
 
@@ -83,7 +82,6 @@ function loopWith(idle: IdleMode, script: number[]) {
   const source = new ScriptedSource(script, { nanos: 0 } as ReceiveTime);
   let publications = 0;
   let timerPolls = 0;
-  const recorder = new TickToTradeRecorder();
   const noInterval = { recordInto: () => undefined, offer: () => true } as unknown as IntervalChannel;
   const loop = new HotLoop({
     sources: [source],
@@ -92,7 +90,6 @@ function loopWith(idle: IdleMode, script: number[]) {
     orderPath,
     host: { tally, pollTimers: () => void timerPolls++ } as unknown as StrategyHost,
     publisher: { publish: () => void publications++ } as unknown as CounterPublisher,
-    recorder,
     stages,
     control: createControlWords(),
     idle,
@@ -100,11 +97,10 @@ function loopWith(idle: IdleMode, script: number[]) {
     batchSize: 64,
     realtime,
     monotonic,
-    latencyIntervals: noInterval,
     stageIntervals: noInterval,
     onIntervals: () => {},
   });
-  return { loop, source, realtime, monotonic, stages, recorder, calls, publications: () => publications, timerPolls: () => timerPolls };
+  return { loop, source, realtime, monotonic, stages, calls, publications: () => publications, timerPolls: () => timerPolls };
 }
 
 describe('HotLoop', () => {
@@ -133,7 +129,7 @@ describe('HotLoop', () => {
 
   it('a pass whose packets queued orders times one send, and records tick-to-trade per triggering packet at the time the send returned', () => {
     // given two packets received at 900 us, each making a strategy queue an order
-    const { loop, source, realtime, stages, recorder } = loopWith('spin', [2]);
+    const { loop, source, realtime, stages } = loopWith('spin', [2]);
     source.receivedNanos = 900_000;
 
     // when one pass handles them
@@ -144,7 +140,6 @@ describe('HotLoop', () => {
     // then one send sample, and two tick-to-trade samples from receipt to the realtime read that ended the send
     expect(stages.count(STAGE_SEND)).toBe(1);
     expect(stages.count(STAGE_TICK_TO_TRADE)).toBe(2);
-    expect(recorder.count).toBe(2);
-    expect(recorder.histograms[0]!.maxValue).toBe(sentAtNanos - 900_000);
+    expect(stages.histograms[STAGE_TICK_TO_TRADE]!.maxValue).toBe(sentAtNanos - 900_000);
   });
 });

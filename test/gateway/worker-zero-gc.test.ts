@@ -51,7 +51,7 @@ async function round(stack: Stack, packets: number): Promise<number> {
     await settle(stack);
     await waitFor("the burst's orders to be done", () => gateway.status().risk.openOrders === 0);
   }
-  const latency = gateway.latency;
+  const latency = gateway.stageLatency;
   const seen = latency.intervalCount;
   await waitFor('two latency intervals from the worker', () => latency.intervalCount >= seen + 2);
   return gateway.status().workerGcCount;

@@ -2,7 +2,7 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { IntervalChannel, type HistogramInterval } from '../../src/metrics/interval-channel.js';
 import { SLOT_COUNT } from '../../src/metrics/interval-channel-layout.js';
-import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from '../../src/metrics/tick-to-trade.js';
+import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from '../../src/metrics/latency-histogram.js';
 import { ManualClock } from './stage-latency-fixture.js';
 
 function clockAtMs(ms: number): ManualClock {

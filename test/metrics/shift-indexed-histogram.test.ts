@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { ShiftIndexedHistogram } from '../../src/metrics/shift-indexed-histogram.js';
-import { HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS } from '../../src/metrics/tick-to-trade.js';
+import { HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS } from '../../src/metrics/latency-histogram.js';
 
 const library = (): hdr.JsHistogram => new hdr.Int32Histogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 const shifted = (): hdr.JsHistogram => new ShiftIndexedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);

@@ -8,7 +8,7 @@
 import type * as hdr from 'hdr-histogram-js';
 import { MARK_RECEIVED, StageLatencyRecorder } from '../../src/metrics/stage-latency.js';
 import { IntervalChannel, type HistogramInterval } from '../../src/metrics/interval-channel.js';
-import { buildHistogram } from '../../src/metrics/tick-to-trade.js';
+import { buildHistogram } from '../../src/metrics/latency-histogram.js';
 import type { TimeSource } from '../../src/io/clock.js';
 import { MDP3_SENDING_TIME_OFFSET } from '../../src/feed/framing/mdp3.js';
 
