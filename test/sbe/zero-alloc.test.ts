@@ -17,8 +17,9 @@ const fixture = fileURLToPath(new URL('./fixtures/zero-alloc-codecs.ts', import.
  * 2^31) that crosses a call V8 did not inline is boxed into a 16-byte HeapNumber. Accessors are
  * kept small so V8 inlines them; a whole Book46 encode plus decode in one loop still needs more
  * than V8's default inlining budget of 920 bytecodes per optimised function (with the default the
- * Car passes, Book46 shows about one GC per million rounds). Hot-path processes (gateway worker,
- * codec bench) run with this setting; so does the child, from its start.
+ * Car passes, Book46 shows about one GC per million rounds). The child runs with this setting
+ * from its start; code that cannot count on it stores its 64-bit values in a Float64Array and
+ * uses the `xFrom`/`xInto` accessors (test/sbe/zero-alloc-typed-arrays, src/sim/order-replies.ts).
  */
 const INLINING_BUDGET_FLAG = '--max-inlined-bytecode-size-cumulative=1500';
 
