@@ -20,7 +20,8 @@ const PROFILE_NOTES = [
   'In `ping`, every book event sends an order, so a message costs an order round trip: risk checks and encoding, the simulator session (decode, validation, matching, two ExecutionReports encoded), ' +
     'the router decoding them and updating its table, the mirror of the recorded book into the engine, and the order stream copied and hashed.',
   'Where the GC runs come from (sampling heap profiler counting collected objects, ping rounds over the 1 M feed, 2026-11-26): ~16 B an order (~11.5 MB a round a site), ' +
-    "in some rounds and not others, as every round opens a new Backtest and V8 reoptimises the order path: in the simulator session's report (src/sim/order-session.ts, orderReport inlined) " +
+    "in some rounds and not others, as every round opens a new Backtest and V8 reoptimises the order path: in the simulator session's report " +
+    '(its 64-bit values passed to encoder setters V8 left out of line; since passed through a Float64Array to the setters\' xFrom form) ' +
     "and in the router's onExecutionReport with what it inlines (the fill, the strategy's position update, the backtest's PnL listener). " +
     "Leaving out either the position update or the PnL recording removed the router's share in every round tried; giving the positions an in-place cell instead of a Map.set did not: " +
     'it follows what V8 inlines together, not one statement. The risk checks allocate only while warming up (~0.3 MB a round). ' +
