@@ -4,9 +4,9 @@
  * new orders that fill or are cancelled, a resting order replaced, partly filled by a recorded
  * trade and cancelled, 600k requests in all, with no garbage collection.
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runTypeScriptChild } from '../../bench/lib/child.js';
 
 interface ChildResult {
   gcRuns: number;
@@ -20,13 +20,9 @@ interface ChildResult {
 }
 
 describe('backtest order path allocation', () => {
-  it('runs 100k rounds of every kind of request with no garbage collection', () => {
-    const output = execFileSync(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./fixtures/order-flow-gc-child.ts', import.meta.url))],
-      { cwd: fileURLToPath(new URL('../../', import.meta.url)), encoding: 'utf8' },
-    );
-    const result = JSON.parse(output.trim().split('\n').at(-1)!) as ChildResult;
+  it('runs 100k rounds of every kind of request with no garbage collection', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/order-flow-gc-child.ts', import.meta.url));
+    const result = await runTypeScriptChild<ChildResult>(fixture, [], { nodeFlags: ['--expose-gc'] });
     // every request did what the round meant, so the whole path ran...
     expect(result).toMatchObject({
       fills: result.rounds,
