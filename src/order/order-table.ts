@@ -1,23 +1,19 @@
 /**
  * Orders and requests the exchange has not finished answering, keyed by ClOrdID, in
- * preallocated columns (struct of arrays): a record per live ClOrdID, an open-addressing hash
- * index from ClOrdID to record. Nothing is allocated after construction.
+ * preallocated columns (struct of arrays): a record per live ClOrdID, and an IntegerIndex
+ * (integer-index.ts) from ClOrdID to record, sized so it never grows. Nothing is allocated
+ * after construction.
  *
- *   index (power of two, >= 2x records, linear probing)   records (free list of fixed rows)
- *   +---------+---------+-----+                           +------+------+------+-----+
- *   | key|rec | key|rec | ... |  --------------------->   | kind | side | qty  | ... |
- *   +---------+---------+-----+                           +------+------+------+-----+
+ *   index (ClOrdID -> record)     records (free list of fixed rows)
+ *   +---------+---------+-----+   +------+------+------+-----+
+ *   | key|rec | key|rec | ... |-->| kind | side | qty  | ... |
+ *   +---------+---------+-----+   +------+------+------+-----+
  *
- * Removal shifts the following probe run back (no tombstones), so lookups never degrade; records
- * never move, so a record number stays valid until that record is removed. That shift walks to
- * the end of the run, so runs must stay short. ClOrdIDs come in sequence, and `clOrdId & mask`
- * would lay the live ones out as one contiguous run: removing the oldest of n live orders would
- * then walk all n (40 us per order at 8000 live). A key's home is `2 * clOrdId & mask` instead:
- * consecutive keys take every other slot, so the slot after each is free and a removal stops
- * there, while neighbours stay in one cache line (a scattering hash costs a cache miss an order).
+ * Records never move, so a record number stays valid until that record is removed.
  */
-export const NO_RECORD = -1;
+import { ABSENT, IntegerIndex } from './integer-index.js';
 
+export const NO_RECORD = ABSENT;
 
 export const enum RecordKind {
   /** A NewOrderSingle: pending until New, then working until filled, cancelled or rejected. */
@@ -51,9 +47,7 @@ export class OrderTable {
 
   private readonly freeRecords: Int32Array;
   private freeCount: number;
-  private readonly indexKeys: Float64Array;
-  private readonly indexRecords: Int32Array;
-  private readonly indexMask: number;
+  private readonly index: IntegerIndex;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
@@ -75,10 +69,7 @@ export class OrderTable {
     this.freeRecords = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.freeRecords[i] = capacity - 1 - i;
     this.freeCount = capacity;
-    const indexLength = 2 ** Math.ceil(Math.log2(capacity * 2));
-    this.indexKeys = new Float64Array(indexLength); // 0 = empty: ClOrdIDs start at 1
-    this.indexRecords = new Int32Array(indexLength);
-    this.indexMask = indexLength - 1;
+    this.index = IntegerIndex.forEntries(capacity);
   }
 
   get isFull(): boolean {
@@ -87,25 +78,14 @@ export class OrderTable {
 
   /** The record of `clOrdId`, or NO_RECORD. */
   find(clOrdId: number): number {
-    const keys = this.indexKeys;
-    const mask = this.indexMask;
-    for (let i = this.home(clOrdId); ; i = (i + 1) & mask) {
-      const key = keys[i]!;
-      if (key === clOrdId) return this.indexRecords[i]!;
-      if (key === 0) return NO_RECORD;
-    }
+    return this.index.get(clOrdId);
   }
 
   /** A fresh record for a new ClOrdID (> 0, not in the table), or NO_RECORD when full. */
   insert(clOrdId: number, kind: RecordKind, strategy: number): number {
     if (this.freeCount === 0) return NO_RECORD;
     const record = this.freeRecords[--this.freeCount]!;
-    const keys = this.indexKeys;
-    const mask = this.indexMask;
-    let i = this.home(clOrdId);
-    while (keys[i] !== 0) i = (i + 1) & mask;
-    keys[i] = clOrdId;
-    this.indexRecords[i] = record;
+    this.index.set(clOrdId, record);
     this.clOrdId[record] = clOrdId;
     this.kind[record] = kind;
     this.strategy[record] = strategy;
@@ -118,33 +98,9 @@ export class OrderTable {
 
   remove(record: number): void {
     if (this.inUse[record] !== 1) throw new RangeError(`order table: record ${record} is not in use`);
-    this.unindex(this.clOrdId[record]!);
+    this.index.delete(this.clOrdId[record]!);
     this.inUse[record] = 0;
     this.freeRecords[this.freeCount++] = record;
     this.size--;
-  }
-
-  /** Deletes the key and shifts back every later entry of its probe run that may move. */
-  private unindex(clOrdId: number): void {
-    const keys = this.indexKeys;
-    const records = this.indexRecords;
-    const mask = this.indexMask;
-    let hole = this.home(clOrdId);
-    while (keys[hole] !== clOrdId) hole = (hole + 1) & mask;
-    for (let i = (hole + 1) & mask; keys[i] !== 0; i = (i + 1) & mask) {
-      const home = this.home(keys[i]!);
-      // Moves back unless its home lies cyclically in (hole, i]: then it must stay after the hole.
-      const staysPut = hole <= i ? hole < home && home <= i : hole < home || home <= i;
-      if (staysPut) continue;
-      keys[hole] = keys[i]!;
-      records[hole] = records[i]!;
-      hole = i;
-    }
-    keys[hole] = 0;
-  }
-
-  /** The key's home slot: an even one, so that a run of consecutive keys leaves a free slot after each. */
-  private home(clOrdId: number): number {
-    return (clOrdId << 1) & this.indexMask;
   }
 }

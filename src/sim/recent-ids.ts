@@ -3,11 +3,11 @@
  * ids, oldest first, and a hash index over it, both allocated once. Adding to a full ring
  * forgets the oldest id, so the work per id is constant and the memory never grows.
  */
-import { NumberHashSet } from './number-hash-map.js';
+import { IntegerIndex } from '../order/integer-index.js';
 
 export class RecentIds {
   private readonly ring: Float64Array;
-  private readonly index: NumberHashSet;
+  private readonly index: IntegerIndex;
   /** The ring position the next id is written to: the oldest id once the ring is full. */
   private next = 0;
   private count = 0;
@@ -15,8 +15,7 @@ export class RecentIds {
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`RecentIds capacity must be a positive integer: capacity=${capacity}`);
     this.ring = new Float64Array(capacity);
-    // At most half full, so the index never has to grow.
-    this.index = new NumberHashSet(2 ** Math.ceil(Math.log2(capacity * 2)));
+    this.index = IntegerIndex.forEntries(capacity);
   }
 
   /** Ids remembered now: at most `capacity`. */
@@ -34,7 +33,7 @@ export class RecentIds {
     // The oldest goes before the new one comes: the index never holds more than `capacity`.
     if (this.count === this.capacity) this.index.delete(this.ring[this.next]!);
     else this.count++;
-    this.index.add(id);
+    this.index.set(id, 0); // a set: only the key matters
     this.ring[this.next] = id;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     return true;

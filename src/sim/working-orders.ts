@@ -8,14 +8,15 @@
  * written from it after it closes. `open` is only called for a new order request, never while
  * the matching engine is running, so no report can see an order reused under it.
  */
-import { NumberHashMap } from './number-hash-map.js';
+import { ABSENT, IntegerIndex } from '../order/integer-index.js';
 import { ClientOrder, type OrderOwner } from './order-book.js';
 
-/** Index slots to start with: room for half as many working orders before the first growth. */
-const INITIAL_INDEX_CAPACITY = 1024;
+/** Working orders the index holds before it first grows. */
+const INITIAL_INDEX_ENTRIES = 512;
 
 export class WorkingOrders {
-  private readonly byClOrdId = new NumberHashMap<ClientOrder>(INITIAL_INDEX_CAPACITY);
+  /** ClOrdID -> the order's place in `working`. */
+  private readonly byClOrdId = IntegerIndex.forEntries(INITIAL_INDEX_ENTRIES);
   /** Working orders are `working[0 .. size-1]`, each at its `workingIndex`. */
   private readonly working: ClientOrder[] = [];
   /** Closed orders ready for reuse are `spare[0 .. spareCount-1]`. */
@@ -31,7 +32,8 @@ export class WorkingOrders {
 
   /** The working order with this ClOrdID. */
   get(clOrdId: number): ClientOrder | undefined {
-    return this.byClOrdId.get(clOrdId);
+    const index = this.byClOrdId.get(clOrdId);
+    return index === ABSENT ? undefined : this.working[index];
   }
 
   /** The `index`-th working order (0 <= index < size), for walking them all. */
@@ -49,7 +51,7 @@ export class WorkingOrders {
     if (this.workingCount === this.working.length) this.working.push(order);
     else this.working[this.workingCount] = order;
     this.workingCount++;
-    this.byClOrdId.set(clOrdId, order);
+    this.byClOrdId.set(clOrdId, order.workingIndex);
     return order;
   }
 
@@ -57,15 +59,19 @@ export class WorkingOrders {
   rename(order: ClientOrder, clOrdId: number): void {
     this.byClOrdId.delete(order.clOrdId);
     order.clOrdId = clOrdId;
-    this.byClOrdId.set(clOrdId, order);
+    this.byClOrdId.set(clOrdId, order.workingIndex);
   }
 
   /** The order is done and out of the book: no longer found, back in the pool (its fields kept until the next open). */
   close(order: ClientOrder): void {
     this.byClOrdId.delete(order.clOrdId);
     const last = this.working[--this.workingCount]!;
-    last.workingIndex = order.workingIndex;
-    this.working[order.workingIndex] = last;
+    if (last !== order) {
+      // The last working order fills the gap: its index entry follows it.
+      last.workingIndex = order.workingIndex;
+      this.working[order.workingIndex] = last;
+      this.byClOrdId.set(last.clOrdId, last.workingIndex);
+    }
     order.workingIndex = -1;
     if (this.spareCount === this.spare.length) this.spare.push(order);
     else this.spare[this.spareCount] = order;
