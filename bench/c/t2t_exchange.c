@@ -12,8 +12,14 @@
  * (coordinated omission corrected, as wrk2 does: a stall of the sender or the responder delays
  * every packet behind it and is counted for each of them).
  *
- *   t2t_exchange (--udp HOST:PORT | --shm NAME [--shm-capacity BYTES]) [--listen PORT]
+ *   t2t_exchange (--udp HOST:PORT [--sink] | --shm NAME [--shm-capacity BYTES]) [--listen PORT]
  *                [--keepalive-ms MS] [--security-id ID] [--drain-ms MS]
+ *
+ * --sink binds a socket of its own to the --udp address and never reads it, for a responder that
+ * reads the wire (AF_PACKET) rather than a socket: with nobody bound, the kernel answers every
+ * packet with an ICMP port unreachable, which on loopback is not rate-limited and costs this
+ * process a second trip through the stack per packet. The sink's tiny buffer fills and the
+ * kernel then drops each packet on arrival, cheaply.
  *
  *   stdout: {"ready":true,"tcpPort":P}                       listening (port 0: the kernel's choice)
  *   stdin:  wait-established <timeoutMs>
@@ -25,9 +31,14 @@
  *
  * One command at a time: send the next after the answer to the last.
  *
- * The latency file holds one little-endian int64 per packet of the trial, in MsgSeqNum order:
- * nanoseconds from intended send to order arrival, or -1 when no order came (a loss). MsgSeqNum
+ * The latency file holds two arrays of little-endian int64, one entry per packet of the trial in
+ * MsgSeqNum order: first the nanoseconds from intended send to order arrival (-1: no order came,
+ * a loss), then the nanoseconds the packet left after its intended send (-1: never sent). MsgSeqNum
  * runs on across trials, so a gateway's sequencer sees one unbroken feed.
+ *
+ * Besides, each trial reports what this process can say about its own part in a loss: how busy its
+ * loop was (a generator at 100% falls behind), how long it waited for its CPU (schedstat), and the
+ * orders that came after their trial had ended.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -54,9 +65,9 @@
 #define OUTBOUND_CAPACITY (4 * 1024 * 1024)
 /* How often the busy loop looks for a new connection, in loop passes. */
 #define ACCEPT_EVERY_PASSES 1024
-/* Packets sent behind schedule before the session is served again: an exchange catching up
- * still answers orders, or a gateway that bounds its live orders (as a real one must) runs out
- * of them waiting for execution reports the exchange never got round to sending. */
+/* Packets sent behind schedule (in one sendmmsg) before the session is served again: an exchange
+ * catching up still answers orders, or a gateway that bounds its live orders (as a real one must)
+ * runs out of them waiting for execution reports the exchange never got round to sending. */
 #define CATCH_UP_BURST 32
 /* Between trials: how long one idle wait lasts, so heartbeats go out on time. */
 #define IDLE_POLL_MS 50
@@ -65,6 +76,7 @@
 
 struct options {
   const char *udp;
+  int sink;
   const char *shm;
   uint32_t shm_capacity;
   int listen_port;
@@ -93,16 +105,20 @@ struct trial {
   uint64_t count;
   uint64_t start_ns;
   uint64_t interval_ns;
+  uint64_t next_due_ns;
   int64_t *latency_ns;
+  int64_t *send_lag_ns;
   uint64_t sent;
   uint64_t ring_full;
   uint64_t send_errors;
   uint64_t matched;
   uint64_t duplicates;
-  uint64_t late;
   uint64_t price_mismatches;
   uint64_t max_send_lag_ns;
   uint64_t last_send_ns;
+  /* Loop passes that sent, read or wrote something: the generator's load. */
+  uint64_t busy_ns;
+  uint64_t run_queue_wait_ns;
 };
 
 struct feed {
@@ -113,13 +129,17 @@ struct feed {
   char ring_path[256];
   uint32_t next_seq;
   uint32_t rpt_seq;
-  unsigned char packet[T2T_PACKET_LENGTH];
+  unsigned char packets[CATCH_UP_BURST][T2T_PACKET_LENGTH];
+  struct iovec iov[CATCH_UP_BURST];
+  struct mmsghdr messages[CATCH_UP_BURST];
 };
 
 static struct session session = {.fd = -1, .next_report_seq = 1, .next_order_id = 1};
 static struct feed feed;
 static struct trial *current_trial;
 static struct options options;
+/* Orders that came after their packet's trial had ended (between trials included), since the last report. */
+static uint64_t orders_after_trial;
 
 static void die(const char *what) {
   fprintf(stderr, "t2t_exchange: %s: %s\n", what, strerror(errno));
@@ -128,7 +148,7 @@ static void die(const char *what) {
 
 static void usage_and_exit(const char *problem) {
   fprintf(stderr,
-          "t2t_exchange: %s\nusage: t2t_exchange (--udp HOST:PORT | --shm NAME [--shm-capacity BYTES]) [--listen PORT] "
+          "t2t_exchange: %s\nusage: t2t_exchange (--udp HOST:PORT [--sink] | --shm NAME [--shm-capacity BYTES]) [--listen PORT] "
           "[--keepalive-ms MS] [--security-id ID] [--drain-ms MS]\n",
           problem);
   exit(2);
@@ -139,7 +159,8 @@ static void parse_options(int argc, char **argv) {
       {"udp", required_argument, 0, 'u'},          {"shm", required_argument, 0, 's'},
       {"shm-capacity", required_argument, 0, 'c'}, {"listen", required_argument, 0, 'l'},
       {"keepalive-ms", required_argument, 0, 'k'}, {"security-id", required_argument, 0, 'i'},
-      {"drain-ms", required_argument, 0, 'd'},     {0, 0, 0, 0},
+      {"drain-ms", required_argument, 0, 'd'},     {"sink", no_argument, 0, 'n'},
+      {0, 0, 0, 0},
   };
   options = (struct options){.shm_capacity = 1u << 22, .keepalive_ms = 1000, .security_id = 1, .drain_ms = 200};
   int option;
@@ -152,10 +173,12 @@ static void parse_options(int argc, char **argv) {
     case 'k': options.keepalive_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
     case 'i': options.security_id = atoi(optarg); break;
     case 'd': options.drain_ms = (uint32_t)strtoul(optarg, NULL, 10); break;
+    case 'n': options.sink = 1; break;
     default: usage_and_exit("unknown option");
     }
   }
   if ((options.udp == NULL) == (options.shm == NULL)) usage_and_exit("give one of --udp HOST:PORT and --shm NAME");
+  if (options.sink && options.udp == NULL) usage_and_exit("--sink goes with --udp");
   if (options.listen_port < 0 || options.listen_port > 65535) usage_and_exit("--listen must be 0..65535");
   if (options.keepalive_ms == 0) usage_and_exit("--keepalive-ms must be positive");
 }
@@ -165,6 +188,15 @@ static void parse_options(int argc, char **argv) {
 static int64_t bid_price(uint32_t seq) { return T2T_BASE_PRICE + (int64_t)(seq % T2T_PRICE_STEPS) * T2T_TICK; }
 
 static int64_t offer_price(uint32_t seq) { return bid_price(seq) + T2T_TICK; }
+
+/* The --sink socket: bound to the target, the smallest buffer the kernel allows, never read; kept open until exit. */
+static void bind_sink(void) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) die("socket");
+  const int smallest = 1; /* the kernel rounds it up to its minimum */
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &smallest, sizeof smallest);
+  if (bind(fd, (struct sockaddr *)&feed.udp_target, sizeof feed.udp_target) != 0) die("bind --sink");
+}
 
 static void open_feed(void) {
   if (options.shm != NULL) {
@@ -182,9 +214,14 @@ static void open_feed(void) {
   if (!t2t_parse_address(options.udp, host, sizeof host, &port)) usage_and_exit("--udp must be HOST:PORT");
   feed.udp_target = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &feed.udp_target.sin_addr) != 1) usage_and_exit("--udp host must be an IPv4 address");
-  /* Unconnected: an ICMP port unreachable (nobody bound, as with packet://) then fails no send. */
+  /* Unconnected: an ICMP port unreachable (nobody bound, as with packet:// without --sink) then fails no send. */
   feed.udp_fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (feed.udp_fd < 0) die("socket");
+  if (options.sink) bind_sink();
+  for (unsigned i = 0; i < CATCH_UP_BURST; i++) {
+    feed.iov[i] = (struct iovec){.iov_base = feed.packets[i], .iov_len = T2T_PACKET_LENGTH};
+    feed.messages[i].msg_hdr = (struct msghdr){.msg_name = &feed.udp_target, .msg_namelen = sizeof feed.udp_target, .msg_iov = &feed.iov[i], .msg_iovlen = 1};
+  }
 }
 
 static void write_entry(unsigned char *entry, uint8_t action, char type, int64_t price) {
@@ -199,9 +236,8 @@ static void write_entry(unsigned char *entry, uint8_t action, char type, int64_t
   entry[ENTRY_TYPE_OFFSET] = (unsigned char)type;
 }
 
-/* The probe packet for MsgSeqNum `seq` (layout: t2t_wire.h). */
-static void encode_packet(uint32_t seq) {
-  unsigned char *p = feed.packet;
+/* The probe packet for MsgSeqNum `seq` into `p` (layout: t2t_wire.h). */
+static void encode_packet(unsigned char *p, uint32_t seq) {
   const uint64_t now = t2t_realtime_ns();
   bench_write_u32(p + MDP3_MSG_SEQ_NUM_OFFSET, seq);
   bench_write_u64(p + MDP3_SENDING_TIME_OFFSET, now);
@@ -224,18 +260,49 @@ static void encode_packet(uint32_t seq) {
   t2t_write_u16(p + T2T_ORDER_ID_GROUP_OFFSET, BOOK46_ORDER_ID_ENTRY_LENGTH);
 }
 
-/* Sends the next packet; 1 when it left (a full ring drops it, as a NIC would). */
-static int publish_packet(struct trial *trial) {
-  encode_packet(feed.next_seq++);
-  if (feed.use_ring) {
-    if (shm_ring_write(&feed.ring, feed.packet, T2T_PACKET_LENGTH)) return 1;
-    trial->ring_full++;
-    return 0;
+/* The first `count` encoded packets into the ring (a full ring drops a packet, as a NIC would). */
+static void write_ring(struct trial *trial, unsigned count) {
+  for (unsigned i = 0; i < count; i++) {
+    if (!shm_ring_write(&feed.ring, feed.packets[i], T2T_PACKET_LENGTH)) trial->ring_full++;
   }
-  ssize_t sent = sendto(feed.udp_fd, feed.packet, T2T_PACKET_LENGTH, 0, (struct sockaddr *)&feed.udp_target, sizeof feed.udp_target);
-  if (sent == T2T_PACKET_LENGTH) return 1;
-  trial->send_errors++;
-  return 0;
+}
+
+/* The first `count` encoded packets in as few sendmmsg calls as the kernel allows; what it refuses is a send error. */
+static void send_datagrams(struct trial *trial, unsigned count) {
+  unsigned done = 0;
+  while (done < count) {
+    int sent = sendmmsg(feed.udp_fd, feed.messages + done, count - done, 0);
+    if (sent > 0) {
+      done += (unsigned)sent;
+    } else if (sent < 0 && errno == EINTR) {
+      continue;
+    } else {
+      trial->send_errors++; /* this datagram is lost; the rest still go */
+      done++;
+    }
+  }
+}
+
+/*
+ * Sends every packet due by `now` (at most CATCH_UP_BURST: a generator behind schedule sends what
+ * it owes in one call instead of one call a packet); returns how many. Each packet's lag is from
+ * its own intended time, so a packet sent late is as late in its latency as it was on the wire.
+ */
+static unsigned publish_due(struct trial *trial, uint64_t now) {
+  unsigned due = 0;
+  while (due < CATCH_UP_BURST && trial->sent < trial->count && now >= trial->next_due_ns) {
+    const uint64_t lag = now - trial->next_due_ns;
+    if (lag > trial->max_send_lag_ns) trial->max_send_lag_ns = lag;
+    trial->send_lag_ns[trial->sent] = (int64_t)lag;
+    encode_packet(feed.packets[due++], feed.next_seq++);
+    trial->sent++;
+    trial->next_due_ns += trial->interval_ns;
+  }
+  if (due == 0) return 0;
+  if (feed.use_ring) write_ring(trial, due);
+  else send_datagrams(trial, due);
+  trial->last_send_ns = bench_monotonic_ns();
+  return due;
 }
 
 /* ---- the order entry session ---------------------------------------------------------- */
@@ -270,19 +337,22 @@ static void close_session(const char *reason) {
   session.outbound_start = session.outbound_length = 0;
 }
 
-static void flush_session(uint64_t now) {
+/* Sends what waits to be sent; 1 when it tried to (the loop had work). */
+static int flush_session(uint64_t now) {
+  const int had_work = session.fd >= 0 && session.outbound_length > 0;
   while (session.fd >= 0 && session.outbound_length > 0) {
     ssize_t sent = send(session.fd, session.outbound + session.outbound_start, session.outbound_length, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) close_session(strerror(errno));
-      return; /* the rest waits for the next pass */
+      return had_work; /* the rest waits for the next pass */
     }
     session.outbound_start += (size_t)sent;
     session.outbound_length -= (size_t)sent;
     session.last_sent_ns = now;
   }
   if (session.outbound_length == 0) session.outbound_start = 0;
+  return had_work;
 }
 
 static void answer_establish(const unsigned char *block) {
@@ -299,9 +369,9 @@ static void answer_establish(const unsigned char *block) {
 static void record_order(const unsigned char *order, uint64_t arrival_ns) {
   struct trial *trial = current_trial;
   const uint32_t trigger = bench_read_u32(order + NEW_ORDER_TRIGGER_SEQ_NUM_OFFSET);
-  if (trial == NULL || trigger == TRIGGER_SEQ_NUM_NULL) return;
-  if (trigger < trial->first_seq) {
-    trial->late++;
+  if (trigger == TRIGGER_SEQ_NUM_NULL) return;
+  if (trial == NULL || trigger < trial->first_seq) {
+    orders_after_trial++;
     return;
   }
   const uint64_t index = trigger - trial->first_seq;
@@ -359,14 +429,14 @@ static void handle_frame(const unsigned char *frame, uint16_t frame_length, uint
   }
 }
 
-/* One non-blocking read, then every whole frame in it; the arrival time is the read's. */
-static void read_session(void) {
-  if (session.fd < 0) return;
+/* One non-blocking read, then every whole frame in it; the arrival time is the read's. 1 when it read something. */
+static int read_session(void) {
+  if (session.fd < 0) return 0;
   ssize_t received = recv(session.fd, session.inbound + session.inbound_length, INBOUND_CAPACITY - session.inbound_length, MSG_DONTWAIT);
   if (received <= 0) {
     if (received == 0) close_session("the responder closed the connection");
     else if (errno != EAGAIN && errno != EINTR) close_session(strerror(errno));
-    return;
+    return 0;
   }
   const uint64_t arrival_ns = bench_monotonic_ns();
   session.inbound_length += (size_t)received;
@@ -375,15 +445,16 @@ static void read_session(void) {
     const uint16_t frame_length = t2t_read_u16(session.inbound + position + SOFH_MESSAGE_LENGTH_OFFSET);
     if (frame_length < SOFH_HEADER_LENGTH) {
       close_session("a SOFH frame shorter than its header");
-      return;
+      return 1;
     }
     if (session.inbound_length - position < frame_length) break;
     handle_frame(session.inbound + position, frame_length, arrival_ns);
     position += frame_length;
   }
-  if (session.fd < 0) return;
+  if (session.fd < 0) return 1;
   session.inbound_length -= position;
   memmove(session.inbound, session.inbound + position, session.inbound_length);
+  return 1;
 }
 
 static void send_heartbeat_if_due(uint64_t now) {
@@ -393,10 +464,11 @@ static void send_heartbeat_if_due(uint64_t now) {
   session.last_sent_ns = now; /* even if the kernel takes it later: one heartbeat per interval */
 }
 
-static void service_session(uint64_t now) {
-  read_session();
+/* 1 when the session had something to read or send. */
+static int service_session(uint64_t now) {
+  const int read = read_session();
   send_heartbeat_if_due(now);
-  flush_session(now);
+  return flush_session(now) | read;
 }
 
 /* A new connection replaces the current one: a responder that reconnects starts a new session. */
@@ -438,59 +510,79 @@ static int wait_idle(int listen_fd, int timeout_ms) {
 
 /* ---- commands ------------------------------------------------------------------------- */
 
+/* Nanoseconds this process has waited on a run queue for its CPU (the second field of schedstat); 0 if unreadable. */
+static uint64_t run_queue_wait_ns(void) {
+  unsigned long long running_ns = 0, waiting_ns = 0;
+  FILE *file = fopen("/proc/self/schedstat", "r");
+  if (file == NULL) return 0;
+  if (fscanf(file, "%llu %llu", &running_ns, &waiting_ns) != 2) waiting_ns = 0;
+  fclose(file);
+  return waiting_ns;
+}
+
 static void run_trial(int listen_fd, struct trial *trial) {
   current_trial = trial;
   const uint64_t drain_ns = (uint64_t)options.drain_ms * 1000000u;
+  const uint64_t waited_before = run_queue_wait_ns();
   trial->first_seq = feed.next_seq;
   trial->start_ns = bench_monotonic_ns() + START_DELAY_NS;
+  trial->next_due_ns = trial->start_ns;
   const uint64_t last_intended = trial->start_ns + (trial->count - 1) * trial->interval_ns;
-  uint64_t next_due = trial->start_ns;
   uint64_t passes = 0;
+  uint64_t pass_start = bench_monotonic_ns();
+  int pass_worked = 0;
   for (;;) {
-    uint64_t now = bench_monotonic_ns();
-    for (unsigned burst = 0; burst < CATCH_UP_BURST && trial->sent < trial->count && now >= next_due; burst++) {
-      const uint64_t lag = now - next_due;
-      if (lag > trial->max_send_lag_ns) trial->max_send_lag_ns = lag;
-      publish_packet(trial);
-      trial->sent++;
-      next_due += trial->interval_ns;
-      now = bench_monotonic_ns();
-      trial->last_send_ns = now;
-    }
-    service_session(now);
+    const uint64_t now = bench_monotonic_ns();
+    if (pass_worked) trial->busy_ns += now - pass_start;
+    pass_start = now;
+    pass_worked = publish_due(trial, now) > 0;
+    pass_worked |= service_session(now);
     if (trial->sent == trial->count && (trial->matched == trial->count || now > last_intended + drain_ns)) break;
     if (++passes % ACCEPT_EVERY_PASSES == 0) accept_connection(listen_fd);
   }
+  trial->run_queue_wait_ns = run_queue_wait_ns() - waited_before;
   current_trial = NULL;
+}
+
+static void write_array(FILE *file, const char *path, const int64_t *values, uint64_t count) {
+  if (fwrite(values, sizeof(int64_t), count, file) == count) return;
+  fprintf(stderr, "t2t_exchange: writing %s: %s\n", path, strerror(errno));
+  exit(1);
 }
 
 static void write_latencies(const char *path, const struct trial *trial) {
   if (strcmp(path, "-") == 0) return;
   FILE *file = fopen(path, "wb");
-  if (file == NULL || fwrite(trial->latency_ns, sizeof(int64_t), trial->count, file) != trial->count || fclose(file) != 0) {
-    fprintf(stderr, "t2t_exchange: writing %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
+  if (file == NULL) die(path);
+  write_array(file, path, trial->latency_ns, trial->count);
+  write_array(file, path, trial->send_lag_ns, trial->count);
+  if (fclose(file) != 0) die(path);
 }
 
 static void trial_command(int listen_fd, unsigned id, unsigned long long count, unsigned long long interval_ns, const char *path) {
   struct trial trial = {.count = count, .interval_ns = interval_ns};
   trial.latency_ns = malloc(count * sizeof(int64_t));
-  if (trial.latency_ns == NULL) die("malloc");
-  for (uint64_t i = 0; i < count; i++) trial.latency_ns[i] = -1;
+  trial.send_lag_ns = malloc(count * sizeof(int64_t));
+  if (trial.latency_ns == NULL || trial.send_lag_ns == NULL) die("malloc");
+  for (uint64_t i = 0; i < count; i++) trial.latency_ns[i] = trial.send_lag_ns[i] = -1;
   run_trial(listen_fd, &trial);
   write_latencies(path, &trial);
+  const uint64_t late_orders = orders_after_trial;
+  orders_after_trial = 0;
   /* The rate the packets really left at: below the offered one when this process fell behind. */
-  const double sending_s = (double)(trial.last_send_ns - trial.start_ns + interval_ns) / 1e9;
+  const uint64_t sending_ns = trial.last_send_ns - trial.start_ns + interval_ns;
+  const uint64_t loop_ns = bench_monotonic_ns() - trial.start_ns + START_DELAY_NS;
   printf("{\"trial\":%u,\"firstSeqNum\":%u,\"sent\":%llu,\"intervalNs\":%llu,\"offeredRate\":%.1f,\"achievedRate\":%.1f,"
          "\"matched\":%llu,\"lost\":%llu,"
          "\"duplicates\":%llu,\"late\":%llu,\"priceMismatches\":%llu,\"ringFull\":%llu,\"sendErrors\":%llu,\"maxSendLagNs\":%llu,"
-         "\"sessionUp\":%s}\n",
-         id, trial.first_seq, (unsigned long long)trial.sent, interval_ns, 1e9 / (double)interval_ns, (double)trial.sent / sending_s,
+         "\"busyShare\":%.4f,\"runQueueWaitNs\":%llu,\"sessionUp\":%s}\n",
+         id, trial.first_seq, (unsigned long long)trial.sent, interval_ns, 1e9 / (double)interval_ns, (double)trial.sent * 1e9 / (double)sending_ns,
          (unsigned long long)trial.matched, (unsigned long long)(count - trial.matched), (unsigned long long)trial.duplicates,
-         (unsigned long long)trial.late, (unsigned long long)trial.price_mismatches, (unsigned long long)trial.ring_full,
-         (unsigned long long)trial.send_errors, (unsigned long long)trial.max_send_lag_ns, session.established ? "true" : "false");
+         (unsigned long long)late_orders, (unsigned long long)trial.price_mismatches, (unsigned long long)trial.ring_full,
+         (unsigned long long)trial.send_errors, (unsigned long long)trial.max_send_lag_ns, (double)trial.busy_ns / (double)loop_ns,
+         (unsigned long long)trial.run_queue_wait_ns, session.established ? "true" : "false");
   free(trial.latency_ns);
+  free(trial.send_lag_ns);
 }
 
 static void wait_established_command(int listen_fd, unsigned timeout_ms) {

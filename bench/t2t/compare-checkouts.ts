@@ -36,7 +36,7 @@ try {
   await settle(running, { packets: 12_000, trials: 6, intervalNs: LATENCY_INTERVAL_NS });
   const latency = await latencyRun(running, { rounds: Number(rounds), packetsPerRound: Number(packetsPerRound), warmUpPackets: 2_000 });
   for (const responder of running) if (responder.statusUrl !== undefined) console.log(`${responder.spec.name}: ${await stageMedians(responder)}`);
-  const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 2 });
+  const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 3, attempts: 3 });
   const reference = sweeps.find((sweep) => sweep.receiver === C_REFERENCE)?.lossFreeRate ?? Number.NaN;
   for (const { name, latency: figures } of latency.results) {
     const sweep = sweeps.find((candidate) => candidate.receiver === name);

@@ -10,8 +10,11 @@ import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 
-/** Where the exchange publishes: a UDP address, or a zerotick SPSC ring (shm://name). */
-export type FeedTarget = { kind: 'udp'; port: number } | { kind: 'shm'; name: string; capacityBytes?: number };
+/**
+ * Where the exchange publishes: a UDP address (with `sink`, the exchange binds it itself and never
+ * reads it, for a responder that reads the wire: see --sink), or a zerotick SPSC ring (shm://name).
+ */
+export type FeedTarget = { kind: 'udp'; port: number; sink?: boolean } | { kind: 'shm'; name: string; capacityBytes?: number };
 
 /** What t2t_exchange answers to `trial` (field names as it prints them). */
 export interface TrialReport {
@@ -24,11 +27,16 @@ export interface TrialReport {
   matched: number;
   lost: number;
   duplicates: number;
+  /** Orders that came after their packet's trial had ended (lost to the drain time), since the last report. */
   late: number;
   priceMismatches: number;
   ringFull: number;
   sendErrors: number;
   maxSendLagNs: number;
+  /** Share of the trial the exchange's loop was sending, reading or writing: near 1, the generator is the bottleneck. */
+  busyShare: number;
+  /** Time the exchange waited for its CPU during the trial (schedstat): a generator that was not running sends late. */
+  runQueueWaitNs: number;
   sessionUp: boolean;
 }
 
@@ -36,6 +44,8 @@ export interface Trial {
   report: TrialReport;
   /** Per packet, in MsgSeqNum order: ns from intended send to the order's arrival; -1 when lost. */
   latencyNs: BigInt64Array;
+  /** Per packet, in MsgSeqNum order: ns the packet left after its intended send; -1 when it never did. */
+  sendLagNs: BigInt64Array;
 }
 
 /** The order is lost when it has not arrived this long after its packet's intended send. */
@@ -53,7 +63,7 @@ export class Exchange {
   /** `cpu` undefined: not pinned (tests). */
   static async start(label: string, feed: FeedTarget, drainMs = DRAIN_MS, cpu: number | undefined = LOAD_CPU): Promise<Exchange> {
     const feedArgs = feed.kind === 'udp'
-      ? ['--udp', `127.0.0.1:${feed.port}`]
+      ? ['--udp', `127.0.0.1:${feed.port}`, ...(feed.sink === true ? ['--sink'] : [])]
       : ['--shm', feed.name, ...(feed.capacityBytes === undefined ? [] : ['--shm-capacity', String(feed.capacityBytes)])];
     const args = [...feedArgs, '--listen', '0', '--drain-ms', String(drainMs)];
     const child = new ManagedProcess(`t2t_exchange (${label})`, cProgram('t2t_exchange'), args, cpu);
@@ -74,7 +84,8 @@ export class Exchange {
     const report = await this.process.nextMessage<TrialReport>();
     const bytes = readFileSync(this.latencyFile);
     // Copied out: a BigInt64Array needs an 8-byte aligned offset, which a Buffer does not promise.
-    return { report, latencyNs: new BigInt64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+    const values = new BigInt64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return { report, latencyNs: values.subarray(0, count), sendLagNs: values.subarray(count, 2 * count) };
   }
 
   async stop(): Promise<void> {

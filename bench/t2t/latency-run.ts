@@ -9,9 +9,10 @@ import path from 'node:path';
 import { logProgress } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
 import { histogramBaseName, newLatencyHistogram, percentileUs, recordLatencies, spectrum, summarize, writeHistogramFiles } from './latency.js';
+import { combineAccounts, describeCircumstances, describeLoss, type LossAccount } from './loss-account.js';
 import { ZERO_COPY, type RunningResponder } from './responders.js';
-import type { ResponderResult, WorkerGc } from './results.js';
-import { whileRunning, workerGcCount } from './turns.js';
+import type { LossyRound, ResponderResult, WorkerGc } from './results.js';
+import { accountedTrial, whileRunning, workerGcCount } from './turns.js';
 
 /**
  * One packet every 25 us: fast enough to keep caches warm, slow enough that no queue forms.
@@ -35,16 +36,19 @@ export interface LatencyRun {
 export async function latencyRun(running: readonly RunningResponder[], settings: LatencySettings): Promise<LatencyRun> {
   const histograms = running.map(() => newLatencyHistogram());
   const roundHistogram = newLatencyHistogram();
-  const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[] }));
+  const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[], account: undefined as LossAccount | undefined, lossyRounds: [] as LossyRound[] }));
   const zeroCopy = running.find((responder) => responder.spec.name === ZERO_COPY);
   const gcBefore = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
   for (let round = 0; round < settings.rounds; round++) {
     for (const [index, responder] of running.entries()) {
       const trial = await whileRunning(responder, async () => {
         await responder.exchange.trial(settings.warmUpPackets, LATENCY_INTERVAL_NS);
-        return responder.exchange.trial(settings.packetsPerRound, LATENCY_INTERVAL_NS);
+        return accountedTrial(responder, settings.packetsPerRound, LATENCY_INTERVAL_NS);
       });
       const total = totals[index]!;
+      const account = trial.account;
+      total.account = total.account === undefined ? account : combineAccounts(total.account, account);
+      if (account.lost > 0) total.lossyRounds.push({ round: round + 1, account });
       total.lost += recordLatencies(histograms[index]!, trial.latencyNs);
       total.sent += trial.report.sent;
       total.priceMismatches += trial.report.priceMismatches;
@@ -52,7 +56,8 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
       roundHistogram.reset();
       recordLatencies(roundHistogram, trial.latencyNs);
       total.roundP99s.push(percentileUs(roundHistogram, 99));
-      logProgress(`t2t latency round ${round + 1}/${settings.rounds} ${responder.spec.name}: p50 ${percentileUs(roundHistogram, 50)} us, p99 ${percentileUs(roundHistogram, 99)} us, lost ${trial.report.lost}`);
+      const loss = account.lost === 0 ? '' : ` (${describeLoss(account)})`;
+      logProgress(`t2t latency round ${round + 1}/${settings.rounds} ${responder.spec.name}: p50 ${percentileUs(roundHistogram, 50)} us, p99 ${percentileUs(roundHistogram, 99)} us, lost ${trial.report.lost}${loss}; ${describeCircumstances(account)}`);
     }
   }
   const gcAfter = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
@@ -71,6 +76,8 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
         sent: total.sent,
         priceMismatches: total.priceMismatches,
         roundP99s: total.roundP99s,
+        lossAccount: total.account,
+        lossyRounds: total.lossyRounds,
       },
       spectrum: histogram.totalCount === 0 ? undefined : spectrum(histogram),
       hgrmPath: path.relative(benchDirectory, files.hgrm),

@@ -21,7 +21,7 @@ export function realtimeCommand(command: string, args: readonly string[]): [stri
 }
 
 /** The threads of `pid` allowed on `cpu` alone: a gateway's hot-path worker after --cpu. */
-function threadsPinnedTo(pid: number, cpu: number): number[] {
+export function threadsPinnedTo(pid: number, cpu: number): number[] {
   return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
     const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
     return /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] === String(cpu) ? [Number(tid)] : [];

@@ -11,7 +11,9 @@ import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
-import { makePinnedThreadsRealtime, realtimeCommand } from './realtime.js';
+import { gatewayStatus } from './gateway-status.js';
+import { threadRunQueueWaitNs, udpSocketDrops, type ResponderCounters } from './loss-account.js';
+import { makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
 export const ZERO_COPY = 'zerotick zero-copy';
@@ -67,7 +69,8 @@ async function feedFor(kind: FeedKind): Promise<{ target: FeedTarget; url: strin
     return { target: { kind: 'shm', name }, url: `shm://${name}`, port: 0 };
   }
   const port = await unusedPort('udp');
-  return { target: { kind: 'udp', port }, url: kind === 'udp' ? `udp://127.0.0.1:${port}` : `packet://lo:${port}`, port };
+  // AF_PACKET reads the wire: a sink socket spares the exchange an ICMP port unreachable per packet.
+  return { target: { kind: 'udp', port, sink: kind === 'packet' }, url: kind === 'udp' ? `udp://127.0.0.1:${port}` : `packet://lo:${port}`, port };
 }
 
 export class RunningResponder {
@@ -77,6 +80,10 @@ export class RunningResponder {
     private readonly process: ManagedProcess,
     /** The gateway's HTTP status address; undefined for the C reference. */
     readonly statusUrl: string | undefined,
+    /** The UDP port the responder's feed socket is bound to; undefined when it reads no UDP socket (AF_PACKET, SPSC ring). */
+    readonly feedSocketPort: number | undefined,
+    /** The thread that spins on the measured core: the C responder's only one, a gateway's worker. */
+    private readonly hotThreadId: number | undefined,
   ) {}
 
   /**
@@ -100,7 +107,9 @@ export class RunningResponder {
       if (outcome !== true) throw new Error(outcome === false ? `no order session within ${ESTABLISH_TIMEOUT_MS / 1000} s` : outcome);
       // The worker has pinned itself to the measured core before it connected.
       if (spec.io !== undefined) makePinnedThreadsRealtime(child.pid!, MEASURED_CPU);
-      const responder = new RunningResponder(spec, exchange, child, spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`);
+      const statusUrl = spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`;
+      const hotThreadId = spec.io === undefined ? child.pid : threadsPinnedTo(child.pid!, MEASURED_CPU)[0];
+      const responder = new RunningResponder(spec, exchange, child, statusUrl, spec.feed === 'udp' ? feed.port : undefined, hotThreadId);
       responder.freeze();
       return responder;
     } catch (error) {
@@ -109,6 +118,18 @@ export class RunningResponder {
       await exchange.stop();
       throw error;
     }
+  }
+
+  /** What the responder's side counts about lost packets, now (call it while thawed: a gateway answers on HTTP). */
+  async counters(): Promise<ResponderCounters> {
+    const status = this.statusUrl === undefined ? undefined : await gatewayStatus(this.statusUrl);
+    const feeds = status?.feeds as Array<{ sourceDrops: number }> | undefined;
+    return {
+      socketDrops: this.feedSocketPort === undefined ? null : udpSocketDrops(this.feedSocketPort),
+      sourceDrops: feeds?.[0]?.sourceDrops ?? null,
+      rejectsByReason: (status?.rejectsByReason as Record<string, number> | undefined) ?? null,
+      runQueueWaitNs: this.hotThreadId === undefined ? null : threadRunQueueWaitNs(this.process.pid!, this.hotThreadId),
+    };
   }
 
   freeze(): void {

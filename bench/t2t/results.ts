@@ -1,5 +1,6 @@
 /** What the tick-to-trade suite measures and saves (bench/build/results/t2t.json), and its report reads. */
-import type { ReceiverSweep } from '../io/sweep.js';
+import type { LossAccount } from './loss-account.js';
+import type { ResponderSweep } from './rate-search.js';
 
 /** Latency run figures of one responder, microseconds, over every measured round. */
 export interface LatencyFigures {
@@ -19,6 +20,16 @@ export interface LatencyFigures {
   priceMismatches: number;
   /** Median over rounds of each round's p99, us: how steady the figure was. */
   roundP99s: number[];
+  /** Where the measured rounds' lost packets went, over all of them (absent in runs saved before it existed). */
+  lossAccount?: LossAccount;
+  lossyRounds?: LossyRound[];
+}
+
+/** A latency round that lost packets, and where they went. */
+export interface LossyRound {
+  /** From 1. */
+  round: number;
+  account: LossAccount;
 }
 
 /** One point of the percentile spectrum: value (us) at percentile p (0..100). */
@@ -49,14 +60,16 @@ export interface WorkerGc {
 
 export interface T2tSuiteResult {
   responders: ResponderResult[];
-  sweeps: ReceiverSweep[];
+  sweeps: ResponderSweep[];
   zeroCopyWorkerGc: WorkerGc;
   rounds: number;
   packetsPerRound: number;
   warmUpPackets: number;
   latencyIntervalNs: number;
-  sweepLadder: number[];
+  sweepLadder: readonly number[];
   sweepTrialMs: number;
+  /** Trials a sweep rate gets before it counts as lossy (absent: one retry, as before). */
+  sweepAttempts?: number;
   drainMs: number;
   pinning: string;
   /** Wall-clock seconds the suite took, start-ups included. */

@@ -39,12 +39,12 @@ interface Mode {
 const FULL: Mode = {
   latency: { rounds: 16, packetsPerRound: 24_000, warmUpPackets: 2_000 },
   settle: { packets: 24_000, trials: 6, intervalNs: LATENCY_INTERVAL_NS },
-  sweep: { ladder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], trialMs: 500, bisectionSteps: 2 },
+  sweep: { ladder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], trialMs: 400, bisectionSteps: 4, attempts: 3 },
 };
 const QUICK: Mode = {
   latency: { rounds: 2, packetsPerRound: 8_000, warmUpPackets: 2_000 },
   settle: { packets: 12_000, trials: 6, intervalNs: LATENCY_INTERVAL_NS },
-  sweep: { ladder: [25_000, 50_000, 100_000, 200_000], trialMs: 150, bisectionSteps: 0 },
+  sweep: { ladder: [25_000, 50_000, 100_000, 200_000], trialMs: 150, bisectionSteps: 0, attempts: 2 },
 };
 
 function buildCHelpers(): void {
@@ -114,6 +114,7 @@ async function run(quick: boolean): Promise<T2tSuiteResult> {
       latencyIntervalNs: LATENCY_INTERVAL_NS,
       sweepLadder: mode.sweep.ladder,
       sweepTrialMs: mode.sweep.trialMs,
+      sweepAttempts: mode.sweep.attempts,
       drainMs: DRAIN_MS,
       pinning: describePinning(),
       durationSeconds: Math.round((Date.now() - started) / 1000),

@@ -1,34 +1,36 @@
 /**
- * The throughput sweep: io/sweep.ts's interleaved rising ladder (and bisection) of packet rates
- * over the responders; a rate is loss-free when every packet got its order within the drain time.
+ * The throughput sweep: rate-search.ts's interleaved rising ladder (and bisection) of packet
+ * rates over the responders; a rate is loss-free when every packet got its order within the
+ * drain time, and every trial says where its lost packets went.
  */
 import { logProgress } from '../lib/child.js';
-import { SENDER_KEEPS_UP, sweepReceivers, type ReceiverSweep, type TrialOutcome } from '../io/sweep.js';
+import { describeCircumstances, describeLoss } from './loss-account.js';
+import { searchLossFreeRates, senderBound, type RateSearchPlan, type RateTrial, type ResponderSweep } from './rate-search.js';
 import type { RunningResponder } from './responders.js';
-import { whileRunning } from './turns.js';
+import { accountedTrial, whileRunning } from './turns.js';
 
-export interface SweepSettings {
-  /** Packet rates, per second. */
-  ladder: number[];
+export interface SweepSettings extends RateSearchPlan {
   trialMs: number;
-  bisectionSteps: number;
 }
 
-export async function throughputSweep(running: readonly RunningResponder[], settings: SweepSettings): Promise<ReceiverSweep[]> {
+export async function throughputSweep(running: readonly RunningResponder[], settings: SweepSettings): Promise<ResponderSweep[]> {
   const byName = new Map(running.map((responder) => [responder.spec.name, responder]));
-  const trial = async (name: string, rate: number): Promise<TrialOutcome> => {
+  const trial = async (name: string, rate: number, attempt: number): Promise<RateTrial> => {
     const responder = byName.get(name)!;
     const count = Math.max(1, Math.round((rate * settings.trialMs) / 1000));
-    const { report } = await whileRunning(responder, () => responder.exchange.trial(count, 1e9 / rate));
-    logProgress(`t2t sweep ${name} at ${rate}/s: achieved ${Math.round(report.achievedRate)}/s, lost ${report.lost}`);
+    const { report, account } = await whileRunning(responder, () => accountedTrial(responder, count, 1e9 / rate));
+    const loss = report.lost === 0 ? '' : ` (${describeLoss(account)})`;
+    logProgress(`t2t sweep ${name} at ${rate}/s, attempt ${attempt}: achieved ${Math.round(report.achievedRate)}/s, lost ${report.lost}${loss}; ${describeCircumstances(account)}`);
     return {
       offeredRate: rate,
       achievedRate: report.achievedRate,
       sent: report.sent,
       received: report.matched,
       lost: report.lost,
-      senderBound: report.achievedRate < SENDER_KEEPS_UP * rate,
+      senderBound: senderBound(rate, report.achievedRate),
+      attempt,
+      account,
     };
   };
-  return sweepReceivers([...byName.keys()], { ladder: settings.ladder, bisectionSteps: settings.bisectionSteps, alwaysAtLadder: new Set() }, trial);
+  return searchLossFreeRates([...byName.keys()], settings, trial);
 }

@@ -4,14 +4,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logProgress } from '../lib/child.js';
+import type { Trial } from './exchange.js';
+import { gatewayStatus } from './gateway-status.js';
+import { accountTrial, type LossAccount } from './loss-account.js';
 import { REALTIME } from './realtime.js';
 import type { RunningResponder } from './responders.js';
 
 const REALTIME_MIN_REST_MS = 60;
 /** The gateway publishes its worker's GC count about once a second. */
 const GC_COUNT_PUBLISH_WAIT_MS = 1_300;
-/** A gateway serves HTTP a moment after its order session is up. */
-const STATUS_TIMEOUT_MS = 20_000;
 
 export interface SettleSettings {
   /** Packets of each warm-up trial, and the most such trials a responder gets. */
@@ -36,15 +37,15 @@ export async function whileRunning<T>(responder: RunningResponder, work: () => P
   }
 }
 
-/** The gateway's GET /status, once it answers. */
-async function gatewayStatus(statusUrl: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + STATUS_TIMEOUT_MS;
-  for (;;) {
-    const status = await fetch(statusUrl).then((response) => response.json() as Promise<Record<string, unknown>>, () => undefined);
-    if (status !== undefined) return status;
-    if (Date.now() > deadline) throw new Error(`bench t2t: ${statusUrl} did not answer within ${STATUS_TIMEOUT_MS / 1000} s`);
-    await sleep(100);
-  }
+export interface AccountedTrial extends Trial {
+  account: LossAccount;
+}
+
+/** One trial of a thawed responder, with where its lost packets went (its counters read around it). */
+export async function accountedTrial(responder: RunningResponder, count: number, intervalNs: number): Promise<AccountedTrial> {
+  const before = await responder.counters();
+  const trial = await responder.exchange.trial(count, intervalNs);
+  return { ...trial, account: accountTrial(trial, before, await responder.counters()) };
 }
 
 /** The gateway's worker GC count from GET /status, or null when it does not expose one. */

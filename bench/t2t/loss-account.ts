@@ -1,0 +1,182 @@
+/**
+ * Where a trial's lost packets went. A packet has no order by the end of its trial when:
+ *
+ *   - the exchange never sent it (a full SPSC ring, a refused sendmmsg): the exchange counts these;
+ *   - it was dropped before the responder read it: the responder's UDP socket overflowed (the
+ *     kernel's count for that socket, the `drops` column of /proc/net/udp, read for every UDP
+ *     responder alike, C or gateway), or the gateway's source lost it (its `sourceDrops`, which
+ *     is the AF_PACKET ring's drop count);
+ *   - the gateway read it and refused the order (risk, a full send queue, the session down):
+ *     GET /status rejectsByReason;
+ *   - or none of these: the order was not sent, or came after the trial (the exchange counts
+ *     orders that arrive after their trial ended, at its next report).
+ *
+ * Beside the counts, what makes them happen: how far behind schedule the exchange sent (every
+ * packet's send lag), how busy its loop was, and how long the exchange and the responder's hot
+ * thread waited for a CPU (schedstat run delay): a responder that waits longer than its socket
+ * buffer lasts at the offered rate loses the difference, however fast its code.
+ */
+import { readFileSync } from 'node:fs';
+import type { Trial } from './exchange.js';
+
+/** A packet sent this long after its intended time counts as sent late. */
+export const LATE_SEND_NS = 100_000;
+/** The exchange fell behind in a trial when more than this share of its packets left late, or its loop was this busy. */
+export const GENERATOR_BEHIND_SHARE = 0.01;
+export const GENERATOR_SATURATED_BUSY_SHARE = 0.9;
+
+export interface LossAccount {
+  sent: number;
+  lost: number;
+  /** Packets the exchange could not send (ring full, send error). */
+  notSent: number;
+  /** Dropped before the responder read them: its socket's kernel drops, or its gateway's source drops; null: nothing tells. */
+  feedDrops: number | null;
+  /** Orders the gateway refused, by reason (nonzero ones); null: not a gateway. */
+  refused: Record<string, number> | null;
+  /** Lost packets the counts above do not explain (order missing or after its trial): never negative. */
+  unexplained: number;
+  /** Orders the exchange saw arrive after their trial had ended (reported with the next trial). */
+  lateOrders: number;
+  /** Packets sent more than LATE_SEND_NS after their intended time, and how many of the lost ones were. */
+  sentLate: number;
+  lostSentLate: number;
+  maxSendLagNs: number;
+  /** The exchange loop's busiest trial (share of the trial it was working). */
+  exchangeBusyShare: number;
+  exchangeRunQueueWaitNs: number;
+  /** The responder's hot thread's wait for its core; null when its thread is unknown. */
+  responderRunQueueWaitNs: number | null;
+}
+
+/** Counters read on the responder's side before and after a trial. */
+export interface ResponderCounters {
+  socketDrops: number | null;
+  sourceDrops: number | null;
+  rejectsByReason: Record<string, number> | null;
+  runQueueWaitNs: number | null;
+}
+
+/** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp), or null when there is none. */
+export function udpSocketDrops(port: number): number | null {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === local) return Number(fields[fields.length - 1]);
+  }
+  return null;
+}
+
+/** Nanoseconds thread `tid` of `pid` has waited on a run queue (schedstat's second field), or null when unreadable. */
+export function threadRunQueueWaitNs(pid: number, tid: number): number | null {
+  try {
+    const waited = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waited) ? waited : null;
+  } catch {
+    return null;
+  }
+}
+
+function difference(after: number | null, before: number | null): number | null {
+  return after === null || before === null ? null : Math.max(0, after - before);
+}
+
+function rejectsBetween(after: Record<string, number> | null, before: Record<string, number> | null): Record<string, number> | null {
+  if (after === null || before === null) return null;
+  return Object.fromEntries(Object.entries(after).flatMap(([reason, count]) => (count > (before[reason] ?? 0) ? [[reason, count - (before[reason] ?? 0)]] : [])));
+}
+
+function sum(values: Record<string, number> | null): number {
+  return values === null ? 0 : Object.values(values).reduce((total, value) => total + value, 0);
+}
+
+/** The trial's account from the exchange's figures and the responder's counters around it. */
+export function accountTrial(trial: Trial, before: ResponderCounters, after: ResponderCounters): LossAccount {
+  const { report } = trial;
+  const notSent = report.ringFull + report.sendErrors;
+  // The socket's own count when the responder reads a UDP socket; its gateway's otherwise (AF_PACKET ring).
+  const feedDrops = difference(after.socketDrops, before.socketDrops) ?? difference(after.sourceDrops, before.sourceDrops);
+  const refused = rejectsBetween(after.rejectsByReason, before.rejectsByReason);
+  let sentLate = 0;
+  let lostSentLate = 0;
+  trial.sendLagNs.forEach((lag, index) => {
+    if (lag <= LATE_SEND_NS) return;
+    sentLate++;
+    if (trial.latencyNs[index]! < 0n) lostSentLate++;
+  });
+  return {
+    sent: report.sent,
+    lost: report.lost,
+    notSent,
+    feedDrops,
+    refused,
+    unexplained: Math.max(0, report.lost - notSent - (feedDrops ?? 0) - sum(refused)),
+    lateOrders: report.late,
+    sentLate,
+    lostSentLate,
+    maxSendLagNs: report.maxSendLagNs,
+    exchangeBusyShare: report.busyShare,
+    exchangeRunQueueWaitNs: report.runQueueWaitNs,
+    responderRunQueueWaitNs: difference(after.runQueueWaitNs, before.runQueueWaitNs),
+  };
+}
+
+function addNullable(a: number | null, b: number | null): number | null {
+  return a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+}
+
+function addRecords(a: Record<string, number> | null, b: Record<string, number> | null): Record<string, number> | null {
+  if (a === null || b === null) return a ?? b;
+  const total = { ...a };
+  for (const [reason, count] of Object.entries(b)) total[reason] = (total[reason] ?? 0) + count;
+  return total;
+}
+
+/** Two accounts as one (a run's rounds): counts and waits add up, the worst lag and busiest loop stand. */
+export function combineAccounts(a: LossAccount, b: LossAccount): LossAccount {
+  return {
+    sent: a.sent + b.sent,
+    lost: a.lost + b.lost,
+    notSent: a.notSent + b.notSent,
+    feedDrops: addNullable(a.feedDrops, b.feedDrops),
+    refused: addRecords(a.refused, b.refused),
+    unexplained: a.unexplained + b.unexplained,
+    lateOrders: a.lateOrders + b.lateOrders,
+    sentLate: a.sentLate + b.sentLate,
+    lostSentLate: a.lostSentLate + b.lostSentLate,
+    maxSendLagNs: Math.max(a.maxSendLagNs, b.maxSendLagNs),
+    exchangeBusyShare: Math.max(a.exchangeBusyShare, b.exchangeBusyShare),
+    exchangeRunQueueWaitNs: a.exchangeRunQueueWaitNs + b.exchangeRunQueueWaitNs,
+    responderRunQueueWaitNs: addNullable(a.responderRunQueueWaitNs, b.responderRunQueueWaitNs),
+  };
+}
+
+/** The exchange could not keep to its schedule: its own loop was saturated, or many packets left late. */
+export function generatorFellBehind(account: LossAccount): boolean {
+  return account.notSent > 0 || account.exchangeBusyShare >= GENERATOR_SATURATED_BUSY_SHARE || account.sentLate > GENERATOR_BEHIND_SHARE * account.sent;
+}
+
+function milliseconds(ns: number): string {
+  return `${(ns / 1e6).toFixed(1)} ms`;
+}
+
+/** Where the lost packets went, e.g. "94 socket drops, 3 refused (queueFull 3)"; "" when nothing was lost. */
+export function describeLoss(account: LossAccount): string {
+  if (account.lost === 0) return '';
+  const refusals = Object.entries(account.refused ?? {}).map(([reason, count]) => `${reason} ${count}`);
+  const parts = [
+    account.notSent > 0 ? `${account.notSent} never sent` : '',
+    (account.feedDrops ?? 0) > 0 ? `${account.feedDrops} dropped before the responder read them` : '',
+    refusals.length > 0 ? `${sum(account.refused)} refused by the gateway (${refusals.join(', ')})` : '',
+    account.unexplained > 0 ? `${account.unexplained} without an order by the end of the trial` : '',
+  ].filter((part) => part !== '');
+  return parts.join(', ');
+}
+
+/** What the two processes went through: the exchange's schedule and load, the responder's waits for its core. */
+export function describeCircumstances(account: LossAccount): string {
+  const lostOfThem = account.lostSentLate > 0 ? `, ${account.lostSentLate} of them lost` : '';
+  const exchange = `exchange ${Math.round(account.exchangeBusyShare * 100)}% busy, ${account.sentLate} of ${account.sent} sent > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
+  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core`;
+  return `${exchange}${responder}`;
+}

@@ -1,0 +1,82 @@
+/** RESULTS.md lines that say where lost packets went: the latency run's, and the sweep's deciding losses. */
+import { formatRate, markdownTable } from '../lib/markdown.js';
+import { GENERATOR_BEHIND_SHARE, GENERATOR_SATURATED_BUSY_SHARE, generatorFellBehind, LATE_SEND_NS, type LossAccount } from './loss-account.js';
+import { decidingFailure, type ResponderSweep } from './rate-search.js';
+import type { ResponderResult } from './results.js';
+
+/** Lossy rounds listed in a cell before "and N more". */
+const ROUNDS_LISTED = 6;
+
+function ms(ns: number | null): string {
+  return ns === null ? '-' : `${(ns / 1e6).toFixed(1)} ms`;
+}
+
+function countCell(count: number | null): string {
+  return count === null ? '-' : String(count);
+}
+
+function refusedCell(account: LossAccount): string {
+  if (account.refused === null) return '-';
+  const reasons = Object.entries(account.refused).map(([reason, count]) => `${count} ${reason}`);
+  return reasons.length === 0 ? '0' : reasons.join(', ');
+}
+
+/** The exchange's side in one cell: packets sent late, the worst lag, its busiest loop, its wait for CPU. */
+function exchangeCell(account: LossAccount): string {
+  const lostOfThem = account.lostSentLate > 0 ? ` (${account.lostSentLate} of the lost)` : '';
+  return `${account.sentLate} late${lostOfThem}, max ${ms(account.maxSendLagNs)}, ${Math.round(account.exchangeBusyShare * 100)}% busy, waited ${ms(account.exchangeRunQueueWaitNs)}`;
+}
+
+/** The count columns shared by both tables: lost, then where they went. */
+function whereCells(account: LossAccount): string[] {
+  return [String(account.lost), String(account.notSent), countCell(account.feedDrops), refusedCell(account), String(account.unexplained)];
+}
+
+const WHERE_HEADERS = ['lost', 'never sent', 'dropped before read', 'refused by the gateway', 'no order by trial end'];
+
+const HOW_COUNTED =
+  `Never sent: the exchange's count (full SPSC ring, refused send). Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), or the gateway's source drops (GET /status, the AF_PACKET ring's). Refused: the gateway's rejects by reason (GET /status). ` +
+  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, the share of the trial its loop was working, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat): a responder that waits longer than its socket buffer lasts at the offered rate loses packets however fast its code.`;
+
+function lossyRoundsCell(responder: ResponderResult): string {
+  const rounds = responder.latency?.lossyRounds ?? [];
+  if (rounds.length === 0) return '-';
+  const listed = rounds.slice(0, ROUNDS_LISTED).map(({ round, account }) => `${round}: ${account.lost}`);
+  return `${rounds.length} of the rounds (${listed.join(', ')}${rounds.length > ROUNDS_LISTED ? `, and ${rounds.length - ROUNDS_LISTED} more` : ''})`;
+}
+
+/** The latency run's losses per responder, summed over its measured rounds; nothing for runs saved before they were counted. */
+export function lossAccountLines(responders: readonly ResponderResult[]): string[] {
+  const accounted = responders.filter((responder) => responder.latency?.lossAccount !== undefined);
+  if (accounted.length === 0) return [];
+  const rows = accounted.map((responder) => {
+    const account = responder.latency!.lossAccount!;
+    return [responder.name, ...whereCells(account), exchangeCell(account), ms(account.responderRunQueueWaitNs), lossyRoundsCell(responder)];
+  });
+  return [
+    '',
+    'Where the latency run\'s lost packets went, counted around every measured trial and summed over the rounds:',
+    '',
+    markdownTable(['responder', ...WHERE_HEADERS, 'exchange', 'responder wait', 'lossy rounds'], rows, [false, true, true, true, true, true, false, true, false]),
+    '',
+    HOW_COUNTED,
+  ];
+}
+
+/** Each responder's lowest lossy rate, every attempt of it: why the loss-free rate is what it is. */
+export function sweepLossLines(sweeps: readonly ResponderSweep[]): string[] {
+  const rows = sweeps.flatMap((sweep) =>
+    decidingFailure(sweep).flatMap((trial) =>
+      trial.account === undefined
+        ? []
+        : [[sweep.receiver, `${formatRate(trial.offeredRate)} #${trial.attempt}`, ...whereCells(trial.account), exchangeCell(trial.account), ms(trial.account.responderRunQueueWaitNs), generatorFellBehind(trial.account) ? 'yes' : 'no']],
+    ),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '',
+    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange fell behind when it could not send, was over ${GENERATOR_SATURATED_BUSY_SHARE * 100}% busy, or sent over ${GENERATOR_BEHIND_SHARE * 100}% of the packets late):`,
+    '',
+    markdownTable(['responder', 'rate #attempt', ...WHERE_HEADERS, 'exchange', 'responder wait', 'exchange fell behind'], rows, [false, true, true, true, true, true, true, false, true, false]),
+  ];
+}
