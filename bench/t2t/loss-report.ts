@@ -1,8 +1,7 @@
 /** RESULTS.md lines that say where lost packets went: the latency run's, and the sweep's deciding losses. */
 import { formatRate, markdownTable } from '../lib/markdown.js';
 import { GENERATOR_BEHIND_SHARE, GENERATOR_SATURATED_BUSY_SHARE, generatorFellBehind, LATE_SEND_NS, type LossAccount } from './loss-account.js';
-import { decidingFailure, type ResponderSweep } from './rate-search.js';
-import type { ResponderResult } from './results.js';
+import { decidingFailure, type ResponderResult, type SavedSweep } from './results.js';
 
 /** Lossy rounds listed in a cell before "and N more". */
 const ROUNDS_LISTED = 6;
@@ -64,7 +63,7 @@ export function lossAccountLines(responders: readonly ResponderResult[]): string
 }
 
 /** Each responder's lowest lossy rate, every attempt of it: why the loss-free rate is what it is. */
-export function sweepLossLines(sweeps: readonly ResponderSweep[]): string[] {
+export function sweepLossLines(sweeps: readonly SavedSweep[]): string[] {
   const rows = sweeps.flatMap((sweep) =>
     decidingFailure(sweep).flatMap((trial) =>
       trial.account === undefined

@@ -43,23 +43,6 @@ export interface RateSearchPlan {
 
 export type RateTrialFunction = (responder: string, offeredRate: number, attempt: number) => Promise<RateTrial>;
 
-/** The sweep's trials grouped per judged rate, in the order they ran: a rate's attempts are recorded together, the first as attempt 1. */
-export function trialsByRate(sweep: ResponderSweep): RateTrial[][] {
-  const byRate: RateTrial[][] = [];
-  for (const trial of sweep.trials) {
-    // Runs saved before attempts were recorded have none: every trial its own rate.
-    if ((trial.attempt ?? 1) <= 1 || byRate.length === 0) byRate.push([trial]);
-    else byRate.at(-1)!.push(trial);
-  }
-  return byRate;
-}
-
-/** The attempts of the lowest rate every attempt of which lost: what set the loss-free rate; empty when none failed. */
-export function decidingFailure(sweep: ResponderSweep): RateTrial[] {
-  const failed = trialsByRate(sweep).filter((attempts) => attempts.every((trial) => trial.lost > 0));
-  return failed.reduce<RateTrial[]>((lowest, attempts) => (lowest.length === 0 || attempts[0]!.offeredRate < lowest[0]!.offeredRate ? attempts : lowest), []);
-}
-
 /** Loss-free trials in a row whose sender fell short, after which offering more is pointless. */
 const SENDER_BOUND_STREAK_TO_STOP = 2;
 

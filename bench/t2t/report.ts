@@ -2,9 +2,8 @@
 import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import type { SuiteRun } from '../lib/suite.js';
 import { lossAccountLines, sweepLossLines } from './loss-report.js';
-import { trialsByRate, type ResponderSweep } from './rate-search.js';
 import { C_REFERENCE, COPY, ZERO_COPY } from './responders.js';
-import type { LatencyFigures, ResponderResult, T2tSuiteResult } from './results.js';
+import { trialsByRate, type LatencyFigures, type ResponderResult, type SavedSweep, type T2tSuiteResult } from './results.js';
 
 /** Relative to bench/, where RESULTS.md is: the chart is committed beside it. */
 export const SPECTRUM_SVG = 't2t-spectrum.svg';
@@ -33,7 +32,7 @@ function lossFreeRateOf(result: T2tSuiteResult, name: string): number | null | u
  * it fell behind its schedule in every trial of the lowest rate that lost. The rate is then only
  * a lower bound of what the responder sustains.
  */
-function generatorBound(sweep: ResponderSweep): boolean {
+function generatorBound(sweep: SavedSweep): boolean {
   return sweep.limitedBySender || sweep.failureGeneratorBound === true;
 }
 
@@ -50,7 +49,7 @@ function lossFreeRateGoal(result: T2tSuiteResult): GoalCheck {
     return { goal, status: 'not measured', detail: 'no loss-free rate for both (see the sweep)' };
   }
   const ratio = zeroCopy.lossFreeRate / reference.lossFreeRate;
-  const bound = (sweep: ResponderSweep): string => (generatorBound(sweep) ? ' (at least: generator-bound)' : '');
+  const bound = (sweep: SavedSweep): string => (generatorBound(sweep) ? ' (at least: generator-bound)' : '');
   const detail = `${formatRate(zeroCopy.lossFreeRate)}${bound(zeroCopy)} vs ${formatRate(reference.lossFreeRate)}${bound(reference)}: ${ratio.toFixed(2)}x`;
   const met = ratio >= 0.9;
   if (met && generatorBound(reference) && !generatorBound(zeroCopy)) return { goal, status: 'not measured', detail: `${detail}; the C reference's figure is a lower bound, which leaves it open` };
@@ -145,7 +144,7 @@ function latencyRow(responder: ResponderResult, reference: LatencyFigures | unde
 }
 
 /** "25 k/s, 100 k/s (lost 94, then clean)": each rate once, with its attempts when one lost. */
-function describeTrials(sweep: ResponderSweep): string {
+function describeTrials(sweep: SavedSweep): string {
   return trialsByRate(sweep)
     .map((attempts) => {
       const rate = formatRate(attempts[0]!.offeredRate);
@@ -160,7 +159,7 @@ function describeAttempts(attempts: number | undefined): string {
   return `A rate passes on its first loss-free trial (noise on a shared machine only adds loss) and fails when all ${attempts} of its trials lost; a lossy trial is repeated after the other responders' trials of the same step:`;
 }
 
-function sweepRow(sweep: ResponderSweep, referenceRate: number | null | undefined): string[] {
+function sweepRow(sweep: SavedSweep, referenceRate: number | null | undefined): string[] {
   const rate = sweep.lossFreeRate;
   const trials = describeTrials(sweep);
   return [

@@ -1,6 +1,7 @@
 /** What the tick-to-trade suite measures and saves (bench/build/results/t2t.json), and its report reads. */
+import type { ReceiverSweep, TrialOutcome } from '../io/sweep.js';
 import type { LossAccount } from './loss-account.js';
-import type { ResponderSweep } from './rate-search.js';
+import type { RateTrial, ResponderSweep } from './rate-search.js';
 
 /** Latency run figures of one responder, microseconds, over every measured round. */
 export interface LatencyFigures {
@@ -51,6 +52,29 @@ export interface ResponderResult {
   hlogPath?: string;
 }
 
+/**
+ * A responder's sweep as saved: a ResponderSweep, or one saved before trials carried their attempt
+ * and loss account (every trial then its own rate; a lossy one was retried once, the retry kept).
+ */
+export type SavedSweep = ReceiverSweep & Partial<Pick<ResponderSweep, 'failureGeneratorBound'>> & { trials: SavedTrial[] };
+export type SavedTrial = TrialOutcome & Partial<Pick<RateTrial, 'attempt' | 'account'>>;
+
+/** The sweep's trials grouped per judged rate, in the order they ran: a rate's attempts are recorded together, the first as attempt 1. */
+export function trialsByRate(sweep: SavedSweep): SavedTrial[][] {
+  const byRate: SavedTrial[][] = [];
+  for (const trial of sweep.trials) {
+    if ((trial.attempt ?? 1) <= 1 || byRate.length === 0) byRate.push([trial]);
+    else byRate.at(-1)!.push(trial);
+  }
+  return byRate;
+}
+
+/** The attempts of the lowest rate every attempt of which lost: what set the loss-free rate; empty when none failed. */
+export function decidingFailure(sweep: SavedSweep): SavedTrial[] {
+  const failed = trialsByRate(sweep).filter((attempts) => attempts.every((trial) => trial.lost > 0));
+  return failed.reduce<SavedTrial[]>((lowest, attempts) => (lowest.length === 0 || attempts[0]!.offeredRate < lowest[0]!.offeredRate ? attempts : lowest), []);
+}
+
 /** Garbage collections of the zero-copy gateway's hot-path worker during the latency run. */
 export interface WorkerGc {
   /** null: the gateway did not expose a count (GET /status has no workerGcCount). */
@@ -60,7 +84,7 @@ export interface WorkerGc {
 
 export interface T2tSuiteResult {
   responders: ResponderResult[];
-  sweeps: ResponderSweep[];
+  sweeps: SavedSweep[];
   zeroCopyWorkerGc: WorkerGc;
   rounds: number;
   packetsPerRound: number;
