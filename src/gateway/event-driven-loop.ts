@@ -2,12 +2,19 @@
  * The worker's loop with copy I/O (`--io copy`): node:dgram and net deliver on the event loop,
  * so the worker cannot busy-poll synchronously. It runs the HotLoop's pass in two halves:
  *
- *   'message' event -> copy -> feed tap -> ... -> strategies -> completePass(1): send, session, ...
- *   tick            -> completePass(0): session (execution reports, heartbeats), timers,
- *                      control words, counters; then the stop check
+ *   'message' events -> copy -> feed tap -> ... -> strategies (orders queued)
+ *   check phase      -> completePass(datagrams since the last): send, session (execution
+ *                       reports, heartbeats), timers, control words, counters; the stop check
  *
- * A tick follows the previous one at once (setImmediate) with idle 'spin', or after idleTimeoutMs
- * with 'block', so the event loop turns between ticks either way and I/O events get in.
+ * libuv reads a readable socket until it would block (up to 32 datagrams a turn), emitting a
+ * 'message' for each, before it runs the turn's setImmediate callbacks: the datagrams of one
+ * turn are one batch and get one send, as the datagrams of one recvmmsg do on the zero-copy
+ * path. A pass per datagram paid a write syscall per order, and the pass's clock reads, per
+ * datagram: under load the copy baseline fell behind on that, not on its copies.
+ *
+ * With idle 'spin' a tick is always pending (setImmediate, rescheduled by itself), so the pass
+ * follows the batch in the same turn. With 'block' the tick comes every idleTimeoutMs and a
+ * batch schedules its own pass (setImmediate) so its orders do not wait for the tick.
  * An error of the gateway's own code ends the run (strategies are isolated), as it ends the
  * busy-poll loop.
  */
@@ -21,9 +28,14 @@ export type LoopPass = Pick<HotLoop, 'stopRequested' | 'completePass'>;
 
 export class EventDrivenLoop implements DatagramHandler {
   private running = false;
+  /** Datagrams handed to the tap since the last pass. */
+  private batchedDatagrams = 0;
   private resolveRun: () => void = () => {};
   private rejectRun: (error: unknown) => void = () => {};
   private readonly tick = (): void => this.runTick();
+  private readonly completeBatch = (): void => {
+    if (this.running && this.batchedDatagrams > 0) this.completePass();
+  };
 
   constructor(
     private readonly loop: LoopPass,
@@ -49,25 +61,34 @@ export class EventDrivenLoop implements DatagramHandler {
     if (!this.running) return;
     try {
       this.tap.onDatagram(view, offset, length, received, line);
-      this.loop.completePass(1);
-    } catch (error) {
-      this.end(error);
-    }
-  }
-
-  private runTick(): void {
-    if (!this.running) return;
-    try {
-      if (this.loop.stopRequested) {
-        this.end(undefined);
-        return;
-      }
-      this.loop.completePass(0);
     } catch (error) {
       this.end(error);
       return;
     }
-    this.schedule();
+    // (with 'spin' the pending tick completes the batch)
+    if (this.batchedDatagrams++ === 0 && this.idle === 'block') setImmediate(this.completeBatch);
+  }
+
+  private runTick(): void {
+    if (!this.running) return;
+    if (this.loop.stopRequested) {
+      this.end(undefined);
+      return;
+    }
+    if (this.completePass()) this.schedule();
+  }
+
+  /** The rest of the pass for the datagrams batched since the last; false when it ended the run. */
+  private completePass(): boolean {
+    const delivered = this.batchedDatagrams;
+    this.batchedDatagrams = 0;
+    try {
+      this.loop.completePass(delivered);
+      return true;
+    } catch (error) {
+      this.end(error);
+      return false;
+    }
   }
 
   private schedule(): void {

@@ -1,9 +1,11 @@
 /**
- * The worker's loop with copy I/O: each datagram a DgramSource pushes goes to the tap and is
- * followed by the rest of a pass; ticks run the rest of a pass with no datagram until the stop
- * word is set; an error of the gateway's own code ends the run with it. Real loopback datagrams.
+ * The worker's loop with copy I/O: the datagrams a DgramSource pushes in one event-loop turn go
+ * to the tap and are followed by one rest of a pass counting them all, in that turn; ticks run
+ * the rest of a pass with no datagram until the stop word is set; an error of the gateway's own
+ * code ends the run with it. Real loopback datagrams, with both idle modes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IdleMode } from '../../src/gateway/config.js';
 import type { DatagramHandler } from '../../src/feed/datagram.js';
 import { DgramSource } from '../../src/feed/sources/dgram-source.js';
 import { EventDrivenLoop, type LoopPass } from '../../src/gateway/event-driven-loop.js';
@@ -30,15 +32,19 @@ class Journal implements LoopPass, DatagramHandler {
   }
 }
 
-async function setUp() {
+async function setUp(idle: IdleMode) {
   const source = await DgramSource.open('udp://127.0.0.1:0', { line: 0 });
   cleanups.push(() => source.close());
   const sender = await openSender();
   cleanups.push(() => sender.close());
   const journal = new Journal();
-  const loop = new EventDrivenLoop(journal, journal, [source], 'block', 1);
+  const loop = new EventDrivenLoop(journal, journal, [source], idle, 1);
   const send = (...bytes: number[]) => sender.sendAll(bytes.map((byte) => Uint8Array.of(byte)), source.localPort);
-  return { journal, loop, send };
+  /** Sends without yielding: node:dgram tries the send at once, so all are queued on the source's socket before the loop's next turn. */
+  const sendInOneTurn = (...bytes: number[]) => {
+    for (const byte of bytes) sender.socket.send(Uint8Array.of(byte), source.localPort, '127.0.0.1');
+  };
+  return { journal, loop, send, sendInOneTurn };
 }
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -48,29 +54,37 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   }
 }
 
-describe('EventDrivenLoop', () => {
-  it('follows each datagram with the rest of a pass, ticks while idle, and ends at the stop word, handing nothing on after', async () => {
+/** The journal without the idle ticks' passes. */
+function withoutIdlePasses(calls: readonly string[]): string[] {
+  return calls.filter((call) => call !== 'pass 0');
+}
+
+describe.each<IdleMode>(['spin', 'block'])('EventDrivenLoop, idle %s', (idle) => {
+  it('follows the datagrams of one turn with one pass counting them, a later datagram with a pass of its own, and ends at the stop word, handing nothing on after', async () => {
     // given a running loop
-    const { journal, loop, send } = await setUp();
+    const { journal, loop, send, sendInOneTurn } = await setUp(idle);
     const running = loop.run();
 
-    // when two datagrams arrive, some idle ticks pass, then the stop word is set
-    await send(1, 2);
-    await until('both datagrams and an idle tick after them', () => journal.calls.filter((call) => call === 'pass 0').length > 0 && journal.calls.includes('datagram 2'));
+    // when three datagrams arrive together, then one more, some idle ticks pass, then the stop word is set
+    sendInOneTurn(1, 2, 3);
+    await until('the three datagrams and a pass after them', () => journal.calls.includes('datagram 3') && withoutIdlePasses(journal.calls).at(-1) !== 'datagram 3');
+    await send(4);
+    await until('the fourth datagram, its pass and an idle tick after', () => journal.calls.at(-1) === 'pass 0' && journal.calls.includes('datagram 4'));
     journal.stopRequested = true;
     await running;
     const callsAtStop = journal.calls.length;
-    await send(3);
+    await send(5);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    // then each datagram was followed at once by its own pass (the idle ticks' passes, 'pass 0',
-    // fall between), and nothing came after the stop
-    expect(journal.calls.filter((call) => call !== 'pass 0')).toEqual(['datagram 1', 'pass 1', 'datagram 2', 'pass 1']);
+    // then the batch got one pass right after it (no idle tick between), the later datagram its
+    // own, and nothing came after the stop
+    expect(withoutIdlePasses(journal.calls)).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'pass 3', 'datagram 4', 'pass 1']);
+    expect(journal.calls.slice(journal.calls.indexOf('datagram 1'), journal.calls.indexOf('pass 3') + 1)).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'pass 3']);
     expect(journal.calls.length).toBe(callsAtStop);
   });
 
   it('ends the run with an error thrown on the feed path', async () => {
-    const { journal, loop, send } = await setUp();
+    const { journal, loop, send } = await setUp(idle);
     journal.failOnDatagram = true;
     const running = loop.run();
 
