@@ -2,7 +2,7 @@
  * The copy baseline's exchange connection (`zerotick run --io copy`): the ordinary Node way, so
  * the benchmark measures what zero copy saves. The session encodes into its pool slot as always;
  * here each message is then copied into a newly allocated Buffer (the slot goes straight back)
- * and written with net.Socket.write on flush. Each 'data' chunk is queued as Node delivered it
+ * and written with net.Socket.write on flush, the messages of one flush corked together. Each 'data' chunk is queued as Node delivered it
  * and copied into the receive buffer the session decodes from, on its next receive().
  *
  * Socket events arrive on the event loop between the session's polls; the halves report them
@@ -68,7 +68,7 @@ export const socketTransport: OrderTransport = (pool, options) => {
 /** Copies each message out of its pool slot into a new Buffer; flush() writes each with socket.write. */
 export class SocketSender implements OrderSender {
   bytesSent = 0;
-  /** socket.write calls. */
+  /** Flushes that wrote something: one write or corked writev each. */
   writevCalls = 0;
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
@@ -102,12 +102,21 @@ export class SocketSender implements OrderSender {
     return true;
   }
 
+  /**
+   * Writes each queued message with socket.write; several are corked, so Node hands them to the
+   * kernel in one writev (Socket._writev), as TcpSender sends a batch, instead of a write each.
+   */
   flush(): number {
     this.checkUsable();
     const queue = this.queue;
-    for (let i = 0; i < queue.length; i++) this.socket.write(queue[i]!);
+    if (queue.length === 0) return 0;
+    const socket = this.socket;
+    const batched = queue.length > 1;
+    if (batched) socket.cork();
+    for (let i = 0; i < queue.length; i++) socket.write(queue[i]!);
+    if (batched) socket.uncork();
     const written = this.queuedBytes;
-    this.writevCalls += queue.length;
+    this.writevCalls++;
     this.bytesSent += written;
     queue.length = 0;
     this.queuedBytes = 0;

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { constants } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BufferPool } from '../../src/io/pool.js';
 import { RECEIVE_PEER_CLOSED } from '../../src/io/tcp-receiver.js';
 import { OrderSide } from '../../src/order/order-request.js';
@@ -45,6 +45,25 @@ async function connected(slotCount = 8) {
   return { ...connection, peer, pool };
 }
 
+/**
+ * Counts how Node hands the sending socket's chunks to the kernel: Socket._writev (one writev
+ * syscall for all its chunks; how many each carried) and Socket._write (one write each).
+ */
+function countSocketWrites(peer: net.Socket): { readonly writev: number[]; readonly write: number } {
+  const socketMethods = net.Socket.prototype as unknown as Required<Pick<net.Socket, '_write' | '_writev'>>;
+  const write = vi.spyOn(socketMethods, '_write');
+  const writev = vi.spyOn(socketMethods, '_writev');
+  cleanups.push(() => vi.restoreAllMocks());
+  return {
+    get writev() {
+      return writev.mock.calls.filter((_, call) => writev.mock.contexts[call] !== peer).map(([chunks]) => chunks.length);
+    },
+    get write() {
+      return write.mock.contexts.filter((context) => context !== peer).length;
+    },
+  };
+}
+
 /** Calls receive() until it returns something other than 0. */
 async function receiveSome(receiver: OrderReceiver): Promise<number> {
   for (let turn = 0; ; turn++) {
@@ -78,10 +97,30 @@ describe('socketTransport', () => {
     const total = messages.reduce((sum, message) => sum + message.length, 0);
     while (Buffer.concat(arrived).length < total) await nextTurn();
 
-    // then the peer read exactly the messages, back to back
+    // then the peer read exactly the messages, back to back, written once per flush (29 flushes)
     expect(Buffer.concat(arrived).equals(Buffer.concat(messages))).toBe(true);
     expect(pool.inUseCount).toBe(0);
-    expect([sender.bytesSent, sender.writevCalls, sender.pendingSegments]).toEqual([total, 200, 0]);
+    expect([sender.bytesSent, sender.writevCalls, sender.pendingSegments]).toEqual([total, 29, 0]);
+  });
+
+  it('hands the messages of one flush to the kernel together (corked into one writev), not a write each', async () => {
+    // given a connection, and the writes its socket makes counted
+    const { sender, peer, pool } = await connected();
+    const socketWrites = countSocketWrites(peer);
+    const arrived: Buffer[] = [];
+    peer.on('data', (chunk: Buffer) => arrived.push(chunk));
+
+    // when three messages are flushed together, then one alone
+    for (const length of [5, 6, 7, 8]) {
+      const slot = pool.acquire();
+      pool.bytes.set(patternedPayload(length, length), pool.slotOffset(slot));
+      sender.enqueue(slot, 0, length);
+      if (length === 7 || length === 8) sender.flush();
+    }
+    while (Buffer.concat(arrived).length < 26) await nextTurn();
+
+    // then the three went in one writev and the one alone in a write
+    expect(socketWrites).toEqual({ writev: [3], write: 1 });
   });
 
   it('copies what arrives behind the unconsumed tail, which moves to the front', async () => {
