@@ -7,8 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import { BAD_INPUT_REASONS, type BadInputReason } from '../../src/feed/feed-counters.js';
 import { Mdp3Handler } from '../../src/feed/mdp3-handler.js';
-import { MDEntryTypeBook, MDUpdateAction } from '../../src/generated/mdp3/index.js';
-import { Mdp3PacketBuilder } from './fixtures/mdp3-packets.js';
+import {
+  MDEntryTypeBook,
+  MDIncrementalRefreshBook46Decoder,
+  MDIncrementalRefreshBook46NoMDEntriesDecoder,
+  MDIncrementalRefreshTradeSummary48Decoder,
+  MDUpdateAction,
+  SnapshotFullRefresh52Decoder,
+} from '../../src/generated/mdp3/index.js';
+import { MDEntryType, Mdp3PacketBuilder } from './fixtures/mdp3-packets.js';
 import { RecordingListener } from './fixtures/recording-listener.js';
 import { ReceiveTime } from '../../src/feed/datagram.js';
 
@@ -17,8 +24,14 @@ const MSG_SIZE_LENGTH = 2;
 const BLOCK_LENGTH_AT = MSG_SIZE_LENGTH + 0;
 const TEMPLATE_ID_AT = MSG_SIZE_LENGTH + 2;
 const SCHEMA_ID_AT = MSG_SIZE_LENGTH + 4;
-/** Book46: MsgSize, SBE header, 11-byte block, then the NoMDEntries group header (blockLength u16, numInGroup u8). */
-const BOOK46_NUM_IN_GROUP_AT = MSG_SIZE_LENGTH + 8 + 11 + 2;
+/** Where numInGroup of a message's NoMDEntries sits: MsgSize, SBE header, the block, then the group header (blockLength u16, numInGroup u8). */
+const numInGroupAt = (blockLength: number): number => MSG_SIZE_LENGTH + 8 + blockLength + MDIncrementalRefreshBook46NoMDEntriesDecoder.HEADER_SIZE - 1;
+
+/** The packet, with the NoMDEntries of its message `index` (whose block is `blockLength` long) counting entries past the message's end. */
+function entriesPastEnd(packet: Mdp3PacketBuilder, index: number, blockLength: number): Uint8Array {
+  packet.view.setUint8(packet.messageOffset(index) + numInGroupAt(blockLength), 200);
+  return packet.bytes();
+}
 
 /** A good packet: a trade, then a book update (message 1), each a whole matching event. */
 function goodPacket(seqNum = 1): Mdp3PacketBuilder {
@@ -84,12 +97,24 @@ const CASES: Array<{ reason: BadInputReason; what: string; datagram: () => Uint8
   {
     reason: 'decodeError',
     what: 'a group count whose entries run past the message (decoder bounds error)',
-    datagram: () => {
-      const packet = goodPacket();
-      packet.view.setUint8(packet.messageOffset(1) + BOOK46_NUM_IN_GROUP_AT, 200);
-      return packet.bytes();
-    },
+    datagram: () => entriesPastEnd(goodPacket(), 1, MDIncrementalRefreshBook46Decoder.BLOCK_LENGTH),
     logged: /MDIncrementalRefreshBook46\.NoMDEntries/,
+  },
+  // The handler checks each book template at a call site of its own (mdp3-handler.ts): one case per site.
+  {
+    reason: 'decodeError',
+    what: 'a trade summary whose entries run past the message',
+    datagram: () => entriesPastEnd(goodPacket(), 0, MDIncrementalRefreshTradeSummary48Decoder.BLOCK_LENGTH),
+    logged: /MDIncrementalRefreshTradeSummary48\.NoMDEntries/,
+  },
+  {
+    reason: 'decodeError',
+    what: 'a snapshot, after good messages, whose entries run past the message',
+    datagram: () => {
+      const withSnapshot = goodPacket().snapshot(ES, [{ entryType: MDEntryType.Bid, level: 1, price: 100, quantity: 10 }]);
+      return entriesPastEnd(withSnapshot, 2, SnapshotFullRefresh52Decoder.BLOCK_LENGTH);
+    },
+    logged: /SnapshotFullRefresh52\.NoMDEntries/,
   },
 ];
 
@@ -148,6 +173,20 @@ describe('bad input', () => {
     expect(handler.counters.truncatedDatagram).toBe(4);
     expect(warnings).toHaveLength(2);
     expect(warnings[1]).toMatch(/\(2 more since the last report\)$/);
+  });
+
+  it('checks the templates the listener does not handle all the same', () => {
+    // given a listener that handles book updates only
+    const listener = new RecordingListener();
+    listener.handlesMessage = (templateId) => templateId === MDIncrementalRefreshBook46Decoder.TEMPLATE_ID;
+    const handler = new Mdp3Handler({ listener, logger: { warn: () => {} } });
+    // when the trade summary in front of the book update is bad
+    const bad = CASES.find((testCase) => testCase.what.startsWith('a trade summary'))!.datagram();
+    handler.onDatagram(exactly(bad), 0, bad.length, ReceiveTime.of(0), 0);
+    // then the whole datagram is refused, the good book update with it
+    expect(handler.counters.decodeError).toBe(1);
+    expect(listener.messages).toEqual([]);
+    expect(handler.book(ES)).toBeUndefined();
   });
 
   it('goes on with the next good datagram after a bad one', () => {

@@ -154,7 +154,9 @@ describe('mdp3 framing', () => {
     frameAll();
 
     // when / then
-    expect((await gcRunsDuring(frameAll)).gcRuns).toBe(0);
+    expect((await gcRunsDuring(() => {
+      frameAll();
+    })).gcRuns).toBe(0);
   });
 });
 

@@ -43,6 +43,32 @@ describe('Mdp3Handler', () => {
     expect(handler.counters.messagesByTemplate[48]).toBe(1);
   });
 
+  it('hands on only the templates the listener handles, and keeps the books of all', () => {
+    // given a listener that handles trades only
+    const listener = new RecordingListener();
+    listener.handlesMessage = (templateId) => templateId === 48;
+    const handler = new Mdp3Handler({ listener });
+    // when a packet carries a book update and a trade
+    send(handler, new Mdp3PacketBuilder().packet(7).bookRefresh([bid(ES, 1, 100, 1)], { endOfEvent: false }).tradeSummary(ES, 100, 2));
+    // then only the trade reaches onMessage, but both are counted and the book has the bid
+    expect(listener.messages).toEqual([{ templateId: 48, seqNum: 7, line: 0 }]);
+    expect([handler.counters.messages, handler.counters.messagesByTemplate[46]]).toEqual([2, 1]);
+    expect(handler.book(ES)!.bids.price(0)).toBe(100);
+    expect(listener.books.map((book) => book.securityId)).toEqual([ES]);
+  });
+
+  it('asks the listener which templates it handles once per template of the schema, when made', () => {
+    const listener = new RecordingListener();
+    const asked: number[] = [];
+    listener.handlesMessage = (templateId) => {
+      asked.push(templateId);
+      return true;
+    };
+    const handler = new Mdp3Handler({ listener });
+    send(handler, new Mdp3PacketBuilder().packet(1).bookRefresh([bid(ES, 1, 100, 1)]));
+    expect(asked).toEqual(handler.templates.decoders.flatMap((decoder, templateId) => (decoder === undefined ? [] : [templateId])));
+  });
+
   it('applies entries as they come but reports a book once per matching event, at EndOfEvent', () => {
     const { handler, listener } = newHandler();
     // given an event spread over two packets, touching ES twice and NQ once
