@@ -36,9 +36,8 @@
  * a loss), then the nanoseconds the packet left after its intended send (-1: never sent). MsgSeqNum
  * runs on across trials, so a gateway's sequencer sees one unbroken feed.
  *
- * Besides, each trial reports what this process can say about its own part in a loss: how busy its
- * loop was (a generator at 100% falls behind), how long it waited for its CPU (schedstat), and the
- * orders that came after their trial had ended.
+ * Besides, each trial reports what this process can say about its own part in a loss: how long it
+ * waited for its CPU (schedstat), and the orders that came after their trial had ended.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -116,8 +115,6 @@ struct trial {
   uint64_t price_mismatches;
   uint64_t max_send_lag_ns;
   uint64_t last_send_ns;
-  /* Loop passes that sent, read or wrote something: the generator's load. */
-  uint64_t busy_ns;
   uint64_t run_queue_wait_ns;
 };
 
@@ -285,10 +282,10 @@ static void send_datagrams(struct trial *trial, unsigned count) {
 
 /*
  * Sends every packet due by `now` (at most CATCH_UP_BURST: a generator behind schedule sends what
- * it owes in one call instead of one call a packet); returns how many. Each packet's lag is from
+ * it owes in one call instead of one call a packet). Each packet's lag is from
  * its own intended time, so a packet sent late is as late in its latency as it was on the wire.
  */
-static unsigned publish_due(struct trial *trial, uint64_t now) {
+static void publish_due(struct trial *trial, uint64_t now) {
   unsigned due = 0;
   while (due < CATCH_UP_BURST && trial->sent < trial->count && now >= trial->next_due_ns) {
     const uint64_t lag = now - trial->next_due_ns;
@@ -298,11 +295,10 @@ static unsigned publish_due(struct trial *trial, uint64_t now) {
     trial->sent++;
     trial->next_due_ns += trial->interval_ns;
   }
-  if (due == 0) return 0;
+  if (due == 0) return;
   if (feed.use_ring) write_ring(trial, due);
   else send_datagrams(trial, due);
   trial->last_send_ns = bench_monotonic_ns();
-  return due;
 }
 
 /* ---- the order entry session ---------------------------------------------------------- */
@@ -337,22 +333,19 @@ static void close_session(const char *reason) {
   session.outbound_start = session.outbound_length = 0;
 }
 
-/* Sends what waits to be sent; 1 when it tried to (the loop had work). */
-static int flush_session(uint64_t now) {
-  const int had_work = session.fd >= 0 && session.outbound_length > 0;
+static void flush_session(uint64_t now) {
   while (session.fd >= 0 && session.outbound_length > 0) {
     ssize_t sent = send(session.fd, session.outbound + session.outbound_start, session.outbound_length, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) close_session(strerror(errno));
-      return had_work; /* the rest waits for the next pass */
+      return; /* the rest waits for the next pass */
     }
     session.outbound_start += (size_t)sent;
     session.outbound_length -= (size_t)sent;
     session.last_sent_ns = now;
   }
   if (session.outbound_length == 0) session.outbound_start = 0;
-  return had_work;
 }
 
 static void answer_establish(const unsigned char *block) {
@@ -429,14 +422,14 @@ static void handle_frame(const unsigned char *frame, uint16_t frame_length, uint
   }
 }
 
-/* One non-blocking read, then every whole frame in it; the arrival time is the read's. 1 when it read something. */
-static int read_session(void) {
-  if (session.fd < 0) return 0;
+/* One non-blocking read, then every whole frame in it; the arrival time is the read's. */
+static void read_session(void) {
+  if (session.fd < 0) return;
   ssize_t received = recv(session.fd, session.inbound + session.inbound_length, INBOUND_CAPACITY - session.inbound_length, MSG_DONTWAIT);
   if (received <= 0) {
     if (received == 0) close_session("the responder closed the connection");
     else if (errno != EAGAIN && errno != EINTR) close_session(strerror(errno));
-    return 0;
+    return;
   }
   const uint64_t arrival_ns = bench_monotonic_ns();
   session.inbound_length += (size_t)received;
@@ -445,16 +438,15 @@ static int read_session(void) {
     const uint16_t frame_length = t2t_read_u16(session.inbound + position + SOFH_MESSAGE_LENGTH_OFFSET);
     if (frame_length < SOFH_HEADER_LENGTH) {
       close_session("a SOFH frame shorter than its header");
-      return 1;
+      return;
     }
     if (session.inbound_length - position < frame_length) break;
     handle_frame(session.inbound + position, frame_length, arrival_ns);
     position += frame_length;
   }
-  if (session.fd < 0) return 1;
+  if (session.fd < 0) return;
   session.inbound_length -= position;
   memmove(session.inbound, session.inbound + position, session.inbound_length);
-  return 1;
 }
 
 static void send_heartbeat_if_due(uint64_t now) {
@@ -464,11 +456,10 @@ static void send_heartbeat_if_due(uint64_t now) {
   session.last_sent_ns = now; /* even if the kernel takes it later: one heartbeat per interval */
 }
 
-/* 1 when the session had something to read or send. */
-static int service_session(uint64_t now) {
-  const int read = read_session();
+static void service_session(uint64_t now) {
+  read_session();
   send_heartbeat_if_due(now);
-  return flush_session(now) | read;
+  flush_session(now);
 }
 
 /* A new connection replaces the current one: a responder that reconnects starts a new session. */
@@ -529,14 +520,10 @@ static void run_trial(int listen_fd, struct trial *trial) {
   trial->next_due_ns = trial->start_ns;
   const uint64_t last_intended = trial->start_ns + (trial->count - 1) * trial->interval_ns;
   uint64_t passes = 0;
-  uint64_t pass_start = bench_monotonic_ns();
-  int pass_worked = 0;
   for (;;) {
     const uint64_t now = bench_monotonic_ns();
-    if (pass_worked) trial->busy_ns += now - pass_start;
-    pass_start = now;
-    pass_worked = publish_due(trial, now) > 0;
-    pass_worked |= service_session(now);
+    publish_due(trial, now);
+    service_session(now);
     if (trial->sent == trial->count && (trial->matched == trial->count || now > last_intended + drain_ns)) break;
     if (++passes % ACCEPT_EVERY_PASSES == 0) accept_connection(listen_fd);
   }
@@ -571,15 +558,14 @@ static void trial_command(int listen_fd, unsigned id, unsigned long long count, 
   orders_after_trial = 0;
   /* The rate the packets really left at: below the offered one when this process fell behind. */
   const uint64_t sending_ns = trial.last_send_ns - trial.start_ns + interval_ns;
-  const uint64_t loop_ns = bench_monotonic_ns() - trial.start_ns + START_DELAY_NS;
   printf("{\"trial\":%u,\"firstSeqNum\":%u,\"sent\":%llu,\"intervalNs\":%llu,\"offeredRate\":%.1f,\"achievedRate\":%.1f,"
          "\"matched\":%llu,\"lost\":%llu,"
          "\"duplicates\":%llu,\"late\":%llu,\"priceMismatches\":%llu,\"ringFull\":%llu,\"sendErrors\":%llu,\"maxSendLagNs\":%llu,"
-         "\"busyShare\":%.4f,\"runQueueWaitNs\":%llu,\"sessionUp\":%s}\n",
+         "\"runQueueWaitNs\":%llu,\"sessionUp\":%s}\n",
          id, trial.first_seq, (unsigned long long)trial.sent, interval_ns, 1e9 / (double)interval_ns, (double)trial.sent * 1e9 / (double)sending_ns,
          (unsigned long long)trial.matched, (unsigned long long)(count - trial.matched), (unsigned long long)trial.duplicates,
          (unsigned long long)late_orders, (unsigned long long)trial.price_mismatches, (unsigned long long)trial.ring_full,
-         (unsigned long long)trial.send_errors, (unsigned long long)trial.max_send_lag_ns, (double)trial.busy_ns / (double)loop_ns,
+         (unsigned long long)trial.send_errors, (unsigned long long)trial.max_send_lag_ns,
          (unsigned long long)trial.run_queue_wait_ns, session.established ? "true" : "false");
   free(trial.latency_ns);
   free(trial.send_lag_ns);

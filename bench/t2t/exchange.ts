@@ -33,8 +33,6 @@ export interface TrialReport {
   ringFull: number;
   sendErrors: number;
   maxSendLagNs: number;
-  /** Share of the trial the exchange's loop was sending, reading or writing: near 1, the generator is the bottleneck. */
-  busyShare: number;
   /** Time the exchange waited for its CPU during the trial (schedstat): a generator that was not running sends late. */
   runQueueWaitNs: number;
   sessionUp: boolean;

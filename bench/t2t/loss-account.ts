@@ -12,18 +12,26 @@
  *     orders that arrive after their trial ended, at its next report).
  *
  * Beside the counts, what makes them happen: how far behind schedule the exchange sent (every
- * packet's send lag), how busy its loop was, and how long the exchange and the responder's hot
- * thread waited for a CPU (schedstat run delay): a responder that waits longer than its socket
- * buffer lasts at the offered rate loses the difference, however fast its code.
+ * packet's send lag), and how long the exchange and the responder's hot thread waited for a CPU
+ * (schedstat run delay). A responder that waits for its core longer than its socket buffer lasts
+ * at the offered rate may lose the difference, however fast its code: on a shared machine that is
+ * what most losses are (every lost packet of a probe at 40-100 k/s was a socket drop during such
+ * waits; with the responder and the exchange SCHED_FIFO the C reference lost nothing up to 200 k/s).
  */
 import { readFileSync } from 'node:fs';
 import type { Trial } from './exchange.js';
 
 /** A packet sent this long after its intended time counts as sent late. */
 export const LATE_SEND_NS = 100_000;
-/** The exchange fell behind in a trial when more than this share of its packets left late, or its loop was this busy. */
+/** The exchange fell behind in a trial when it could not send a packet or sent more than this share of them late. */
 export const GENERATOR_BEHIND_SHARE = 0.01;
-export const GENERATOR_SATURATED_BUSY_SHARE = 0.9;
+/**
+ * What the kernel charges a UDP socket for one probe datagram on loopback (skb truesize): a frozen
+ * responder's socket, at the default 212992 bytes, held 256 of them (its first loss was packet 256).
+ */
+const LOOPBACK_PROBE_TRUESIZE = 832;
+/** The receive buffer the responders' sockets get: the system default (neither sets SO_RCVBUF). */
+const DEFAULT_RECEIVE_BUFFER_BYTES = Number(readFileSync('/proc/sys/net/core/rmem_default', 'utf8'));
 
 export interface LossAccount {
   sent: number;
@@ -42,11 +50,11 @@ export interface LossAccount {
   sentLate: number;
   lostSentLate: number;
   maxSendLagNs: number;
-  /** The exchange loop's busiest trial (share of the trial it was working). */
-  exchangeBusyShare: number;
   exchangeRunQueueWaitNs: number;
   /** The responder's hot thread's wait for its core; null when its thread is unknown. */
   responderRunQueueWaitNs: number | null;
+  /** How long the responder's socket buffer holds the offered rate's packets; null: it reads no socket. */
+  socketBufferNs: number | null;
 }
 
 /** Counters read on the responder's side before and after a trial. */
@@ -115,10 +123,15 @@ export function accountTrial(trial: Trial, before: ResponderCounters, after: Res
     sentLate,
     lostSentLate,
     maxSendLagNs: report.maxSendLagNs,
-    exchangeBusyShare: report.busyShare,
     exchangeRunQueueWaitNs: report.runQueueWaitNs,
     responderRunQueueWaitNs: difference(after.runQueueWaitNs, before.runQueueWaitNs),
+    socketBufferNs: before.socketDrops === null ? null : socketBufferNs(report.offeredRate),
   };
+}
+
+/** How long the default socket buffer holds probe packets arriving at `rate` per second with nobody reading. */
+export function socketBufferNs(rate: number): number {
+  return (Math.floor(DEFAULT_RECEIVE_BUFFER_BYTES / LOOPBACK_PROBE_TRUESIZE) / rate) * 1e9;
 }
 
 function addNullable(a: number | null, b: number | null): number | null {
@@ -145,15 +158,24 @@ export function combineAccounts(a: LossAccount, b: LossAccount): LossAccount {
     sentLate: a.sentLate + b.sentLate,
     lostSentLate: a.lostSentLate + b.lostSentLate,
     maxSendLagNs: Math.max(a.maxSendLagNs, b.maxSendLagNs),
-    exchangeBusyShare: Math.max(a.exchangeBusyShare, b.exchangeBusyShare),
     exchangeRunQueueWaitNs: a.exchangeRunQueueWaitNs + b.exchangeRunQueueWaitNs,
     responderRunQueueWaitNs: addNullable(a.responderRunQueueWaitNs, b.responderRunQueueWaitNs),
+    socketBufferNs: a.socketBufferNs === null || b.socketBufferNs === null ? null : Math.min(a.socketBufferNs, b.socketBufferNs),
   };
 }
 
-/** The exchange could not keep to its schedule: its own loop was saturated, or many packets left late. */
+/** The exchange could not keep to its schedule: a packet not sent, or many left late. */
 export function generatorFellBehind(account: LossAccount): boolean {
-  return account.notSent > 0 || account.exchangeBusyShare >= GENERATOR_SATURATED_BUSY_SHARE || account.sentLate > GENERATOR_BEHIND_SHARE * account.sent;
+  return account.notSent > 0 || account.sentLate > GENERATOR_BEHIND_SHARE * account.sent;
+}
+
+/**
+ * The responder's hot thread waited for its core, in all, at least as long as its socket buffer
+ * lasts: one such wait overflows it whatever the responder's speed (a sum of short waits may not:
+ * it is a possible cause, not a proof). False when it reads no socket or its thread is unknown.
+ */
+export function responderPreempted(account: LossAccount): boolean {
+  return account.socketBufferNs !== null && account.responderRunQueueWaitNs !== null && account.responderRunQueueWaitNs >= account.socketBufferNs;
 }
 
 function milliseconds(ns: number): string {
@@ -176,7 +198,8 @@ export function describeLoss(account: LossAccount): string {
 /** What the two processes went through: the exchange's schedule and load, the responder's waits for its core. */
 export function describeCircumstances(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? `, ${account.lostSentLate} of them lost` : '';
-  const exchange = `exchange ${Math.round(account.exchangeBusyShare * 100)}% busy, ${account.sentLate} of ${account.sent} sent > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
-  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core`;
+  const exchange = `exchange sent ${account.sentLate} of ${account.sent} > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
+  const buffer = account.socketBufferNs === null ? '' : ` (its socket buffer lasts ${milliseconds(account.socketBufferNs)})`;
+  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core${buffer}`;
   return `${exchange}${responder}`;
 }

@@ -1,6 +1,6 @@
 /** RESULTS.md lines that say where lost packets went: the latency run's, and the sweep's deciding losses. */
 import { formatRate, markdownTable } from '../lib/markdown.js';
-import { GENERATOR_BEHIND_SHARE, GENERATOR_SATURATED_BUSY_SHARE, generatorFellBehind, LATE_SEND_NS, type LossAccount } from './loss-account.js';
+import { GENERATOR_BEHIND_SHARE, generatorFellBehind, LATE_SEND_NS, responderPreempted, type LossAccount } from './loss-account.js';
 import { decidingFailure, type ResponderResult, type SavedSweep } from './results.js';
 
 /** Lossy rounds listed in a cell before "and N more". */
@@ -20,10 +20,21 @@ function refusedCell(account: LossAccount): string {
   return reasons.length === 0 ? '0' : reasons.join(', ');
 }
 
-/** The exchange's side in one cell: packets sent late, the worst lag, its busiest loop, its wait for CPU. */
+/** The exchange's side in one cell: packets sent late, the worst lag, its wait for CPU. */
 function exchangeCell(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? ` (${account.lostSentLate} of the lost)` : '';
-  return `${account.sentLate} late${lostOfThem}, max ${ms(account.maxSendLagNs)}, ${Math.round(account.exchangeBusyShare * 100)}% busy, waited ${ms(account.exchangeRunQueueWaitNs)}`;
+  return `${account.sentLate} late${lostOfThem}, max ${ms(account.maxSendLagNs)}, waited ${ms(account.exchangeRunQueueWaitNs)}`;
+}
+
+/** The responder's wait for its core, beside how long its socket buffer lasts at the rate. */
+function responderCell(account: LossAccount): string {
+  return account.socketBufferNs === null ? ms(account.responderRunQueueWaitNs) : `${ms(account.responderRunQueueWaitNs)} (buffer ${ms(account.socketBufferNs)})`;
+}
+
+/** What outside the responder's code may explain a lossy trial. */
+function noiseCell(account: LossAccount): string {
+  const causes = [generatorFellBehind(account) ? 'exchange behind' : '', responderPreempted(account) ? 'responder preempted' : ''].filter((cause) => cause !== '');
+  return causes.length === 0 ? 'none' : causes.join(', ');
 }
 
 /** The count columns shared by both tables: lost, then where they went. */
@@ -35,12 +46,12 @@ const WHERE_HEADERS = ['lost', 'never sent', 'dropped before read', 'refused by 
 
 const HOW_COUNTED =
   `Never sent: the exchange's count (full SPSC ring, refused send). Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), or the gateway's source drops (GET /status, the AF_PACKET ring's). Refused: the gateway's rejects by reason (GET /status). ` +
-  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, the share of the trial its loop was working, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat): a responder that waits longer than its socket buffer lasts at the offered rate loses packets however fast its code.`;
+  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat), beside how long its socket buffer holds the offered rate: a responder that waits longer than that loses packets however fast its code.`;
 
 function lossyRoundsCell(responder: ResponderResult): string {
   const rounds = responder.latency?.lossyRounds ?? [];
   if (rounds.length === 0) return '-';
-  const listed = rounds.slice(0, ROUNDS_LISTED).map(({ round, account }) => `${round}: ${account.lost}`);
+  const listed = rounds.slice(0, ROUNDS_LISTED).map(({ round, account }) => `${round}: ${account.lost}${responderPreempted(account) ? ' preempted' : ''}`);
   return `${rounds.length} of the rounds (${listed.join(', ')}${rounds.length > ROUNDS_LISTED ? `, and ${rounds.length - ROUNDS_LISTED} more` : ''})`;
 }
 
@@ -68,14 +79,14 @@ export function sweepLossLines(sweeps: readonly SavedSweep[]): string[] {
     decidingFailure(sweep).flatMap((trial) =>
       trial.account === undefined
         ? []
-        : [[sweep.receiver, `${formatRate(trial.offeredRate)} #${trial.attempt}`, ...whereCells(trial.account), exchangeCell(trial.account), ms(trial.account.responderRunQueueWaitNs), generatorFellBehind(trial.account) ? 'yes' : 'no']],
+        : [[sweep.receiver, `${formatRate(trial.offeredRate)} #${trial.attempt}`, ...whereCells(trial.account), exchangeCell(trial.account), responderCell(trial.account), noiseCell(trial.account)]],
     ),
   );
   if (rows.length === 0) return [];
   return [
     '',
-    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange fell behind when it could not send, was over ${GENERATOR_SATURATED_BUSY_SHARE * 100}% busy, or sent over ${GENERATOR_BEHIND_SHARE * 100}% of the packets late):`,
+    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange was behind when it could not send a packet or sent over ${GENERATOR_BEHIND_SHARE * 100}% of them late; the responder was preempted when it waited for its core longer than its socket buffer lasts):`,
     '',
-    markdownTable(['responder', 'rate #attempt', ...WHERE_HEADERS, 'exchange', 'responder wait', 'exchange fell behind'], rows, [false, true, true, true, true, true, true, false, true, false]),
+    markdownTable(['responder', 'rate #attempt', ...WHERE_HEADERS, 'exchange', 'responder wait', 'besides the responder'], rows, [false, true, true, true, true, true, true, false, true, false]),
   ];
 }

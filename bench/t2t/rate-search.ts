@@ -14,12 +14,13 @@
  * a packet that a responder could not, so one clean trial at the full offered rate shows the
  * responder sustains it. The rate fails when every attempt lost.
  *
- * Each trial carries its LossAccount, and a failed rate whose every attempt saw the exchange fall
- * behind its schedule is marked generator-bound: the loss says more about the load generator
- * than about the responder.
+ * Each trial carries its LossAccount. A failed rate whose every attempt saw the exchange fall
+ * behind its schedule is marked generator-bound, and one whose every attempt saw the responder
+ * wait for its core longer than its socket buffer lasts is marked preempted: such a loss says more
+ * about the load generator or the machine than about the responder.
  */
 import { SENDER_KEEPS_UP, type ReceiverSweep, type TrialOutcome } from '../io/sweep.js';
-import { generatorFellBehind, type LossAccount } from './loss-account.js';
+import { generatorFellBehind, responderPreempted, type LossAccount } from './loss-account.js';
 
 export interface RateTrial extends TrialOutcome {
   /** 1 for the first trial at this rate, 2 for its retry, ... */
@@ -32,6 +33,8 @@ export interface ResponderSweep extends ReceiverSweep {
   trials: RateTrial[];
   /** The lowest rate that failed had the exchange fall behind in every attempt. */
   failureGeneratorBound: boolean;
+  /** The lowest rate that failed had the responder wait for its core longer than its socket buffer lasts in every attempt. */
+  failurePreempted: boolean;
 }
 
 export interface RateSearchPlan {
@@ -66,6 +69,7 @@ function recordVerdict(state: SearchState, rate: number, trials: readonly RateTr
     if (state.firstFailRate === null || rate < state.firstFailRate) {
       state.firstFailRate = rate;
       sweep.failureGeneratorBound = trials.every((trial) => generatorFellBehind(trial.account));
+      sweep.failurePreempted = trials.every((trial) => responderPreempted(trial.account));
     }
     sweep.limitedBySender = false;
     state.senderBoundStreak = 0;
@@ -103,7 +107,7 @@ function bisectionStep(state: SearchState): { state: SearchState; rate: number }
 
 export async function searchLossFreeRates(responders: readonly string[], plan: RateSearchPlan, trial: RateTrialFunction): Promise<ResponderSweep[]> {
   const states = responders.map((receiver): SearchState => ({
-    sweep: { receiver, trials: [], lossFreeRate: null, limitedBySender: false, failureGeneratorBound: false },
+    sweep: { receiver, trials: [], lossFreeRate: null, limitedBySender: false, failureGeneratorBound: false, failurePreempted: false },
     lastPassRate: null,
     firstFailRate: null,
     senderBoundStreak: 0,

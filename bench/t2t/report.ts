@@ -28,12 +28,16 @@ function lossFreeRateOf(result: T2tSuiteResult, name: string): number | null | u
 }
 
 /**
- * The generator, not the responder, set this loss-free rate: the exchange could not send more, or
- * it fell behind its schedule in every trial of the lowest rate that lost. The rate is then only
- * a lower bound of what the responder sustains.
+ * Why this loss-free rate is only a lower bound of what the responder sustains, or undefined when
+ * it is exact: the exchange could not send more, or in every trial of the lowest rate that lost
+ * the exchange fell behind its schedule or the responder waited for its core longer than its
+ * socket buffer lasts.
  */
-function generatorBound(sweep: SavedSweep): boolean {
-  return sweep.limitedBySender || sweep.failureGeneratorBound === true;
+function lowerBoundReason(sweep: SavedSweep): string | undefined {
+  if (sweep.limitedBySender) return 'the exchange could not send faster';
+  if (sweep.failureGeneratorBound === true) return 'the exchange fell behind where it began to lose';
+  if (sweep.failurePreempted === true) return 'it waited for its core longer than its socket buffer lasts where it began to lose';
+  return undefined;
 }
 
 /**
@@ -49,14 +53,18 @@ function lossFreeRateGoal(result: T2tSuiteResult): GoalCheck {
     return { goal, status: 'not measured', detail: 'no loss-free rate for both (see the sweep)' };
   }
   const ratio = zeroCopy.lossFreeRate / reference.lossFreeRate;
-  const bound = (sweep: SavedSweep): string => (generatorBound(sweep) ? ' (at least: generator-bound)' : '');
-  const detail = `${formatRate(zeroCopy.lossFreeRate)}${bound(zeroCopy)} vs ${formatRate(reference.lossFreeRate)}${bound(reference)}: ${ratio.toFixed(2)}x`;
+  const referenceBound = lowerBoundReason(reference);
+  const zeroCopyBound = lowerBoundReason(zeroCopy);
+  const bound = (reason: string | undefined): string => (reason === undefined ? '' : ' (at least)');
+  const detail = `${formatRate(zeroCopy.lossFreeRate)}${bound(zeroCopyBound)} vs ${formatRate(reference.lossFreeRate)}${bound(referenceBound)}: ${ratio.toFixed(2)}x`;
   const met = ratio >= 0.9;
-  if (met && generatorBound(reference) && !generatorBound(zeroCopy)) return { goal, status: 'not measured', detail: `${detail}; the C reference's figure is a lower bound, which leaves it open` };
-  if (!met && generatorBound(zeroCopy)) {
-    return { goal, status: 'not measured', detail: `${detail}; the exchange fell behind its schedule where zero-copy began to lose: the figure bounds the load generator, not zero-copy` };
+  if (met && referenceBound !== undefined && zeroCopyBound === undefined) {
+    return { goal, status: 'not measured', detail: `${detail}; the C reference's figure is a lower bound (${referenceBound}), which leaves it open` };
   }
-  const bothBound = generatorBound(reference) && generatorBound(zeroCopy) ? '; both at the load generator\'s ceiling: as far as this generator can tell' : '';
+  if (!met && zeroCopyBound !== undefined) {
+    return { goal, status: 'not measured', detail: `${detail}; zero-copy's figure is a lower bound (${zeroCopyBound}): it measures the load generator or the machine, not zero-copy` };
+  }
+  const bothBound = referenceBound !== undefined && zeroCopyBound !== undefined ? `; both figures are lower bounds (C: ${referenceBound}; zero-copy: ${zeroCopyBound})` : '';
   return { goal, status: met ? 'met' : 'missed', detail: `${detail}${bothBound}` };
 }
 
@@ -164,7 +172,7 @@ function sweepRow(sweep: SavedSweep, referenceRate: number | null | undefined): 
   const trials = describeTrials(sweep);
   return [
     sweep.receiver,
-    rate === null ? 'none' : `${formatRate(rate)}${generatorBound(sweep) ? ' (generator-bound: at least)' : ''}`,
+    rate === null ? 'none' : `${formatRate(rate)}${lowerBoundReason(sweep) === undefined ? '' : ` (at least: ${lowerBoundReason(sweep)})`}`,
     rate === null || referenceRate === null || referenceRate === undefined ? '-' : formatRatio(rate, referenceRate),
     trials,
   ];

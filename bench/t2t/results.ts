@@ -56,7 +56,7 @@ export interface ResponderResult {
  * A responder's sweep as saved: a ResponderSweep, or one saved before trials carried their attempt
  * and loss account (every trial then its own rate; a lossy one was retried once, the retry kept).
  */
-export type SavedSweep = ReceiverSweep & Partial<Pick<ResponderSweep, 'failureGeneratorBound'>> & { trials: SavedTrial[] };
+export type SavedSweep = ReceiverSweep & Partial<Pick<ResponderSweep, 'failureGeneratorBound' | 'failurePreempted'>> & { trials: SavedTrial[] };
 export type SavedTrial = TrialOutcome & Partial<Pick<RateTrial, 'attempt' | 'account'>>;
 
 /** The sweep's trials grouped per judged rate, in the order they ran: a rate's attempts are recorded together, the first as attempt 1. */
