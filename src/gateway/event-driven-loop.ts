@@ -9,7 +9,7 @@
  * libuv reads a readable socket until it would block (up to 32 datagrams a turn), emitting a
  * 'message' for each, before it runs the turn's setImmediate callbacks: the datagrams of one
  * turn are one batch and get one send, as the datagrams of one recvmmsg do on the zero-copy
- * path. A pass per datagram paid a write syscall per order, and the pass's clock reads, per
+ * path (a batch is at most as large as theirs: a full one gets its pass at once). A pass per datagram paid a write syscall per order, and the pass's clock reads, per
  * datagram: under load the copy baseline fell behind on that, not on its copies.
  *
  * With idle 'spin' a tick is always pending (setImmediate, rescheduled by itself), so the pass
@@ -44,6 +44,8 @@ export class EventDrivenLoop implements DatagramHandler {
     private readonly sources: readonly DgramSource[],
     private readonly idle: IdleMode,
     private readonly idleTimeoutMs: number,
+    /** Datagrams a pass takes at most: the zero-copy passes' batch size (over all sources). */
+    private readonly maxBatchDatagrams: number,
   ) {}
 
   /** Runs until the stop control word is set; rejects with the error that ended it otherwise. */
@@ -65,8 +67,11 @@ export class EventDrivenLoop implements DatagramHandler {
       this.end(error);
       return;
     }
+    this.batchedDatagrams++;
+    // A full batch is answered at once, as a full recvmmsg is (the tap notes that many triggers).
+    if (this.batchedDatagrams === this.maxBatchDatagrams) this.completePass();
     // (with 'spin' the pending tick completes the batch)
-    if (this.batchedDatagrams++ === 0 && this.idle === 'block') setImmediate(this.completeBatch);
+    else if (this.batchedDatagrams === 1 && this.idle === 'block') setImmediate(this.completeBatch);
   }
 
   private runTick(): void {

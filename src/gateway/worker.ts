@@ -92,7 +92,8 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
     listener = new StrategyFeedListener(host, orderPath, stages);
     handler = new Mdp3Handler({ listener, counters: feedCounters, logger: workerLog });
     const sequencer = new Sequencer(handler, feedCounters);
-    const tap = new FeedTap(sequencer, counters, host.tally, orderPath, config.batchSize * sources.length, stages);
+    const datagramsPerPass = config.batchSize * sources.length;
+    const tap = new FeedTap(sequencer, counters, host.tally, orderPath, datagramsPerPass, stages);
     const publisher = new CounterPublisher(counters, feedCounters, sources, orderPath);
     const gcCount = new WorkerGcCount(counters);
     const loop = new HotLoop({
@@ -113,7 +114,7 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       onIntervals: () => gcCount.publish(),
     });
     // (with copy I/O every source is a DgramSource)
-    const eventDriven = config.io === 'copy' ? new EventDrivenLoop(loop, tap, sources as DgramSource[], config.idle, config.idleTimeoutMs) : undefined;
+    const eventDriven = config.io === 'copy' ? new EventDrivenLoop(loop, tap, sources as DgramSource[], config.idle, config.idleTimeoutMs, datagramsPerPass) : undefined;
     const topology: GatewayTopology = {
       exchange: config.exchange,
       feeds: config.feeds,

@@ -32,13 +32,13 @@ class Journal implements LoopPass, DatagramHandler {
   }
 }
 
-async function setUp(idle: IdleMode) {
+async function setUp(idle: IdleMode, maxBatchDatagrams = 32) {
   const source = await DgramSource.open('udp://127.0.0.1:0', { line: 0 });
   cleanups.push(() => source.close());
   const sender = await openSender();
   cleanups.push(() => sender.close());
   const journal = new Journal();
-  const loop = new EventDrivenLoop(journal, journal, [source], idle, 1);
+  const loop = new EventDrivenLoop(journal, journal, [source], idle, 1, maxBatchDatagrams);
   const send = (...bytes: number[]) => sender.sendAll(bytes.map((byte) => Uint8Array.of(byte)), source.localPort);
   /** Sends without yielding: node:dgram tries the send at once, so all are queued on the source's socket before the loop's next turn. */
   const sendInOneTurn = (...bytes: number[]) => {
@@ -81,6 +81,21 @@ describe.each<IdleMode>(['spin', 'block'])('EventDrivenLoop, idle %s', (idle) =>
     expect(withoutIdlePasses(journal.calls)).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'pass 3', 'datagram 4', 'pass 1']);
     expect(journal.calls.slice(journal.calls.indexOf('datagram 1'), journal.calls.indexOf('pass 3') + 1)).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'pass 3']);
     expect(journal.calls.length).toBe(callsAtStop);
+  });
+
+  it('answers a full batch at once: no pass takes more datagrams than a zero-copy pass would', async () => {
+    // given a loop whose passes take 2 datagrams at most
+    const { journal, loop, sendInOneTurn } = await setUp(idle, 2);
+    const running = loop.run();
+
+    // when five datagrams arrive together
+    sendInOneTurn(1, 2, 3, 4, 5);
+    await until('the five datagrams and a pass after them', () => journal.calls.includes('datagram 5') && withoutIdlePasses(journal.calls).at(-1) !== 'datagram 5');
+    journal.stopRequested = true;
+    await running;
+
+    // then
+    expect(withoutIdlePasses(journal.calls)).toEqual(['datagram 1', 'datagram 2', 'pass 2', 'datagram 3', 'datagram 4', 'pass 2', 'datagram 5', 'pass 1']);
   });
 
   it('ends the run with an error thrown on the feed path', async () => {
