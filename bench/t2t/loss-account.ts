@@ -51,8 +51,9 @@ export interface LossAccount {
   lostSentLate: number;
   maxSendLagNs: number;
   exchangeRunQueueWaitNs: number;
-  /** The responder's hot thread's wait for its core; null when its thread is unknown. */
+  /** The responder's hot thread's wait for its core, and how many times it was switched out for another; null when its thread is unknown. */
   responderRunQueueWaitNs: number | null;
+  responderPreemptions: number | null;
   /** How long the responder's socket buffer holds the offered rate's packets; null: it reads no socket. */
   socketBufferNs: number | null;
 }
@@ -63,6 +64,7 @@ export interface ResponderCounters {
   sourceDrops: number | null;
   rejectsByReason: Record<string, number> | null;
   runQueueWaitNs: number | null;
+  preemptions: number | null;
 }
 
 /** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp), or null when there is none. */
@@ -75,13 +77,18 @@ export function udpSocketDrops(port: number): number | null {
   return null;
 }
 
-/** Nanoseconds thread `tid` of `pid` has waited on a run queue (schedstat's second field), or null when unreadable. */
-export function threadRunQueueWaitNs(pid: number, tid: number): number | null {
+/**
+ * What the scheduler did to thread `tid` of `pid` so far: nanoseconds on a run queue waiting for a
+ * CPU (schedstat's second field) and involuntary context switches (status); nulls when unreadable.
+ */
+export function threadSchedulerWaits(pid: number, tid: number): Pick<ResponderCounters, 'runQueueWaitNs' | 'preemptions'> {
   try {
-    const waited = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
-    return Number.isFinite(waited) ? waited : null;
+    const task = `/proc/${pid}/task/${tid}`;
+    const waited = Number(readFileSync(`${task}/schedstat`, 'utf8').split(' ')[1]);
+    const switches = Number(/^nonvoluntary_ctxt_switches:\s*(\d+)$/m.exec(readFileSync(`${task}/status`, 'utf8'))?.[1]);
+    return { runQueueWaitNs: Number.isFinite(waited) ? waited : null, preemptions: Number.isFinite(switches) ? switches : null };
   } catch {
-    return null;
+    return { runQueueWaitNs: null, preemptions: null };
   }
 }
 
@@ -125,6 +132,7 @@ export function accountTrial(trial: Trial, before: ResponderCounters, after: Res
     maxSendLagNs: report.maxSendLagNs,
     exchangeRunQueueWaitNs: report.runQueueWaitNs,
     responderRunQueueWaitNs: difference(after.runQueueWaitNs, before.runQueueWaitNs),
+    responderPreemptions: difference(after.preemptions, before.preemptions),
     socketBufferNs: before.socketDrops === null ? null : socketBufferNs(report.offeredRate),
   };
 }
@@ -160,6 +168,7 @@ export function combineAccounts(a: LossAccount, b: LossAccount): LossAccount {
     maxSendLagNs: Math.max(a.maxSendLagNs, b.maxSendLagNs),
     exchangeRunQueueWaitNs: a.exchangeRunQueueWaitNs + b.exchangeRunQueueWaitNs,
     responderRunQueueWaitNs: addNullable(a.responderRunQueueWaitNs, b.responderRunQueueWaitNs),
+    responderPreemptions: addNullable(a.responderPreemptions, b.responderPreemptions),
     socketBufferNs: a.socketBufferNs === null || b.socketBufferNs === null ? null : Math.min(a.socketBufferNs, b.socketBufferNs),
   };
 }
@@ -172,7 +181,8 @@ export function generatorFellBehind(account: LossAccount): boolean {
 /**
  * The responder's hot thread waited for its core, in all, at least as long as its socket buffer
  * lasts: one such wait overflows it whatever the responder's speed (a sum of short waits may not:
- * it is a possible cause, not a proof). False when it reads no socket or its thread is unknown.
+ * it is a possible cause, and a certain one when the mean wait per preemption is that long).
+ * False when it reads no socket or its thread is unknown.
  */
 export function responderPreempted(account: LossAccount): boolean {
   return account.socketBufferNs !== null && account.responderRunQueueWaitNs !== null && account.responderRunQueueWaitNs >= account.socketBufferNs;
@@ -200,6 +210,6 @@ export function describeCircumstances(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? `, ${account.lostSentLate} of them lost` : '';
   const exchange = `exchange sent ${account.sentLate} of ${account.sent} > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
   const buffer = account.socketBufferNs === null ? '' : ` (its socket buffer lasts ${milliseconds(account.socketBufferNs)})`;
-  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core${buffer}`;
+  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core over ${account.responderPreemptions} preemptions${buffer}`;
   return `${exchange}${responder}`;
 }

@@ -26,9 +26,11 @@ function exchangeCell(account: LossAccount): string {
   return `${account.sentLate} late${lostOfThem}, max ${ms(account.maxSendLagNs)}, waited ${ms(account.exchangeRunQueueWaitNs)}`;
 }
 
-/** The responder's wait for its core, beside how long its socket buffer lasts at the rate. */
+/** The responder's wait for its core and how many preemptions it took, beside how long its socket buffer lasts at the rate. */
 function responderCell(account: LossAccount): string {
-  return account.socketBufferNs === null ? ms(account.responderRunQueueWaitNs) : `${ms(account.responderRunQueueWaitNs)} (buffer ${ms(account.socketBufferNs)})`;
+  if (account.responderRunQueueWaitNs === null) return '-';
+  const waited = `${ms(account.responderRunQueueWaitNs)} / ${account.responderPreemptions}`;
+  return account.socketBufferNs === null ? waited : `${waited} (buffer ${ms(account.socketBufferNs)})`;
 }
 
 /** What outside the responder's code may explain a lossy trial. */
@@ -46,7 +48,7 @@ const WHERE_HEADERS = ['lost', 'never sent', 'dropped before read', 'refused by 
 
 const HOW_COUNTED =
   `Never sent: the exchange's count (full SPSC ring, refused send). Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), or the gateway's source drops (GET /status, the AF_PACKET ring's). Refused: the gateway's rejects by reason (GET /status). ` +
-  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat), beside how long its socket buffer holds the offered rate: a responder that waits longer than that loses packets however fast its code.`;
+  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat) / the times it was preempted, beside how long its socket buffer holds the offered rate: a responder that waits longer than that at once loses packets however fast its code.`;
 
 function lossyRoundsCell(responder: ResponderResult): string {
   const rounds = responder.latency?.lossyRounds ?? [];
@@ -61,7 +63,7 @@ export function lossAccountLines(responders: readonly ResponderResult[]): string
   if (accounted.length === 0) return [];
   const rows = accounted.map((responder) => {
     const account = responder.latency!.lossAccount!;
-    return [responder.name, ...whereCells(account), exchangeCell(account), ms(account.responderRunQueueWaitNs), lossyRoundsCell(responder)];
+    return [responder.name, ...whereCells(account), exchangeCell(account), responderCell(account), lossyRoundsCell(responder)];
   });
   return [
     '',

@@ -12,7 +12,7 @@ import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { gatewayStatus } from './gateway-status.js';
-import { threadRunQueueWaitNs, udpSocketDrops, type ResponderCounters } from './loss-account.js';
+import { threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
 import { makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
@@ -128,7 +128,7 @@ export class RunningResponder {
       socketDrops: this.feedSocketPort === undefined ? null : udpSocketDrops(this.feedSocketPort),
       sourceDrops: feeds?.[0]?.sourceDrops ?? null,
       rejectsByReason: (status?.rejectsByReason as Record<string, number> | undefined) ?? null,
-      runQueueWaitNs: this.hotThreadId === undefined ? null : threadRunQueueWaitNs(this.process.pid!, this.hotThreadId),
+      ...(this.hotThreadId === undefined ? { runQueueWaitNs: null, preemptions: null } : threadSchedulerWaits(this.process.pid!, this.hotThreadId)),
     };
   }
 

@@ -14,7 +14,7 @@ function report(fields: Partial<TrialReport>): TrialReport {
 }
 
 function counters(fields: Partial<ResponderCounters>): ResponderCounters {
-  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, ...fields };
+  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, preemptions: null, ...fields };
 }
 
 /** An account of 1000 packets at 100 k/s, `lost` of them dropped at the socket, `sentLate` sent 1 ms late, the responder waiting `waitedNs` for its core. */
