@@ -14,6 +14,8 @@ export interface RecordedHorizon {
 export class Pacer {
   private firstRecordedNanos = Number.NaN;
   private startNanos = 0;
+  /** The packet's deadline, handed to waitShortly in an array (a double argument may be boxed). */
+  private readonly deadline = new Float64Array(1);
 
   constructor(
     readonly speed: number,
@@ -25,10 +27,12 @@ export class Pacer {
   waitFor(packet: RecordedHorizon): void {
     if (Number.isNaN(this.firstRecordedNanos)) {
       this.firstRecordedNanos = packet.horizonNanos;
-      this.startNanos = this.clock.nowNanos();
+      this.clock.update();
+      this.startNanos = this.clock.nanos;
       return;
     }
-    const deadline = this.startNanos + (packet.horizonNanos - this.firstRecordedNanos) / this.speed;
-    if (deadline > this.clock.nowNanos()) waitShortly(this.clock, deadline);
+    this.deadline[0] = this.startNanos + (packet.horizonNanos - this.firstRecordedNanos) / this.speed;
+    this.clock.update();
+    waitShortly(this.clock, this.deadline, 0);
   }
 }

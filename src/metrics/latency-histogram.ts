@@ -17,6 +17,22 @@ export function buildHistogram(): ShiftIndexedHistogram {
   return new ShiftIndexedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 }
 
+/** Below this a value is a Smi: passed as one, an argument is never boxed. */
+const SMALL_INTEGER_LIMIT = 0x4000_0000;
+
+/**
+ * Records `samples[index]` (ns) clamped to [1, HIGHEST_TRACKABLE_NANOS] (a sample of 0 or less
+ * is "at once"; one past the top is still counted), passed on to the histogram as a Smi when it
+ * fits. The sample is read from an array rather than passed: a double argument of a call V8
+ * does not inline is boxed, an allocation per sample.
+ */
+export function recordNanos(histogram: hdr.Histogram, samples: Float64Array, index: number): void {
+  const nanos = samples[index]!;
+  if (nanos < 1) histogram.recordValue(1);
+  else if (nanos < SMALL_INTEGER_LIMIT) histogram.recordValue(nanos | 0);
+  else histogram.recordValue(nanos < HIGHEST_TRACKABLE_NANOS ? Math.round(nanos) : HIGHEST_TRACKABLE_NANOS);
+}
+
 export interface LatencySummary {
   count: number;
   p50: number;

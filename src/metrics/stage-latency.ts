@@ -19,7 +19,7 @@
 import { MDP3_SENDING_TIME_OFFSET } from '../feed/framing/mdp3.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, NanosecondClock, type TimeSource } from '../io/clock.js';
 import type { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
-import { HIGHEST_TRACKABLE_NANOS, buildHistogram } from './latency-histogram.js';
+import { buildHistogram, recordNanos } from './latency-histogram.js';
 
 /** The stage names: the interface of /latency, /metrics and the page. Index = STAGE_* below. */
 export const STAGE_NAMES = ['wire', 'decode', 'strategy', 'risk_encode', 'send', 'tick_to_trade', 'feed'] as const;
@@ -55,8 +55,6 @@ const MARK_SAMPLE = 11;
 const MARK_COUNT = 12;
 
 const TWO_TO_32 = 0x1_0000_0000;
-/** Values below this are converted to int32 before recordValue: a Smi argument is never boxed. */
-const SMALL_INTEGER_LIMIT = 0x4000_0000;
 
 export class StageLatencyRecorder {
   /** Times by MARK_* index; the feed tap writes MARK_RECEIVED. */
@@ -171,12 +169,8 @@ export class StageLatencyRecorder {
     return this.histograms[stage]!.totalCount;
   }
 
-  /** Records marks[MARK_SAMPLE] (ns): clamped to [1, HIGHEST_TRACKABLE_NANOS], passed on as a Smi when it fits. */
+  /** Records marks[MARK_SAMPLE] (ns) into the stage's histogram. */
   private recordSample(stage: number): void {
-    const nanos = this.marks[MARK_SAMPLE]!;
-    const histogram = this.histograms[stage]!;
-    if (nanos < 1) histogram.recordValue(1);
-    else if (nanos < SMALL_INTEGER_LIMIT) histogram.recordValue(nanos | 0);
-    else histogram.recordValue(nanos < HIGHEST_TRACKABLE_NANOS ? Math.round(nanos) : HIGHEST_TRACKABLE_NANOS);
+    recordNanos(this.histograms[stage]!, this.marks, MARK_SAMPLE);
   }
 }

@@ -13,12 +13,15 @@
  * Time is injected (HdrHistogramJS's habit), so the pacing arithmetic is tested without a clock.
  */
 import { setTimeout as sleepOnTimer } from 'node:timers/promises';
-import { CLOCK_MONOTONIC, NanosecondClock } from '../io/clock.js';
+import { CLOCK_MONOTONIC, NanosecondClock, type TimeSource } from '../io/clock.js';
 import { libc } from '../io/native.js';
 
-export interface PacingClock {
-  /** Monotonic nanoseconds. */
-  nowNanos(): number;
+/**
+ * Monotonic time read into a field (TimeSource: update(), then `nanos`), never returned: the
+ * busy-wait reads it millions of times a second, and a double returned from a call V8 does not
+ * inline is boxed (measured: a scavenge every ~55 ms, each one a late packet).
+ */
+export interface PacingClock extends TimeSource {
   /** Sleeps on the event loop (timers fire a millisecond or two late, more on a loaded machine). */
   sleepMs(milliseconds: number): Promise<void>;
   /** Blocks the thread for about this long (a kernel sleep: up to the timer slack, 50 us, late). */
@@ -34,31 +37,30 @@ export const SPIN_WINDOW_NS = 100_000;
 const MICROS_PER_MILLI = 1000;
 
 const usleep: (microseconds: number) => number = libc.func('int usleep(uint32_t usec)');
-/**
- * Not monotonicNanos: a koffi double return boxes every read, and the busy-wait reads millions
- * of times a second (measured: a scavenge every ~55 ms, each one a late packet). This clock's
- * read is inlined into the wait loop and allocates nothing.
- */
-const monotonicClock = new NanosecondClock(CLOCK_MONOTONIC);
 
-export const systemClock: PacingClock = {
-  nowNanos: () => {
-    monotonicClock.update();
-    return monotonicClock.nanos;
-  },
-  sleepMs: (milliseconds) => sleepOnTimer(milliseconds),
-  blockMs: (milliseconds) => {
+class SystemPacingClock extends NanosecondClock implements PacingClock {
+  constructor() {
+    super(CLOCK_MONOTONIC);
+  }
+
+  sleepMs(milliseconds: number): Promise<void> {
+    return sleepOnTimer(milliseconds);
+  }
+
+  blockMs(milliseconds: number): void {
     usleep(Math.floor(milliseconds * MICROS_PER_MILLI));
-  },
-};
+  }
+}
+
+export const systemClock: PacingClock = new SystemPacingClock();
 
 /**
- * True when reaching `deadline` needs a timer sleep first: the caller awaits
- * `clock.sleepMs(timerSleepMs(...))` and asks again. Split this way so the common case (a
- * short gap) never creates a promise.
+ * True when reaching `deadline` from the clock's last reading needs a timer sleep first: the
+ * caller awaits `clock.sleepMs(timerSleepMs(...))` and asks again. Split this way so the common
+ * case (a short gap) never creates a promise.
  */
-export function needsTimerSleep(clock: PacingClock, deadlineNanos: number, nowNanos = clock.nowNanos()): boolean {
-  return deadlineNanos - nowNanos > TIMER_SLEEP_THRESHOLD_NS;
+export function needsTimerSleep(clock: PacingClock, deadlineNanos: number): boolean {
+  return deadlineNanos - clock.nanos > TIMER_SLEEP_THRESHOLD_NS;
 }
 
 /**
@@ -67,21 +69,23 @@ export function needsTimerSleep(clock: PacingClock, deadlineNanos: number, nowNa
  * Long gaps take a few sleeps, each closer.
  */
 export function timerSleepMs(clock: PacingClock, deadlineNanos: number): number {
-  const remaining = deadlineNanos - clock.nowNanos();
+  clock.update();
+  const remaining = deadlineNanos - clock.nanos;
   return Math.floor(Math.min(remaining - TIMER_WAKE_MARGIN_NS, remaining / 2) / 1e6);
 }
 
 /**
- * Blocks, then spins, until the clock reads `deadline`; returns the time it read last. A caller
- * that has just read the clock passes that reading as `nowNanos`: one read fewer before a send.
+ * Blocks, then spins, until the clock reads `deadlines[index]`, starting from its last reading
+ * (a caller that has just read it saves a read before the send); the clock is left at the time
+ * it read last. The deadline is read from an array rather than passed: a double argument of a
+ * call V8 does not inline is boxed, an allocation per wait.
  */
-export function waitShortly(clock: PacingClock, deadlineNanos: number, nowNanos = clock.nowNanos()): number {
-  let now = nowNanos;
-  const blockNanos = deadlineNanos - now - SPIN_WINDOW_NS;
+export function waitShortly(clock: PacingClock, deadlines: Float64Array, index: number): void {
+  const deadlineNanos = deadlines[index]!;
+  const blockNanos = deadlineNanos - clock.nanos - SPIN_WINDOW_NS;
   if (blockNanos > 0) {
     clock.blockMs(blockNanos / 1e6);
-    now = clock.nowNanos();
+    clock.update();
   }
-  while (now < deadlineNanos) now = clock.nowNanos();
-  return now;
+  while (clock.nanos < deadlineNanos) clock.update();
 }

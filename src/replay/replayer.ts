@@ -11,17 +11,17 @@
  * sendmmsg has returned, so the error includes the send syscall itself (on loopback, the
  * delivery to the receiving socket too): what a receiver sees, never flattered.
  *
- * The hot loop allocates nothing per packet at max speed: one reused UdpDatagram, offsets into
- * the mapped file written into the sender's native batch table, numbers only. Paced, 10-40
- * bytes a packet remain on average (V8's sampling heap profiler, varying run to run; 0-2
- * scavenges per 15,000-packet round in bench/replay, against one every 55 ms when the clock
- * boxed every read). It yields to the event loop
- * on timer sleeps and at least every YIELD_INTERVAL_NS, so stop() from a signal handler and
- * the progress callback both run.
+ * The hot loop allocates nothing per packet, paced or not: one reused UdpDatagram, offsets into
+ * the mapped file written into the sender's native batch table, numbers only, and times kept
+ * in fields and arrays, never passed to or returned from a call (test/replay/zero-alloc). Paced,
+ * it sends synchronously between the pauses where it awaits: a timer sleep before a long gap,
+ * and a turn of the event loop at least every YIELD_INTERVAL_NS, so stop() from a signal
+ * handler and the progress callback both run.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CaptureFormatError, CaptureReader, UdpDatagram } from '../io/pcap.js';
+import { buildHistogram, recordNanos, summarizeLatency } from '../metrics/latency-histogram.js';
 import { needsTimerSleep, systemClock, timerSleepMs, waitShortly, type PacingClock } from './pacing-clock.js';
 
 /** A multiplier of the capture's own pace (1 = as recorded), or as fast as the sender goes. */
@@ -77,8 +77,6 @@ export interface ReplayStats {
   fileError: CaptureFormatError | undefined;
 }
 
-/** Values above this (10 s) are clamped: a packet that late is still counted. */
-const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
 /** The event loop turns about this often... */
 const YIELD_INTERVAL_NS = 50_000_000;
 /** ...when a paced send is at least this far away, as a turn (a progress redraw) takes a while... */
@@ -87,12 +85,13 @@ const YIELD_ROOM_NS = 1_000_000;
 const MAX_YIELD_INTERVAL_NS = 1_000_000_000;
 const NANOS_PER_SECOND = 1e9;
 
-/** What the paced loop does next: wait on a timer, turn the event loop, or send. */
-const enum PacedStep {
+/** Why the paced sending stopped: to wait on a timer, to turn the event loop, or at the end of the pass. */
+const enum PacedPause {
   Sleep,
   Yield,
-  Send,
+  PassEnd,
 }
+
 
 export class Replayer {
   readonly stats: ReplayStats = {
@@ -116,17 +115,20 @@ export class Replayer {
   /** Nanoseconds between packets at a fixed rate; 0 when following the capture's times. */
   private readonly fixedIntervalNs: number;
   private readonly datagram = new UdpDatagram();
-  private readonly pacingErrors = buildNanosHistogram();
-  private readonly sendDurations = buildNanosHistogram();
-  /** Scheduled send time of each packet of the batch in hand, by batch position. */
+  private readonly pacingErrors = buildHistogram();
+  private readonly sendDurations = buildHistogram();
+  /** Scheduled send time of each packet of the batch in hand, by batch position; once sent, its pacing error. */
   private readonly batchScheduledNs: Float64Array;
   private stopRequested = false;
-  private startNs = 0;
-  private lastYieldNs = 0;
-  /** The paced loop's last clock reading, handed from the step decision to the wait. */
-  private clockReadNs = 0;
+  // Times in ns, doubles from the start so their fields never change representation. They are
+  // kept in fields, never passed to or returned from a call: a double crossing a call V8 does
+  // not inline is boxed, once a packet in the paced loop (measured: ~46 bytes a packet).
+  private startNs = 0.5;
+  private lastYieldNs = 0.5;
+  /** When the datagram in hand is due (updateDue()). */
+  private dueNs = 0.5;
   // The current pass: its anchor and the first packet's capture time.
-  private anchorNs = 0;
+  private anchorNs = 0.5;
   private firstSeconds = 0;
   private firstNanoseconds = 0;
   private packetInPass = 0;
@@ -162,7 +164,8 @@ export class Replayer {
    * break on every pass, and the error is kept in `stats.fileError`.
    */
   async run(onProgress?: (stats: ReplayStats) => void): Promise<ReplayStats> {
-    this.startNs = this.clock.nowNanos();
+    this.clock.update();
+    this.startNs = this.clock.nanos;
     this.lastYieldNs = this.startNs;
     for (let pass = 0; pass < this.loops && !this.stopRequested; pass++) {
       this.reader.rewind();
@@ -175,97 +178,109 @@ export class Replayer {
       }
       if (!this.stopRequested) this.stats.passes++;
     }
-    this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
+    this.clock.update();
+    this.stats.elapsedNs = this.clock.nanos - this.startNs;
     this.stats.pacingError = this.paced ? summarize(this.pacingErrors) : undefined;
     this.stats.sendDuration = this.paced ? summarize(this.sendDurations) : undefined;
     return this.stats;
   }
 
   private beginPass(): void {
-    this.anchorNs = this.clock.nowNanos();
+    this.clock.update();
+    this.anchorNs = this.clock.nanos;
     this.firstSeconds = this.datagram.timestampSeconds;
     this.firstNanoseconds = this.datagram.timestampNanoseconds;
     this.packetInPass = 0;
   }
 
-  /** When the datagram in hand is due: start + (t_i - t_0) / speed, or start + i / rate. */
-  private scheduledNs(): number {
-    if (this.fixedIntervalNs > 0) return this.anchorNs + this.packetInPass * this.fixedIntervalNs;
+  /** When the datagram in hand is due, into `dueNs`: start + (t_i - t_0) / speed, or start + i / rate. */
+  private updateDue(): void {
+    if (this.fixedIntervalNs > 0) {
+      this.dueNs = this.anchorNs + this.packetInPass * this.fixedIntervalNs;
+      return;
+    }
     const datagram = this.datagram;
     const captureOffsetNs =
       (datagram.timestampSeconds - this.firstSeconds) * NANOS_PER_SECOND + (datagram.timestampNanoseconds - this.firstNanoseconds);
-    return this.anchorNs + captureOffsetNs * this.scheduleScale;
+    this.dueNs = this.anchorNs + captureOffsetNs * this.scheduleScale;
   }
 
-  /**
-   * Each send waits for its first packet's time and takes along the packets already due. This
-   * async loop only decides between sleeping, yielding and sending: it keeps no time in a local,
-   * because a double that lives across an await is boxed on every write.
-   */
+  /** Sends at the packets' times; awaits only for timer sleeps and turns of the event loop. */
   private async sendPaced(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
-    let pending = true;
-    while (pending && !this.stopRequested) {
-      const step = this.nextPacedStep();
-      if (step === PacedStep.Sleep) {
+    for (;;) {
+      const pause = this.sendUntilPause();
+      if (pause === PacedPause.PassEnd) return;
+      if (pause === PacedPause.Sleep) {
         this.reportProgress(onProgress);
-        await this.clock.sleepMs(timerSleepMs(this.clock, this.scheduledNs()));
-        this.lastYieldNs = this.clock.nowNanos();
-      } else if (step === PacedStep.Yield) {
-        await this.yieldNow(onProgress);
+        await this.clock.sleepMs(timerSleepMs(this.clock, this.dueNs));
+        this.clock.update();
+        this.lastYieldNs = this.clock.nanos;
       } else {
-        pending = this.sendWhenDue();
+        await this.yieldNow(onProgress);
       }
     }
   }
 
-  /** Reads the clock once (kept in `clockReadNs` for the wait) and says what the paced loop does next. */
-  private nextPacedStep(): PacedStep {
-    const due = this.scheduledNs();
-    const now = this.clock.nowNanos();
-    this.clockReadNs = now;
-    if (needsTimerSleep(this.clock, due, now)) return PacedStep.Sleep;
-    return this.mayYieldBefore(due, now) ? PacedStep.Yield : PacedStep.Send;
+  /**
+   * Sends batch after batch, each at its first packet's time, until the next one is far enough
+   * away for a timer sleep, the event loop is due a turn, or the pass ends (or stop() was asked).
+   * Synchronous, unlike its async caller, whose locals are boxed on every write across an await.
+   */
+  private sendUntilPause(): PacedPause {
+    const clock = this.clock;
+    while (!this.stopRequested) {
+      this.updateDue();
+      clock.update();
+      if (needsTimerSleep(clock, this.dueNs)) return PacedPause.Sleep;
+      if (this.yieldIsDue()) return PacedPause.Yield;
+      if (!this.sendWhenDue()) break;
+    }
+    return PacedPause.PassEnd;
   }
 
   /**
-   * Sends the datagram in hand at its time, with the packets due by then. The first packet is
-   * put in the batch before the wait, so the syscall follows the deadline at once.
+   * Sends the datagram in hand at its time (`dueNs`), with the packets due by then. The first
+   * packet is put in the batch before the wait, so the syscall follows the deadline at once.
+   * Returns false at the end of the pass.
    */
   private sendWhenDue(): boolean {
     const clock = this.clock;
     const batchSize = this.sender.batchSize;
     const scheduledNs = this.batchScheduledNs;
-    const due = this.scheduledNs();
-    scheduledNs[0] = due;
+    scheduledNs[0] = this.dueNs;
     let pending = this.addToBatch(0);
     let count = 1;
-    const readyNs = waitShortly(clock, due, this.clockReadNs);
+    waitShortly(clock, scheduledNs, 0);
+    const readyNs = clock.nanos;
     while (pending && count < batchSize) {
-      const scheduled = this.scheduledNs();
-      if (scheduled > readyNs) break;
-      scheduledNs[count] = scheduled;
+      this.updateDue();
+      if (this.dueNs > readyNs) break;
+      scheduledNs[count] = this.dueNs;
       pending = this.addToBatch(count++);
     }
     this.flushBatch(count);
-    const sentNs = clock.nowNanos();
-    this.recordPacingErrors(count, sentNs);
-    this.sendDurations.recordValue(clampError(sentNs - readyNs));
+    clock.update();
+    // The batch left when sendmmsg returned: each packet's error (actual - scheduled) replaces
+    // its scheduled time, to be recorded from the array.
+    const sentNs = clock.nanos;
+    for (let i = 0; i < count; i++) {
+      scheduledNs[i] = sentNs - scheduledNs[i]!;
+      recordNanos(this.pacingErrors, scheduledNs, i);
+    }
+    scheduledNs[0] = sentNs - readyNs;
+    recordNanos(this.sendDurations, scheduledNs, 0);
     return pending;
   }
 
-  /** Actual - scheduled send time of the batch just sent, which left at `sentNs`. */
-  private recordPacingErrors(count: number, sentNs: number): void {
-    const scheduledNs = this.batchScheduledNs;
-    for (let i = 0; i < count; i++) this.pacingErrors.recordValue(clampError(sentNs - scheduledNs[i]!));
-  }
-
   /**
-   * Whether to turn the event loop (signals, progress) now: when it is due and the next send is
-   * far enough away for the turn not to make it late, or when it is long overdue.
+   * Whether to turn the event loop (signals, progress) before the send due at `dueNs`: when a
+   * turn is due and the send far enough away for the turn not to make it late, or when a turn
+   * is long overdue.
    */
-  private mayYieldBefore(dueNs: number, now: number): boolean {
+  private yieldIsDue(): boolean {
+    const now = this.clock.nanos;
     const sinceYield = now - this.lastYieldNs;
-    return (sinceYield >= YIELD_INTERVAL_NS && dueNs - now >= YIELD_ROOM_NS) || sinceYield >= MAX_YIELD_INTERVAL_NS;
+    return (sinceYield >= YIELD_INTERVAL_NS && this.dueNs - now >= YIELD_ROOM_NS) || sinceYield >= MAX_YIELD_INTERVAL_NS;
   }
 
   private async sendAtFullSpeed(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
@@ -276,7 +291,8 @@ export class Replayer {
       do pending = this.addToBatch(count++);
       while (pending && count < batchSize);
       this.countBatch(this.sender.sendSegmented(this.reader.bytes, count), count);
-      if (this.clock.nowNanos() - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
+      this.clock.update();
+      if (this.clock.nanos - this.lastYieldNs >= YIELD_INTERVAL_NS) await this.yieldNow(onProgress);
     }
   }
 
@@ -313,38 +329,20 @@ export class Replayer {
   private async yieldNow(onProgress: ((stats: ReplayStats) => void) | undefined): Promise<void> {
     this.reportProgress(onProgress);
     await yieldToEventLoop();
-    this.lastYieldNs = this.clock.nowNanos();
+    this.clock.update();
+    this.lastYieldNs = this.clock.nanos;
   }
 
   private reportProgress(onProgress: ((stats: ReplayStats) => void) | undefined): void {
     if (onProgress === undefined) return;
-    this.stats.elapsedNs = this.clock.nowNanos() - this.startNs;
+    this.clock.update();
+    this.stats.elapsedNs = this.clock.nanos - this.startNs;
     onProgress(this.stats);
   }
 }
 
-function buildNanosHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: 32,
-    autoResize: false,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_NANOS,
-    numberOfSignificantValueDigits: 3,
-    useWebAssembly: false,
-  });
-}
-
 function summarize(histogram: hdr.Histogram): PacingErrorSummary {
-  return {
-    count: histogram.totalCount,
-    p50Nanos: histogram.getValueAtPercentile(50),
-    p99Nanos: histogram.getValueAtPercentile(99),
-    maxNanos: histogram.maxValue,
-  };
+  const { count, p50, p99, max } = summarizeLatency(histogram);
+  return { count, p50Nanos: p50, p99Nanos: p99, maxNanos: max };
 }
 
-/** The histogram takes positive integers; a packet is never sent early, so 0 means on time. */
-function clampError(errorNanos: number): number {
-  if (errorNanos < 1) return 1;
-  return errorNanos > HIGHEST_TRACKABLE_NANOS ? HIGHEST_TRACKABLE_NANOS : Math.round(errorNanos);
-}

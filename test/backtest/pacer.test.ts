@@ -11,10 +11,8 @@ const READ_STEP_NANOS = 1_000;
 /** A clock that moves only when read (1 us a read, as a spin would see it) or blocked on. */
 class SteppingClock implements PacingClock {
   nanos = 5_000_000_000;
-  nowNanos(): number {
-    const now = this.nanos;
+  update(): void {
     this.nanos += READ_STEP_NANOS;
-    return now;
   }
   async sleepMs(): Promise<void> {}
   blockMs(milliseconds: number): void {

@@ -14,22 +14,21 @@ const SLACK_NS = 4 * TICK_NS;
 
 /** Time that moves only when read, slept on or blocked on: pacing without a real clock. */
 class FakeClock implements PacingClock {
-  now = 5_000_000_000;
+  nanos = 5_000_000_000;
   timerSleeps = 0;
 
-  nowNanos(): number {
-    this.now += TICK_NS;
-    return this.now;
+  update(): void {
+    this.nanos += TICK_NS;
   }
 
   sleepMs(milliseconds: number): Promise<void> {
     this.timerSleeps++;
-    this.now += milliseconds * 1e6;
+    this.nanos += milliseconds * 1e6;
     return Promise.resolve();
   }
 
   blockMs(milliseconds: number): void {
-    this.now += milliseconds * 1e6;
+    this.nanos += milliseconds * 1e6;
   }
 }
 
@@ -64,7 +63,7 @@ class RecordingSender implements PacketSender {
   }
 
   private record(region: Uint8Array, count: number, segmented: boolean): number {
-    this.sends.push({ atNs: this.clock.now, packets: this.offsets.slice(0, count).map((offset) => region[offset]!), segmented });
+    this.sends.push({ atNs: this.clock.nanos, packets: this.offsets.slice(0, count).map((offset) => region[offset]!), segmented });
     return count;
   }
 
@@ -100,21 +99,20 @@ describe('pacing clock', () => {
   it('never returns before the deadline, and overshoots it by one clock read at most', () => {
     const clock = new FakeClock();
     for (const aheadNs of [-5_000, 0, 500, SPIN_WINDOW_NS - 1, SPIN_WINDOW_NS + 1, 1_900_000]) {
-      const deadline = clock.now + aheadNs;
-      const returned = waitShortly(clock, deadline);
-      expect(returned).toBe(clock.now);
-      expect(returned).toBeGreaterThanOrEqual(deadline);
-      if (aheadNs > 0) expect(returned - deadline).toBeLessThanOrEqual(TICK_NS);
+      const deadline = clock.nanos + aheadNs;
+      waitShortly(clock, Float64Array.of(deadline), 0);
+      expect(clock.nanos).toBeGreaterThanOrEqual(deadline);
+      if (aheadNs > 0) expect(clock.nanos - deadline).toBeLessThanOrEqual(TICK_NS);
     }
   });
 
   it('sleeps on a timer only beyond the threshold, and wakes before the deadline with room to spare', () => {
     const clock = new FakeClock();
-    expect(needsTimerSleep(clock, clock.now + TIMER_SLEEP_THRESHOLD_NS / 2)).toBe(false);
-    const deadline = clock.now + 10 * TIMER_SLEEP_THRESHOLD_NS;
+    expect(needsTimerSleep(clock, clock.nanos + TIMER_SLEEP_THRESHOLD_NS / 2)).toBe(false);
+    const deadline = clock.nanos + 10 * TIMER_SLEEP_THRESHOLD_NS;
     expect(needsTimerSleep(clock, deadline)).toBe(true);
     const sleepMs = timerSleepMs(clock, deadline);
-    expect(clock.now + sleepMs * 1e6).toBeLessThanOrEqual(deadline - TIMER_SLEEP_THRESHOLD_NS / 2);
+    expect(clock.nanos + sleepMs * 1e6).toBeLessThanOrEqual(deadline - TIMER_SLEEP_THRESHOLD_NS / 2);
     expect(sleepMs).toBeGreaterThanOrEqual(1);
   });
 });
