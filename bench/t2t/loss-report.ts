@@ -1,6 +1,6 @@
 /** RESULTS.md lines that say where lost packets went: the latency run's, and the sweep's deciding losses. */
 import { formatRate, markdownTable } from '../lib/markdown.js';
-import { GENERATOR_BEHIND_SHARE, generatorFellBehind, LATE_SEND_NS, responderPreempted, type LossAccount } from './loss-account.js';
+import { generatorFellBehind, LATE_SEND_NS, responderPreempted, type LossAccount } from './loss-account.js';
 import { decidingFailure, type ResponderResult, type SavedSweep } from './results.js';
 
 /** Lossy rounds listed in a cell before "and N more". */
@@ -87,7 +87,7 @@ export function sweepLossLines(sweeps: readonly SavedSweep[]): string[] {
   if (rows.length === 0) return [];
   return [
     '',
-    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange was behind when it could not send a packet or sent over ${GENERATOR_BEHIND_SHARE * 100}% of them late; the responder was preempted when it waited for its core longer than its socket buffer lasts):`,
+    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange was behind when it could not send a packet or most of the lost ones left more than ${LATE_SEND_NS / 1000} us late, in the bursts it sends to catch up; the responder was preempted when it waited for its core longer than its socket buffer lasts):`,
     '',
     markdownTable(['responder', 'rate #attempt', ...WHERE_HEADERS, 'exchange', 'responder wait', 'besides the responder'], rows, [false, true, true, true, true, true, true, false, true, false]),
   ];
