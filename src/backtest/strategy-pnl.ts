@@ -67,7 +67,9 @@ export class StrategyPnl {
       instrument = new InstrumentPnl(securityId);
       this.instruments.set(securityId, instrument);
     }
-    this.fillPrice[0] = report.lastPx().mantissa();
+    // Into the cell, not returned: a PRICE9 mantissa is no small integer, so mantissa()'s result
+    // was a 16-byte heap number per fill in the rounds where V8 compiled it out of line.
+    report.lastPx().mantissaInto(this.fillPrice, 0);
     const quantity = report.lastQty();
     instrument.apply(report.side() === BUY ? quantity : -quantity, this.fillPrice);
   }
