@@ -100,7 +100,7 @@ const CASES: Array<{ reason: BadInputReason; what: string; datagram: () => Uint8
     datagram: () => entriesPastEnd(goodPacket(), 1, MDIncrementalRefreshBook46Decoder.BLOCK_LENGTH),
     logged: /MDIncrementalRefreshBook46\.NoMDEntries/,
   },
-  // The handler checks each book template at a call site of its own (mdp3-handler.ts): one case per site.
+  // Every template's groups are checked, not only the first message's or the book update's.
   {
     reason: 'decodeError',
     what: 'a trade summary whose entries run past the message',
