@@ -35,6 +35,8 @@ export interface LatencyRun {
 
 export async function latencyRun(running: readonly RunningResponder[], settings: LatencySettings): Promise<LatencyRun> {
   const histograms = running.map(() => newLatencyHistogram());
+  // The exchange's own lateness in the same trials: a floor under the responder's latency there.
+  const sendLagHistograms = running.map(() => newLatencyHistogram());
   const roundHistogram = newLatencyHistogram();
   const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[], account: undefined as LossAccount | undefined, lossyRounds: [] as LossyRound[] }));
   const zeroCopy = running.find((responder) => responder.spec.name === ZERO_COPY);
@@ -50,6 +52,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
       total.account = total.account === undefined ? account : combineAccounts(total.account, account);
       if (account.lost > 0) total.lossyRounds.push({ round: round + 1, account });
       total.lost += recordLatencies(histograms[index]!, trial.latencyNs);
+      recordLatencies(sendLagHistograms[index]!, trial.sendLagNs);
       total.sent += trial.report.sent;
       total.priceMismatches += trial.report.priceMismatches;
       total.spanNs += trial.report.sent * trial.report.intervalNs;
@@ -78,6 +81,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
         roundP99s: total.roundP99s,
         lossAccount: total.account,
         lossyRounds: total.lossyRounds,
+        sendLag: { p99: percentileUs(sendLagHistograms[index]!, 99), p999: percentileUs(sendLagHistograms[index]!, 99.9), max: percentileUs(sendLagHistograms[index]!, 100) },
       },
       spectrum: histogram.totalCount === 0 ? undefined : spectrum(histogram),
       hgrmPath: path.relative(benchDirectory, files.hgrm),

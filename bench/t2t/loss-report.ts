@@ -34,9 +34,12 @@ function responderCell(account: LossAccount): string {
 }
 
 /** What outside the responder's code may explain a lossy trial. */
+function causesBesidesResponder(account: LossAccount): string[] {
+  return [generatorFellBehind(account) ? 'exchange behind' : '', responderPreempted(account) ? 'responder preempted' : ''].filter((cause) => cause !== '');
+}
+
 function noiseCell(account: LossAccount): string {
-  const causes = [generatorFellBehind(account) ? 'exchange behind' : '', responderPreempted(account) ? 'responder preempted' : ''].filter((cause) => cause !== '');
-  return causes.length === 0 ? 'none' : causes.join(', ');
+  return causesBesidesResponder(account).join(', ') || 'none';
 }
 
 /** The count columns shared by both tables: lost, then where they went. */
@@ -53,8 +56,25 @@ const HOW_COUNTED =
 function lossyRoundsCell(responder: ResponderResult): string {
   const rounds = responder.latency?.lossyRounds ?? [];
   if (rounds.length === 0) return '-';
-  const listed = rounds.slice(0, ROUNDS_LISTED).map(({ round, account }) => `${round}: ${account.lost}${responderPreempted(account) ? ' preempted' : ''}`);
+  const listed = rounds.slice(0, ROUNDS_LISTED).map(({ round, account }) => {
+    const causes = causesBesidesResponder(account);
+    return `${round}: ${account.lost}${causes.length === 0 ? '' : ` ${causes.join(', ')}`}`;
+  });
   return `${rounds.length} of the rounds (${listed.join(', ')}${rounds.length > ROUNDS_LISTED ? `, and ${rounds.length - ROUNDS_LISTED} more` : ''})`;
+}
+
+/** The exchange's lateness during each responder's latency trials, when the run recorded it. */
+export function sendLagLines(responders: readonly ResponderResult[]): string[] {
+  const lagged = responders.filter((responder) => responder.latency?.sendLag !== undefined);
+  if (lagged.length === 0) return [];
+  const figures = lagged.map((responder) => {
+    const lag = responder.latency!.sendLag!;
+    return `${responder.name} ${lag.p99} / ${lag.p999} / ${lag.max}`;
+  });
+  return [
+    '',
+    `The exchange's own send lag in the same trials, p99 / p99.9 / max in us: ${figures.join('; ')}. A packet's latency counts from its intended send, so this is a floor under the responder's figures: where it comes near them, they measure the exchange's waits for its CPU more than the responder.`,
+  ];
 }
 
 /** The latency run's losses per responder, summed over its measured rounds; nothing for runs saved before they were counted. */

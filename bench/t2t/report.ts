@@ -1,7 +1,7 @@
 /** The tick-to-trade suite's section of RESULTS.md: the latency table, where lost packets went, the sweep, the goals. */
 import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
 import type { SuiteRun } from '../lib/suite.js';
-import { lossAccountLines, sweepLossLines } from './loss-report.js';
+import { lossAccountLines, sendLagLines, sweepLossLines } from './loss-report.js';
 import { C_REFERENCE, COPY, ZERO_COPY } from './responders.js';
 import { trialsByRate, type LatencyFigures, type ResponderResult, type SavedSweep, type T2tSuiteResult } from './results.js';
 
@@ -211,6 +211,7 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
     '',
     `Histograms (.hgrm, .hlog beside them): ${files.join(', ')}.`,
     ...priceMismatchLines(result.responders),
+    ...sendLagLines(result.responders),
     ...lossAccountLines(result.responders),
     '',
     `Throughput sweep: rising packet rates (${result.sweepLadder.map(formatRate).join(', ')}, then bisection), ${result.sweepTrialMs} ms per trial, interleaved; the highest rate with every packet answered. ` +

@@ -24,6 +24,8 @@ export interface LatencyFigures {
   /** Where the measured rounds' lost packets went, over all of them (absent in runs saved before it existed). */
   lossAccount?: LossAccount;
   lossyRounds?: LossyRound[];
+  /** The exchange's send lag (us) over the measured trials: how late it sent, which every packet's latency includes. */
+  sendLag?: { p99: number; p999: number; max: number };
 }
 
 /** A latency round that lost packets, and where they went. */

@@ -20,7 +20,7 @@ import { logProgress } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
 import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
 import type { Suite } from '../lib/suite.js';
-import { DRAIN_MS } from './exchange.js';
+import { DRAIN_MS, exchangeNiceness } from './exchange.js';
 import { LATENCY_INTERVAL_NS, latencyRun, type LatencySettings } from './latency-run.js';
 import { REALTIME } from './realtime.js';
 import { LEFT_OUT, renderT2tSection, SPECTRUM_SVG } from './report.js';
@@ -79,8 +79,9 @@ function describePinning(): string {
   const pinned = canPinToSeparateCores()
     ? `responders' hot path on CPU ${MEASURED_CPU} (the C responder pinned, the gateways' workers with --cpu, their main threads on CPU ${LOAD_CPU}); the exchanges on CPU ${LOAD_CPU}`
     : 'not pinned (taskset or a second core missing)';
-  const priority = REALTIME ? `, the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for an isolated core), the rest at nice ${measurementNiceness()}` : measurementNiceness() === 0 ? '' : `, all at nice ${measurementNiceness()}`;
-  return `${pinned}${priority}`;
+  const priority = REALTIME ? `, the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for an isolated core), the rest at nice ${measurementNiceness()}` : measurementNiceness() === 0 ? '' : `, the responders at nice ${measurementNiceness()}`;
+  const exchange = exchangeNiceness() === 0 ? '' : `, the exchanges at nice ${exchangeNiceness()} (the load generator stands for the outside world: the gateways' threads on its core must not slow it)`;
+  return `${pinned}${priority}${exchange}`;
 }
 
 async function run(quick: boolean): Promise<T2tSuiteResult> {
