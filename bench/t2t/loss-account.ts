@@ -191,8 +191,9 @@ export function responderPreempted(account: LossAccount): boolean {
   return account.socketBufferNs !== null && account.responderRunQueueWaitNs !== null && account.responderRunQueueWaitNs >= account.socketBufferNs;
 }
 
-function milliseconds(ns: number): string {
-  return `${(ns / 1e6).toFixed(1)} ms`;
+/** "12.3 ms"; "-" when unknown. */
+export function milliseconds(ns: number | null): string {
+  return ns === null ? '-' : `${(ns / 1e6).toFixed(1)} ms`;
 }
 
 /** Where the lost packets went, e.g. "94 socket drops, 3 refused (queueFull 3)"; "" when nothing was lost. */

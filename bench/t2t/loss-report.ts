@@ -1,14 +1,10 @@
 /** RESULTS.md lines that say where lost packets went: the latency run's, and the sweep's deciding losses. */
 import { formatRate, markdownTable } from '../lib/markdown.js';
-import { generatorFellBehind, LATE_SEND_NS, responderPreempted, type LossAccount } from './loss-account.js';
+import { generatorFellBehind, LATE_SEND_NS, milliseconds, responderPreempted, type LossAccount } from './loss-account.js';
 import { decidingFailure, type ResponderResult, type SavedSweep } from './results.js';
 
 /** Lossy rounds listed in a cell before "and N more". */
 const ROUNDS_LISTED = 6;
-
-function ms(ns: number | null): string {
-  return ns === null ? '-' : `${(ns / 1e6).toFixed(1)} ms`;
-}
 
 function countCell(count: number | null): string {
   return count === null ? '-' : String(count);
@@ -23,14 +19,14 @@ function refusedCell(account: LossAccount): string {
 /** The exchange's side in one cell: packets sent late, the worst lag, its wait for CPU. */
 function exchangeCell(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? ` (${account.lostSentLate} of the lost)` : '';
-  return `${account.sentLate} late${lostOfThem}, max ${ms(account.maxSendLagNs)}, waited ${ms(account.exchangeRunQueueWaitNs)}`;
+  return `${account.sentLate} late${lostOfThem}, max ${milliseconds(account.maxSendLagNs)}, waited ${milliseconds(account.exchangeRunQueueWaitNs)}`;
 }
 
 /** The responder's wait for its core and how many preemptions it took, beside how long its socket buffer lasts at the rate. */
 function responderCell(account: LossAccount): string {
   if (account.responderRunQueueWaitNs === null) return '-';
-  const waited = `${ms(account.responderRunQueueWaitNs)} / ${account.responderPreemptions}`;
-  return account.socketBufferNs === null ? waited : `${waited} (buffer ${ms(account.socketBufferNs)})`;
+  const waited = `${milliseconds(account.responderRunQueueWaitNs)} / ${account.responderPreemptions}`;
+  return account.socketBufferNs === null ? waited : `${waited} (buffer ${milliseconds(account.socketBufferNs)})`;
 }
 
 /** What outside the responder's code may explain a lossy trial. */
