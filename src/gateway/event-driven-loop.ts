@@ -9,8 +9,9 @@
  * libuv reads a readable socket until it would block (up to 32 datagrams a turn), emitting a
  * 'message' for each, before it runs the turn's setImmediate callbacks: the datagrams of one
  * turn are one batch and get one send, as the datagrams of one recvmmsg do on the zero-copy
- * path (a batch is at most as large as theirs: a full one gets its pass at once). A pass per datagram paid a write syscall per order, and the pass's clock reads, per
- * datagram: under load the copy baseline fell behind on that, not on its copies.
+ * path (a batch is at most as large as theirs: a full one gets its pass at once). A pass per
+ * datagram paid a write syscall per order, and the pass's clock reads, per datagram: under
+ * load the copy baseline fell behind on that, not on its copies.
  *
  * With idle 'spin' a tick is always pending (setImmediate, rescheduled by itself), so the pass
  * follows the batch in the same turn. With 'block' the tick comes every idleTimeoutMs and a

@@ -105,7 +105,7 @@ export class HotLoop {
   /**
    * The rest of a pass once the feeds delivered `delivered` datagrams to the tap: the batch's
    * send, the session, timers, control words, counters. The event-driven loop (copy I/O), whose
-   * datagrams arrive as events, calls it after each datagram and on each idle tick.
+   * datagrams arrive as events, calls it after each event-loop turn's datagrams and on each idle tick.
    */
   completePass(delivered: number): void {
     const parts = this.parts;
