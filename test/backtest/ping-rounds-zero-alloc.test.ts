@@ -4,13 +4,13 @@
  * simulated exchange and recorded by the PnL, a new Backtest every round, no GC in any measured
  * round.
  *
- * A double (a PRICE9 mantissa) returned from or passed to a call V8 compiled out of line is a
- * 16-byte heap number. V8 inlines small accessors until a compilation's inlining budget is spent,
- * and every new Backtest is compiled again, so in the bench that happened in some rounds only.
- * Here the child lets V8 inline no function over MAX_INLINED_BYTECODE_SIZE bytes (the PRICE9
- * accessors are 60), so a double crossing a call shows in every run, not in unlucky rounds only.
- * The young generation is fixed at SEMI_SPACE_MB so the GC count measures bytes: a round's own
- * setup (the engine's books for each instrument, ~0.3 MB) fits, 16 bytes per order do not.
+ * A double (a PRICE9 mantissa, a price, a -0) returned from or passed to a call V8 compiled out
+ * of line is a 16-byte heap number. V8 inlines until a compilation's inlining budget is spent,
+ * and every new Backtest is compiled again, so in the bench that happened in some rounds only,
+ * each time at another call. Each child here limits V8's inlining one way (INLINING_LIMITS), so
+ * a double crossing a call fails every run, not the unlucky rounds only. The young generation
+ * is fixed at SEMI_SPACE_MB so the GC count measures bytes: a round's own setup (the engine's
+ * books for each instrument, ~0.3 MB) fits, 16 bytes per order do not.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +21,17 @@ const MESSAGES = 300_000;
 const MEASURED_ROUNDS = 4;
 /** 16 B x ~214k orders is 3.4 MB a round: at least one collection in 2 MB. */
 const SEMI_SPACE_MB = 2;
-const MAX_INLINED_BYTECODE_SIZE = 50;
+/** Each makes V8 leave out of line, every time, calls it left out of line in some bench rounds. */
+const INLINING_LIMITS = [
+  // no function over 50 bytes of bytecode inlined: the PRICE9 accessors (60) never are
+  '--max-inlined-bytecode-size=50',
+  // a compilation's inlining budget spent early, at two depths of the path
+  '--max-inlined-bytecode-size-cumulative=100',
+  '--max-inlined-bytecode-size-cumulative=200',
+];
 
 describe('backtest ping rounds allocation', () => {
-  it('fills every ping order and records its PnL with no garbage collection in any round', async () => {
+  it.each(INLINING_LIMITS)('fills every ping order and records its PnL with no garbage collection in any round (%s)', async (inliningLimit) => {
     // given: ping over a generated capture, a new Backtest each round, in a child of its own
     const fixture = fileURLToPath(new URL('./fixtures/ping-rounds-gc-child.ts', import.meta.url));
 
@@ -33,7 +40,7 @@ describe('backtest ping rounds allocation', () => {
       nodeFlags: [
         `--min-semi-space-size=${SEMI_SPACE_MB}`,
         `--max-semi-space-size=${SEMI_SPACE_MB}`,
-        `--max-inlined-bytecode-size=${MAX_INLINED_BYTECODE_SIZE}`,
+        inliningLimit,
       ],
     });
 
