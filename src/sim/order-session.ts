@@ -19,6 +19,7 @@ import {
   type NewOrderSingleDecoder,
   type OrderCancelReplaceRequestDecoder,
   type OrderCancelRequestDecoder,
+  type PRICENULL9Decoder,
 } from '../generated/order-entry/index.js';
 import type { TimeSource } from '../io/clock.js';
 import type { InstrumentBook, MatchingEngine } from './matching-engine.js';
@@ -65,6 +66,12 @@ export interface SessionConnection {
 export class OrderSession implements OrderOwner {
   /** Messages waiting to be sent (ExecutionReport, BusinessReject: the sequenced ones). */
   readonly out = new SofhWriter();
+  /**
+   * The price of the request being handled (PRICE9 mantissa, NaN for null). A mantissa is no
+   * small integer: returned from mantissa() or passed to a check V8 compiled out of line, it was
+   * a 16-byte heap number per order, so it goes through this cell.
+   */
+  private readonly requestPrice = new Float64Array(1);
   /** The SeqNum the next inbound application message must carry. */
   expectedSeqNum = 1;
   /** The last inbound SeqNum accepted: EstablishmentAck.PreviousSeqNo after a reconnect. */
@@ -112,9 +119,10 @@ export class OrderSession implements OrderOwner {
     if (invalidField !== undefined) return this.malformed(request.seqNum(), clOrdId, invalidField);
 
     const securityId = request.securityID();
-    const priceMantissa = readPrice(request.price().mantissa());
+    readPriceInto(request.price(), this.requestPrice);
+    const priceMantissa = this.requestPrice[0]!;
     const orderQty = request.orderQty();
-    const rejectReason = this.checkNewOrder(clOrdId, engine.book(securityId), ordType, priceMantissa, orderQty);
+    const rejectReason = this.checkNewOrder(clOrdId, engine.book(securityId), ordType, orderQty);
     if (rejectReason !== undefined) {
       return this.reject(clOrdId, NO_ORIG_CLORDID, securityId, side, priceMantissa, orderQty, rejectReason);
     }
@@ -150,10 +158,11 @@ export class OrderSession implements OrderOwner {
     counters.replacesReceived++;
     const clOrdId = request.clOrdID();
     const origClOrdId = request.origClOrdID();
-    const priceMantissa = readPrice(request.price().mantissa());
+    readPriceInto(request.price(), this.requestPrice);
+    const priceMantissa = this.requestPrice[0]!;
     const orderQty = request.orderQty();
     const order = this.workingOrders.get(origClOrdId);
-    const rejectReason = this.checkReplace(clOrdId, order, priceMantissa, orderQty);
+    const rejectReason = this.checkReplace(clOrdId, order, orderQty);
     if (rejectReason !== undefined || order === undefined) {
       return this.reject(clOrdId, origClOrdId, request.securityID(), request.side(), priceMantissa, orderQty, rejectReason ?? OrdRejReason.UnknownOrder);
     }
@@ -198,11 +207,12 @@ export class OrderSession implements OrderOwner {
     this.businessReject(refSeqNum, clOrdId, BusinessRejectReason.MalformedMessage, text);
   }
 
-  private checkNewOrder(clOrdId: number, book: InstrumentBook | undefined, ordType: number, priceMantissa: number, orderQty: number): number | undefined {
+  /** The request's price is in requestPrice. */
+  private checkNewOrder(clOrdId: number, book: InstrumentBook | undefined, ordType: number, orderQty: number): number | undefined {
     if (!this.claimClOrdId(clOrdId)) return OrdRejReason.DuplicateOrder;
     if (book === undefined) return OrdRejReason.UnknownSecurity;
     if (orderQty === 0) return OrdRejReason.InvalidQuantity;
-    if (ordType === OrdType.Limit && !isOnTick(priceMantissa, book.spec.tickSize)) return OrdRejReason.InvalidPrice;
+    if (ordType === OrdType.Limit && !isOnTick(this.requestPrice[0]!, book.spec.tickSize)) return OrdRejReason.InvalidPrice;
     return undefined;
   }
 
@@ -212,10 +222,11 @@ export class OrderSession implements OrderOwner {
     return undefined;
   }
 
-  private checkReplace(clOrdId: number, order: ClientOrder | undefined, priceMantissa: number, orderQty: number): number | undefined {
+  /** The request's price is in requestPrice. */
+  private checkReplace(clOrdId: number, order: ClientOrder | undefined, orderQty: number): number | undefined {
     if (!this.claimClOrdId(clOrdId)) return OrdRejReason.DuplicateOrder;
     if (order === undefined || order.level === null) return OrdRejReason.UnknownOrder;
-    if (!isOnTick(priceMantissa, order.tickSize)) return OrdRejReason.InvalidPrice;
+    if (!isOnTick(this.requestPrice[0]!, order.tickSize)) return OrdRejReason.InvalidPrice;
     if (orderQty <= order.cumQty) return OrdRejReason.InvalidQuantity;
     return undefined;
   }
@@ -259,9 +270,10 @@ function invalidEnumField(side: number, ordType: number, timeInForce: number): s
   return undefined;
 }
 
-/** A price mantissa, NaN for the null price. */
-function readPrice(mantissa: number): number {
-  return mantissa >= PRICE_NULL_AS_NUMBER ? Number.NaN : mantissa;
+/** The price's mantissa into `cell[0]`, NaN for the null price. */
+function readPriceInto(price: PRICENULL9Decoder, cell: Float64Array): void {
+  price.mantissaInto(cell, 0);
+  if (cell[0]! >= PRICE_NULL_AS_NUMBER) cell[0] = Number.NaN;
 }
 
 function isOnTick(priceMantissa: number, tickSize: number): boolean {
