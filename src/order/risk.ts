@@ -107,7 +107,9 @@ export class InstrumentRisk {
 
   orderClosed(side: OrderSide, leavesQuantity: number): void {
     this.openOrders--;
-    this.changeOpenQuantity(side, -leavesQuantity);
+    // 0 - x, not -x: a filled order closes with 0 leaves, and -0 is no small integer (a 16-byte
+    // heap number per order whenever V8 leaves changeOpenQuantity out of line).
+    this.changeOpenQuantity(side, 0 - leavesQuantity);
   }
 
   filled(side: OrderSide, quantity: number): void {
