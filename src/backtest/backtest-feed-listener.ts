@@ -18,9 +18,14 @@ export class BacktestFeedListener implements MarketDataListener {
     private readonly exchange: SimulatedExchange,
   ) {}
 
+  /** Trade summaries always (they fill resting orders), else what the strategies handle. */
+  handlesMessage(templateId: number): boolean {
+    return templateId === MDIncrementalRefreshTradeSummary48Decoder.TEMPLATE_ID || this.strategies.handlesMessage(templateId);
+  }
+
   onMessage(templateId: number, message: MessageDecoder, packet: PacketInfo): void {
     if (this.exchange.workingOrderCount > 0 && message instanceof MDIncrementalRefreshTradeSummary48Decoder) this.replayTrades(message);
-    this.strategies.onMessage(templateId, message, packet);
+    if (this.strategies.handlesMessage(templateId)) this.strategies.onMessage(templateId, message, packet);
   }
 
   onBook(book: Book, packet: PacketInfo): void {

@@ -26,9 +26,13 @@ export class StrategyFeedListener implements MarketDataListener {
     private readonly stages?: StageLatencyRecorder,
   ) {}
 
+  /** Asked once per template by the handler: a message no strategy handles is not even wrapped. */
+  handlesMessage(templateId: number): boolean {
+    return this.host.handlesMessage(templateId);
+  }
+
+  /** Only for templates some strategy handles (handlesMessage). */
   onMessage(templateId: number, message: MessageDecoder, packet: PacketInfo): void {
-    // No strategy to run: no strategy call to time (decode ends at the first that runs), no clock read.
-    if (!this.host.handlesMessage(templateId)) return;
     this.packet = packet;
     this.orderPath.setTrigger(packet.seqNum);
     // Every generated decoder has the public `limit` the host rewinds between strategies.
