@@ -4,14 +4,15 @@
  *   books: decode + sequencing + book building, no strategy;
  *   ping:  the same plus strategies/ping.ts, whose order on every book event goes through the
  *          router (risk, encoding) to the simulated exchange and back as ExecutionReports.
- * Before each round a full collection, then the GC count of the round (PerformanceObserver).
+ * Before each round a full collection, then the GC count of the round (PerformanceObserver): in
+ * all, and after the warm-up, the first tenth of the file (the steady state).
  * Prints one BacktestSuiteResult.
  *
  *   node --expose-gc --import tsx bench/backtest/main.ts <feed.pcap> <seed> [--quick]
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { Backtest } from '../../src/backtest/backtest.js';
+import { Backtest, runCountingCollections } from '../../src/backtest/backtest.js';
 import { GcCounter } from '../../src/metrics/gc-counter.js';
 import { isQuick, logProgress, writeResult } from '../lib/child.js';
 import { repoDirectory } from '../lib/paths.js';
@@ -34,11 +35,7 @@ async function runRound(feed: string, configuration: BacktestConfiguration, roun
   try {
     collectGarbageNow();
     await gcCounter.settle();
-    const from = gcCounter.now();
-    backtest.run();
-    const to = gcCounter.now();
-    await gcCounter.settle();
-    const summary = backtest.summary(gcCounter.countBetween(from, to));
+    const summary = backtest.summary(await runCountingCollections(backtest, gcCounter));
     const result: BacktestRound = {
       configuration,
       round,
@@ -50,8 +47,9 @@ async function runRound(feed: string, configuration: BacktestConfiguration, roun
       elapsedSeconds: summary.elapsedSeconds,
       messagesPerSecond: summary.messagesPerSecond,
       gcCount: summary.gcCount,
+      steadyStateGcCount: summary.steadyStateGcCount,
     };
-    logProgress(`${configuration} round ${round}: ${(result.messagesPerSecond / 1e6).toFixed(3)} M messages/s, ${result.orders} orders, ${result.gcCount} GCs`);
+    logProgress(`${configuration} round ${round}: ${(result.messagesPerSecond / 1e6).toFixed(3)} M messages/s, ${result.orders} orders, ${result.gcCount} GCs (${result.steadyStateGcCount} after the warm-up)`);
     return result;
   } finally {
     backtest.close();

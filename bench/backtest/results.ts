@@ -16,6 +16,8 @@ export interface BacktestRound {
   messagesPerSecond: number;
   /** Garbage collections that started while the file ran (after a full collection before it). */
   gcCount: number;
+  /** Those that started after the warm-up (the first tenth of the file); absent in runs saved before it was counted. */
+  steadyStateGcCount?: number;
 }
 
 export interface BacktestSuiteResult {

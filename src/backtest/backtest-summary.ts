@@ -28,6 +28,12 @@ export interface StrategySummary {
   positions: PositionSummary[];
 }
 
+/** Collections counted while a backtest ran: all of them, and those after its warm-up. */
+export interface BacktestGcRuns {
+  total: number;
+  steadyState: number;
+}
+
 export interface BacktestSummary {
   feed: string;
   packets: number;
@@ -50,6 +56,8 @@ export interface BacktestSummary {
   messagesPerSecond: number;
   /** Garbage collections while the file ran (strategies loaded and started before). */
   gcCount: number;
+  /** Those that started after the warm-up (the first tenth of the file): the steady state's. */
+  steadyStateGcCount: number;
   orderStream: { frames: number; bytes: number; sha256: string; path?: string };
 }
 
@@ -76,7 +84,7 @@ export function formatSummary(summary: BacktestSummary): string {
     }
   }
   lines.push(
-    `throughput ${formatRate(summary.messagesPerSecond)} messages/s (${summary.elapsedSeconds.toFixed(3)} s), GC runs ${summary.gcCount}`,
+    `throughput ${formatRate(summary.messagesPerSecond)} messages/s (${summary.elapsedSeconds.toFixed(3)} s), GC runs ${summary.gcCount} (${summary.steadyStateGcCount} after the first tenth of the file)`,
     `order stream sha256 ${summary.orderStream.sha256} (${summary.orderStream.frames} frames, ${summary.orderStream.bytes} bytes${summary.orderStream.path === undefined ? '' : ` in ${summary.orderStream.path}`})`,
   );
   return lines.join('\n');

@@ -261,6 +261,11 @@ export class CaptureReader {
     this.mappedFile = undefined;
   }
 
+  /** Bytes of the file read so far in this pass (of `bytes.byteLength`): how far through it the reader is. */
+  get bytesRead(): number {
+    return this.position;
+  }
+
   /** Starts over from the first packet (for replay loops); `skipped` keeps counting across passes. */
   rewind(): void {
     this.interfaces = [];

@@ -26,7 +26,10 @@ async function run(name: string) {
 }
 
 /** What a run decided (the stream compared on its own), without how long it took. */
-function outcome({ elapsedSeconds, messagesPerSecond, gcCount, orderStream, ...decided }: BacktestSummary): Omit<BacktestSummary, 'elapsedSeconds' | 'messagesPerSecond' | 'gcCount' | 'orderStream'> {
+function outcome({ elapsedSeconds, messagesPerSecond, gcCount, steadyStateGcCount, orderStream, ...decided }: BacktestSummary): Omit<
+  BacktestSummary,
+  'elapsedSeconds' | 'messagesPerSecond' | 'gcCount' | 'steadyStateGcCount' | 'orderStream'
+> {
   return decided;
 }
 
