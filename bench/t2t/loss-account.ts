@@ -1,11 +1,12 @@
 /**
  * Where a trial's lost packets went. A packet has no order by the end of its trial when:
  *
- *   - the exchange never sent it (a full SPSC ring, a refused sendmmsg): the exchange counts these;
+ *   - the exchange never sent it (a refused sendmmsg): the exchange counts these;
  *   - it was dropped before the responder read it: the responder's UDP socket overflowed (the
  *     kernel's count for that socket, the `drops` column of /proc/net/udp, read for every UDP
- *     responder alike, C or gateway), or the gateway's source lost it (its `sourceDrops`, which
- *     is the AF_PACKET ring's drop count);
+ *     responder alike, C or gateway), the gateway's source lost it (its `sourceDrops`, which
+ *     is the AF_PACKET ring's drop count), or the SPSC ring it reads was full (the exchange
+ *     counts these: a full ring is the responder's buffer overflowing, as a full socket is);
  *   - the gateway read it and refused the order (risk, a full send queue, the session down):
  *     GET /status rejectsByReason;
  *   - or none of these: the order was not sent, or came after the trial (the exchange counts
@@ -34,9 +35,9 @@ const DEFAULT_RECEIVE_BUFFER_BYTES = Number(readFileSync('/proc/sys/net/core/rme
 export interface LossAccount {
   sent: number;
   lost: number;
-  /** Packets the exchange could not send (ring full, send error). */
+  /** Packets the exchange could not send (send error). */
   notSent: number;
-  /** Dropped before the responder read them: its socket's kernel drops, or its gateway's source drops; null: nothing tells. */
+  /** Dropped before the responder read them: its socket's kernel drops, its gateway's source drops, or its full SPSC ring; null: nothing tells. */
   feedDrops: number | null;
   /** Orders the gateway refused, by reason (nonzero ones); null: not a gateway. */
   refused: Record<string, number> | null;
@@ -106,9 +107,10 @@ function sum(values: Record<string, number> | null): number {
 /** The trial's account from the exchange's figures and the responder's counters around it. */
 export function accountTrial(trial: Trial, before: ResponderCounters, after: ResponderCounters): LossAccount {
   const { report } = trial;
-  const notSent = report.ringFull + report.sendErrors;
-  // The socket's own count when the responder reads a UDP socket; its gateway's otherwise (AF_PACKET ring).
-  const feedDrops = difference(after.socketDrops, before.socketDrops) ?? difference(after.sourceDrops, before.sourceDrops);
+  const notSent = report.sendErrors;
+  // The socket's own count when the responder reads a UDP socket; its gateway's otherwise (AF_PACKET ring); the exchange's for the SPSC ring.
+  const sourceDrops = difference(after.socketDrops, before.socketDrops) ?? difference(after.sourceDrops, before.sourceDrops);
+  const feedDrops = report.ringFull > 0 ? (sourceDrops ?? 0) + report.ringFull : sourceDrops;
   const refused = rejectsBetween(after.rejectsByReason, before.rejectsByReason);
   let sentLate = 0;
   let lostSentLate = 0;

@@ -46,7 +46,7 @@ function whereCells(account: LossAccount): string[] {
 const WHERE_HEADERS = ['lost', 'never sent', 'dropped before read', 'refused by the gateway', 'no order by trial end'];
 
 const HOW_COUNTED =
-  `Never sent: the exchange's count (full SPSC ring, refused send). Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), or the gateway's source drops (GET /status, the AF_PACKET ring's). Refused: the gateway's rejects by reason (GET /status). ` +
+  `Never sent: the exchange's count of refused sends. Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), the gateway's source drops (GET /status, the AF_PACKET ring's), or the exchange's count of packets a full SPSC ring refused. Refused: the gateway's rejects by reason (GET /status). ` +
   `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat) / the times it was preempted, beside how long its socket buffer holds the offered rate: a responder that waits longer than that at once loses packets however fast its code.`;
 
 function lossyRoundsCell(responder: ResponderResult): string {
