@@ -4,7 +4,7 @@
  * line print of it.
  */
 import type * as hdr from 'hdr-histogram-js';
-import { ShiftIndexedHistogram } from './shift-indexed-histogram.js';
+import { SHIFTABLE_LIMIT, ShiftIndexedHistogram } from './shift-indexed-histogram.js';
 
 /** Values above this (10 s) are clamped: a stuck order is still counted, in the top bucket. */
 export const HIGHEST_TRACKABLE_NANOS = 10_000_000_000;
@@ -17,9 +17,6 @@ export function buildHistogram(): ShiftIndexedHistogram {
   return new ShiftIndexedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
 }
 
-/** Below this a value is a Smi: passed as one, an argument is never boxed. */
-const SMALL_INTEGER_LIMIT = 0x4000_0000;
-
 /**
  * Records `samples[index]` (ns) clamped to [1, HIGHEST_TRACKABLE_NANOS] (a sample of 0 or less
  * is "at once"; one past the top is still counted), passed on to the histogram as a Smi when it
@@ -29,7 +26,7 @@ const SMALL_INTEGER_LIMIT = 0x4000_0000;
 export function recordNanos(histogram: hdr.Histogram, samples: Float64Array, index: number): void {
   const nanos = samples[index]!;
   if (nanos < 1) histogram.recordValue(1);
-  else if (nanos < SMALL_INTEGER_LIMIT) histogram.recordValue(nanos | 0);
+  else if (nanos < SHIFTABLE_LIMIT) histogram.recordValue(nanos | 0); // a Smi: never boxed, indexed by shifts
   else histogram.recordValue(nanos < HIGHEST_TRACKABLE_NANOS ? Math.round(nanos) : HIGHEST_TRACKABLE_NANOS);
 }
 

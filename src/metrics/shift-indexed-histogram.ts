@@ -13,7 +13,7 @@
 import * as hdr from 'hdr-histogram-js';
 
 /** Below this a value is a Smi, and its bits are the value's: clz32 and shifts apply. */
-const SHIFTABLE_LIMIT = 0x4000_0000;
+export const SHIFTABLE_LIMIT = 0x4000_0000;
 
 export class ShiftIndexedHistogram extends hdr.Int32Histogram {
   override countsArrayIndex(value: number): number {
