@@ -2,8 +2,9 @@
  * The copy baseline's exchange connection (`zerotick run --io copy`): the ordinary Node way, so
  * the benchmark measures what zero copy saves. The session encodes into its pool slot as always;
  * here each message is then copied into a newly allocated Buffer (the slot goes straight back)
- * and written with net.Socket.write on flush, the messages of one flush corked together. Each 'data' chunk is queued as Node delivered it
- * and copied into the receive buffer the session decodes from, on its next receive().
+ * and written with net.Socket.write on flush, the messages of one flush corked together. Each
+ * 'data' chunk is queued as Node delivered it and copied into the receive buffer the session
+ * decodes from, on its next receive().
  *
  * Socket events arrive on the event loop between the session's polls; the halves report them
  * the way TcpSender and TcpReceiver report syscall results: flush() throws, receive() returns
