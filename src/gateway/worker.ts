@@ -28,7 +28,7 @@ import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
 import { StrategyHost } from '../strategy/host.js';
 import { loadStrategies } from '../strategy/loader.js';
 import type { GatewayConfig } from './config.js';
-import { scavengeOnCollectingThread } from './copy-io-gc.js';
+import { scavengeOnCollectingThread } from './worker-v8-flags.js';
 import { CounterPublisher } from './counter-publisher.js';
 import { EventDrivenLoop } from './event-driven-loop.js';
 import { StrategyFeedListener } from './feed-listener.js';

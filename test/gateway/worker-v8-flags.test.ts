@@ -1,0 +1,41 @@
+/**
+ * The hot-path worker's V8 work stays on its own thread: what it would otherwise wait for on
+ * V8's platform threads, which run off the worker's core. Read from V8's own traces of a child
+ * process: --trace-opt (how each optimisation was compiled) and --trace-gc-nvp (the helper
+ * threads' share of each scavenge).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+function traceOf(fixture: string, v8Flags: string[]): string[] {
+  const child = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
+  const trace = execFileSync(process.execPath, [...v8Flags, '--import', 'tsx', child], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return trace.split('\n');
+}
+
+describe('optimiseOnWorkerThread', () => {
+  it("compiles the worker's optimised code on the worker's thread, the main thread's still concurrently", () => {
+    const compiles = traceOf('warmed-gateway-child.ts', ['--trace-opt']).filter((line) => line.startsWith('[compiling method'));
+    // HotLoop's passes run in the worker only
+    const hotLoopCompiles = compiles.filter((line) => /<JSFunction (runPass|completePass) /.test(line));
+
+    expect(hotLoopCompiles.length).toBeGreaterThan(0);
+    expect(hotLoopCompiles.filter((line) => !line.includes('ConcurrencyMode::kSynchronous'))).toEqual([]);
+    expect(compiles.some((line) => line.includes('ConcurrencyMode::kConcurrent'))).toBe(true);
+  }, 120_000);
+});
+
+describe('scavengeOnCollectingThread', () => {
+  it('leaves no share of any scavenge to the helper threads', () => {
+    const lines = traceOf('scavenge-child.ts', ['--expose-gc', '--trace-gc-nvp']);
+    // from the child's full collection, right after the call
+    const helperTimes = lines
+      .slice(lines.findIndex((line) => line.includes('gc=mc ')))
+      .filter((line) => line.includes('gc=s '))
+      .map((line) => Number(/background\.scavenge\.parallel=([\d.]+)/.exec(line)?.[1] ?? Number.NaN));
+
+    expect(helperTimes.length).toBeGreaterThan(5);
+    expect(helperTimes.filter((ms) => ms !== 0)).toEqual([]);
+  });
+});
