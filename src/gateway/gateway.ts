@@ -20,7 +20,7 @@ import { summarizeLatency } from '../metrics/latency-histogram.js';
 import type { GatewayConfig, HostPort } from './config.js';
 import { KILL_SWITCH_REQUESTED, STOP_REQUESTED, createControlWords } from './control-layout.js';
 import { siblingModule, startWorkerWithTsx } from './worker-bootstrap.js';
-import { optimiseOnWorkerThread } from './worker-v8-flags.js';
+import { runWorkerIsolateOnItsThread } from './worker-v8-flags.js';
 import type { WorkerInput, WorkerMessage } from './worker-messages.js';
 
 export interface GatewayLog {
@@ -66,7 +66,7 @@ export class Gateway {
       control: this.control.buffer as SharedArrayBuffer,
       stageIntervals: stageIntervals.buffer,
     };
-    optimiseOnWorkerThread(); // read when the worker's isolate is made
+    runWorkerIsolateOnItsThread(); // read when the worker's isolate is made
     this.worker = startWorkerWithTsx(siblingModule(import.meta.url, 'worker'), input);
     const relay = new IntervalRelay(stageIntervals, (intervals) => this.stageLatency.addIntervals(intervals));
     // Registered before `exited` resolves: whoever awaits stop() sees the last intervals.

@@ -28,7 +28,6 @@ import type { LogSink, StrategyEnvironment } from '../strategy/context.js';
 import { StrategyHost } from '../strategy/host.js';
 import { loadStrategies } from '../strategy/loader.js';
 import type { GatewayConfig } from './config.js';
-import { scavengeOnCollectingThread } from './worker-v8-flags.js';
 import { CounterPublisher } from './counter-publisher.js';
 import { EventDrivenLoop } from './event-driven-loop.js';
 import { StrategyFeedListener } from './feed-listener.js';
@@ -64,7 +63,6 @@ interface OpenedGateway {
 async function open(input: WorkerInput, counters: GatewayCounters, control: Int32Array): Promise<OpenedGateway> {
   const config = input.config;
   if (config.cpu !== undefined) pinThreadToCpu(config.cpu);
-  if (config.io === 'copy') scavengeOnCollectingThread();
   const strategies = await loadStrategies(config.strategies);
   const sources: FeedSource[] = [];
   let orderPath: OrderPath | undefined;

@@ -14,7 +14,7 @@ function traceOf(fixture: string, v8Flags: string[]): string[] {
   return trace.split('\n');
 }
 
-describe('optimiseOnWorkerThread', () => {
+describe('runWorkerIsolateOnItsThread', () => {
   it("compiles the worker's optimised code on the worker's thread, the main thread's still concurrently", () => {
     const compiles = traceOf('warmed-gateway-child.ts', ['--trace-opt']).filter((line) => line.startsWith('[compiling method'));
     // HotLoop's passes run in the worker only
@@ -24,15 +24,13 @@ describe('optimiseOnWorkerThread', () => {
     expect(hotLoopCompiles.filter((line) => !line.includes('ConcurrencyMode::kSynchronous'))).toEqual([]);
     expect(compiles.some((line) => line.includes('ConcurrencyMode::kConcurrent'))).toBe(true);
   }, 120_000);
-});
 
-describe('scavengeOnCollectingThread', () => {
-  it('leaves no share of any scavenge to the helper threads', () => {
-    const lines = traceOf('scavenge-child.ts', ['--expose-gc', '--trace-gc-nvp']);
+  it("leaves no share of the worker's scavenges to the helper threads", () => {
+    const lines = traceOf('worker-collections-child.ts', ['--expose-gc', '--trace-gc-nvp']);
     // from the child's full collection, right after the call
     const helperTimes = lines
-      .slice(lines.findIndex((line) => line.includes('gc=mc ')))
-      .filter((line) => line.includes('gc=s '))
+      .slice(lines.findIndex((line) => line.includes(' gc=mc ')))
+      .filter((line) => line.includes(' gc=s '))
       .map((line) => Number(/background\.scavenge\.parallel=([\d.]+)/.exec(line)?.[1] ?? Number.NaN));
 
     expect(helperTimes.length).toBeGreaterThan(5);
