@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { logProgress } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
-import { histogramBaseName, newLatencyHistogram, percentileUs, recordLatencies, spectrum, summarize, writeHistogramFiles } from './latency.js';
+import { histogramBaseName, newLatencyHistogram, percentileOfSentUs, percentileUs, recordLatencies, spectrum, summarize, writeHistogramFiles } from './latency.js';
 import { combineAccounts, describeCircumstances, describeLoss, type LossAccount } from './loss-account.js';
 import { ZERO_COPY, type RunningResponder } from './responders.js';
 import type { LossyRound, ResponderResult, WorkerGc } from './results.js';
@@ -77,6 +77,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
         ordersPerSecond: Math.round((histogram.totalCount / total.spanNs) * 1e9),
         lost: total.lost,
         sent: total.sent,
+        ofSent: { p99: percentileOfSentUs(histogram, 99, total.sent), p999: percentileOfSentUs(histogram, 99.9, total.sent) },
         priceMismatches: total.priceMismatches,
         roundP99s: total.roundP99s,
         lossAccount: total.account,

@@ -42,6 +42,16 @@ export function percentileUs(histogram: hdr.Histogram, percentile: number): numb
   return Math.round(histogram.getValueAtPercentile(percentile) / 100) / 10;
 }
 
+/**
+ * Value at `percentile` (0..100) over every packet sent, in microseconds: a lost packet counts as
+ * never answered, slower than any that was. That is the answered ones' value at the percentile
+ * scaled by sent/answered, or null when the lost ones reach that far.
+ */
+export function percentileOfSentUs(histogram: hdr.Histogram, percentile: number, sent: number): number | null {
+  const ofAnswered = (percentile * sent) / histogram.totalCount;
+  return histogram.totalCount === 0 || ofAnswered > 100 ? null : percentileUs(histogram, ofAnswered);
+}
+
 export function summarize(histogram: hdr.Histogram): Pick<LatencyFigures, 'count' | 'p50' | 'p90' | 'p99' | 'p999' | 'p9999' | 'max'> {
   return {
     count: histogram.totalCount,

@@ -1,12 +1,20 @@
 /**
+ * How the responders' threads are scheduled beside the exchange.
+ *
+ * A gateway's threads other than its hot-path worker (main thread, V8's platform threads,
+ * libuv's pool) run SCHED_IDLE on the load core: in a deployment they sit on a housekeeping
+ * core, here they would take the exchange's core from it, which stands for the outside world.
+ * At nice -5 they delayed the exchange in the gateways' turns more than in the C reference's,
+ * which has no other thread (send lag p99 1.6 ms against 44 us in one run). The worker waits on
+ * none of them (src/gateway/worker-v8-flags.ts), and a trial needs none: GET /status is read
+ * between trials, when the exchange sleeps.
+ *
  * ZEROTICK_T2T_REALTIME=1: each responder's hot path runs SCHED_FIFO, standing in for an isolated
  * core on a machine shared with other work (as the replay suite's realtime rows do). Without it,
  * a busy machine's time slices land inside the measurement: a responder at nice -5 beside two
  * nice-0 processes gets about half its core, and its socket overflows. The exchange stays an
- * ordinary process: a gateway's V8 helper threads (GC, compiler) share its core, and a worker
- * that waits on them would stall behind a spinning real-time exchange.
- * Opt-in, because a spinning SCHED_FIFO thread leaves the rest of its core 5% (the kernel's RT
- * throttling) while a trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
+ * ordinary process. Opt-in, because a spinning SCHED_FIFO thread leaves the rest of its core 5%
+ * (the kernel's RT throttling) while a trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,11 +36,21 @@ export function threadsPinnedTo(pid: number, cpu: number): number[] {
   });
 }
 
+/** Every thread of `pid` but those pinned to `cpu` SCHED_IDLE; throws when the system refuses. */
+export function makeOtherThreadsIdle(pid: number, cpu: number): void {
+  const hot = new Set(threadsPinnedTo(pid, cpu));
+  for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) {
+    if (!hot.has(tid)) chrt(['-i', '-p', '0', String(tid)]);
+  }
+}
+
 /** Makes the threads of `pid` pinned to `cpu` SCHED_FIFO when realtime is on; throws when the system refuses. */
 export function makePinnedThreadsRealtime(pid: number, cpu: number): void {
   if (!REALTIME) return;
-  for (const tid of threadsPinnedTo(pid, cpu)) {
-    const chrt = spawnSync('chrt', ['-f', '-p', PRIORITY, String(tid)], { encoding: 'utf8' });
-    if (chrt.status !== 0) throw new Error(`chrt -f -p ${PRIORITY} ${tid}: ${chrt.stderr.trim() || `exit ${chrt.status}`}`);
-  }
+  for (const tid of threadsPinnedTo(pid, cpu)) chrt(['-f', '-p', PRIORITY, String(tid)]);
+}
+
+function chrt(args: string[]): void {
+  const result = spawnSync('chrt', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`chrt ${args.join(' ')}: ${result.stderr.trim() || `exit ${result.status}`}`);
 }

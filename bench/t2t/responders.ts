@@ -8,12 +8,12 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import dgram from 'node:dgram';
 import { ManagedProcess } from '../lib/managed-process.js';
-import { LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
+import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { gatewayStatus } from './gateway-status.js';
 import { threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
-import { makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
+import { makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
 export const ZERO_COPY = 'zerotick zero-copy';
@@ -106,7 +106,11 @@ export class RunningResponder {
       const outcome = await Promise.race([established, exited]);
       if (outcome !== true) throw new Error(outcome === false ? `no order session within ${ESTABLISH_TIMEOUT_MS / 1000} s` : outcome);
       // The worker has pinned itself to the measured core before it connected.
-      if (spec.io !== undefined) makePinnedThreadsRealtime(child.pid!, MEASURED_CPU);
+      if (spec.io !== undefined) {
+        makePinnedThreadsRealtime(child.pid!, MEASURED_CPU);
+        // with no core of its own, the worker would be among them
+        if (canPinToSeparateCores()) makeOtherThreadsIdle(child.pid!, MEASURED_CPU);
+      }
       const statusUrl = spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`;
       const hotThreadId = spec.io === undefined ? child.pid : threadsPinnedTo(child.pid!, MEASURED_CPU)[0];
       const responder = new RunningResponder(spec, exchange, child, statusUrl, spec.feed === 'udp' ? feed.port : undefined, hotThreadId);

@@ -17,6 +17,12 @@ export interface LatencyFigures {
   /** Packets that got no order within the drain time, and all packets sent. */
   lost: number;
   sent: number;
+  /**
+   * p99 and p99.9 over every packet sent, a lost one counted as never answered (null: the lost
+   * reach that far); the goals compare these, so a responder's losses cannot flatter it. Absent
+   * in runs saved before it existed.
+   */
+  ofSent?: { p99: number | null; p999: number | null };
   /** Orders whose price was not the touch of the packet that triggered them (a misread book). */
   priceMismatches: number;
   /** Median over rounds of each round's p99, us: how steady the figure was. */

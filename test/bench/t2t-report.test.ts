@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ReceiverSweep } from '../../bench/io/sweep.js';
+import { newLatencyHistogram, percentileOfSentUs } from '../../bench/t2t/latency.js';
 import { checkGoals, renderT2tSection } from '../../bench/t2t/report.js';
 import { C_REFERENCE, COPY, ZERO_COPY } from '../../bench/t2t/responders.js';
 import type { LatencyFigures, ResponderResult, T2tSuiteResult } from '../../bench/t2t/results.js';
 
 function latency(p99: number, p999: number): LatencyFigures {
-  return { count: 1000, p50: p99 / 2, p90: Math.round(p99 * 0.7), p99, p999, p9999: p999, max: p999, ordersPerSecond: 40_000, lost: 0, sent: 1000, priceMismatches: 0, roundP99s: [p99] };
+  return { count: 1000, p50: p99 / 2, p90: Math.round(p99 * 0.7), p99, p999, p9999: p999, max: p999, ordersPerSecond: 40_000, lost: 0, sent: 1000, ofSent: { p99, p999 }, priceMismatches: 0, roundP99s: [p99] };
 }
 
 function responder(name: string, figures: LatencyFigures | string): ResponderResult {
@@ -70,16 +71,49 @@ describe('the tick-to-trade goals', () => {
     expect(goals[2]!.detail).toContain("'copy' is not yet available");
   });
 
-  it('are not judged on percentiles of responders that lost packets: those describe the survivors', () => {
-    const lossy = { ...latency(20, 30), lost: 500, sent: 1000 };
-    const run = result([responder(C_REFERENCE, lossy), responder(ZERO_COPY, latency(26, 48)), responder(COPY, latency(52, 100))], []);
+  it('count a lost packet as never answered: the percentiles compared are over every packet sent', () => {
+    // C lost 2 of 1000: its p99 over them all is a little higher than its survivors'
+    const reference = { ...latency(20, 30), count: 998, lost: 2, ofSent: { p99: 21, p999: null } };
+    // copy lost 20 of 1000: its lost packets alone are past its p99
+    const copy = { ...latency(30, 60), count: 980, lost: 20, ofSent: { p99: null, p999: null } };
+    const run = result([responder(C_REFERENCE, reference), responder(ZERO_COPY, latency(26, 48)), responder(COPY, copy)], []);
 
     const goals = checkGoals(run);
 
-    expect(goals.map((goal) => goal.status)).toEqual(['not measured', 'not measured', 'met', 'not measured', 'met']);
-    expect(goals[0]!.detail).toBe('26 us vs 20 us: 1.30x, but C reference lost 500 of 1000 packets: its percentiles describe the survivors');
+    expect(goals.map((goal) => goal.status)).toEqual(['met', 'not measured', 'met', 'not measured', 'met']);
+    expect(goals[0]!.detail).toBe('26 us vs 21 us: 1.24x (over every packet sent, a lost one counted as never answered: C reference lost 2 of 1000)');
+    expect(goals[1]!.detail).toBe("C reference's lost packets reach its p99.9 (over every packet sent, a lost one counted as never answered: C reference lost 2 of 1000)");
+    expect(goals[2]!.detail).toBe("zerotick copy's lost packets reach its p99 (over every packet sent, a lost one counted as never answered: zerotick copy lost 20 of 1000)");
   });
 
+  it("that lose past the percentile miss a goal they must stay under", () => {
+    const zeroCopy = { ...latency(26, 48), count: 980, lost: 20, ofSent: { p99: null, p999: null } };
+    const run = result([responder(C_REFERENCE, latency(20, 30)), responder(ZERO_COPY, zeroCopy), responder(COPY, latency(52, 100))], []);
+
+    expect(statuses(run).slice(0, 3)).toEqual(['missed', 'missed', 'not measured']);
+  });
+});
+
+describe('a percentile over every packet sent', () => {
+  // 1000 answered packets of 1..1000 us
+  const histogram = newLatencyHistogram();
+  for (let us = 1; us <= 1000; us++) histogram.recordValue(us * 1000);
+
+  it('is the answered ones\' when none was lost', () => {
+    expect(percentileOfSentUs(histogram, 99, 1000)).toBeCloseTo(990, 0);
+  });
+
+  it('moves up the answered ones by the share lost', () => {
+    // 990 of 1100 sent are answered within 990 us: 90%
+    expect(percentileOfSentUs(histogram, 90, 1100)).toBeCloseTo(990, 0);
+  });
+
+  it('has no value when the lost ones reach it', () => {
+    expect(percentileOfSentUs(histogram, 99, 1011)).toBeNull();
+  });
+});
+
+describe('the tick-to-trade report', () => {
   it('are reported in the RESULTS.md section, under a table with a row per responder', () => {
     const run = result([responder(C_REFERENCE, latency(20, 30)), responder(COPY, 'not yet available')], [sweep(C_REFERENCE, 200_000, true)]);
 
