@@ -25,6 +25,18 @@ export function canPinToSeparateCores(): boolean {
   return tasksetAvailable && os.cpus().length >= 2;
 }
 
+/**
+ * This harness process, every thread of it, on `cpu` when pinning is possible (threads it starts
+ * later inherit it). Pinning the calling thread alone leaves V8's platform threads free: in one
+ * t2t run the harness's own collections, after each trial's latencies, ran ~1 s on the measured
+ * core, inside the next responder's trials.
+ */
+export function pinHarnessTo(cpu: number): void {
+  if (!canPinToSeparateCores()) return;
+  const taskset = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { encoding: 'utf8' });
+  if (taskset.status !== 0) throw new Error(`taskset -a -p -c ${cpu} ${process.pid}: ${taskset.stderr.trim() || `exit ${taskset.status}`}`);
+}
+
 /** Niceness measured processes run at, or 0 when it cannot be raised. */
 export function measurementNiceness(): number {
   return priorityAvailable ? MEASUREMENT_NICENESS : 0;

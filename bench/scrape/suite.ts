@@ -17,8 +17,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pinThreadToCpu } from '../../src/io/affinity.js';
-import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU, withCpuPinning } from '../lib/pinning.js';
+import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU, pinHarnessTo, withCpuPinning } from '../lib/pinning.js';
 import { repoDirectory } from '../lib/paths.js';
 import type { Suite } from '../lib/suite.js';
 import { renderScrapeSection } from './report.js';
@@ -132,7 +131,7 @@ async function run(quick: boolean): Promise<ScrapeSuiteResult> {
   const mode = quick ? QUICK : FULL;
   // The scraper (this thread) off the worker's core too: on two cores, anything left floating
   // lands beside the spinning worker and preempts it for a time slice (measured: p99 ~4 ms).
-  if (canPinToSeparateCores()) pinThreadToCpu(LOAD_CPU);
+  pinHarnessTo(LOAD_CPU);
   const feedPort = await freeTcpPort(); // a free number; UDP on the same number is almost always free too
   const exchangePort = await freeTcpPort();
   const httpPort = await freeTcpPort();

@@ -6,8 +6,7 @@
  *
  *   npx tsx bench/t2t/compare-checkouts.ts /tmp/before [rounds] [packetsPerRound]
  */
-import { pinThreadToCpu } from '../../src/io/affinity.js';
-import { canPinToSeparateCores, LOAD_CPU } from '../lib/pinning.js';
+import { LOAD_CPU, pinHarnessTo } from '../lib/pinning.js';
 import { LATENCY_INTERVAL_NS, latencyRun } from './latency-run.js';
 import { C_REFERENCE, responderSpecs, RunningResponder, ZERO_COPY, type ResponderSpec } from './responders.js';
 import { throughputSweep } from './sweep-run.js';
@@ -29,7 +28,7 @@ const specs: ResponderSpec[] = [
   { ...specOf(ZERO_COPY), name: `${ZERO_COPY} (${baseline})`, checkout: baseline },
 ];
 
-if (canPinToSeparateCores()) pinThreadToCpu(LOAD_CPU);
+pinHarnessTo(LOAD_CPU);
 const running: RunningResponder[] = [];
 try {
   for (const spec of specs) running.push(await RunningResponder.start(spec));

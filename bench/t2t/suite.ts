@@ -15,10 +15,9 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pinThreadToCpu } from '../../src/io/affinity.js';
 import { logProgress } from '../lib/child.js';
 import { benchDirectory } from '../lib/paths.js';
-import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU } from '../lib/pinning.js';
+import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU, pinHarnessTo } from '../lib/pinning.js';
 import type { Suite } from '../lib/suite.js';
 import { DRAIN_MS, exchangeNiceness } from './exchange.js';
 import { LATENCY_INTERVAL_NS, latencyRun, type LatencySettings } from './latency-run.js';
@@ -89,7 +88,7 @@ async function run(quick: boolean): Promise<T2tSuiteResult> {
   buildCHelpers();
   const mode = quick ? QUICK : FULL;
   // This process off the measured core: between its awaits it would land beside the spinning responder.
-  if (canPinToSeparateCores()) pinThreadToCpu(LOAD_CPU);
+  pinHarnessTo(LOAD_CPU);
   const { running, unavailable } = await startResponders();
   try {
     await settle(running, mode.settle);
