@@ -36,6 +36,14 @@ export function threadsPinnedTo(pid: number, cpu: number): number[] {
   });
 }
 
+/** True when every thread of `pid` has stopped (SIGSTOP: state T). */
+export function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'T';
+  });
+}
+
 /** Every thread of `pid` but those pinned to `cpu` SCHED_IDLE; throws when the system refuses. */
 export function makeOtherThreadsIdle(pid: number, cpu: number): void {
   const hot = new Set(threadsPinnedTo(pid, cpu));

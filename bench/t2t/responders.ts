@@ -5,6 +5,7 @@
  * a second spinner there would halve the first one's time slices.
  */
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import dgram from 'node:dgram';
 import { ManagedProcess } from '../lib/managed-process.js';
@@ -13,7 +14,7 @@ import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { gatewayStatus } from './gateway-status.js';
 import { threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
-import { makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
+import { allThreadsStopped, makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
 export const ZERO_COPY = 'zerotick zero-copy';
@@ -43,6 +44,8 @@ export const responderSpecs: readonly ResponderSpec[] = [
   { name: PACKET_RING, feed: 'packet', io: 'zerocopy', description: `zerotick run --feed packet://lo:PORT (${STRATEGY})` },
   { name: SHM_RING, feed: 'shm', io: 'zerocopy', description: `zerotick run --feed shm://NAME, the exchange writing the ring (${STRATEGY})` },
 ];
+
+const FREEZE_TIMEOUT_MS = 10_000;
 
 /** A gateway takes seconds to start under tsx on a loaded machine, then connects with backoff. */
 const ESTABLISH_TIMEOUT_MS = 60_000;
@@ -114,7 +117,7 @@ export class RunningResponder {
       const statusUrl = spec.io === undefined ? undefined : `http://127.0.0.1:${httpPort}/status`;
       const hotThreadId = spec.io === undefined ? child.pid : threadsPinnedTo(child.pid!, MEASURED_CPU)[0];
       const responder = new RunningResponder(spec, exchange, child, statusUrl, spec.feed === 'udp' ? feed.port : undefined, hotThreadId);
-      responder.freeze();
+      await responder.freeze();
       return responder;
     } catch (error) {
       child?.signal('SIGKILL');
@@ -136,8 +139,19 @@ export class RunningResponder {
     };
   }
 
-  freeze(): void {
+  /**
+   * SIGSTOP, then waits until every thread has stopped. The stop takes effect when a thread of the
+   * process takes the signal, usually the main thread: a gateway's runs SCHED_IDLE on the load
+   * core, where the next responder's exchange may keep it waiting, and meanwhile its worker
+   * spins on beside the next responder (seen: ~400 ms of a C reference trial, 3 rounds in 16).
+   */
+  async freeze(): Promise<void> {
     this.process.signal('SIGSTOP');
+    const deadline = Date.now() + FREEZE_TIMEOUT_MS;
+    while (!allThreadsStopped(this.process.pid!)) {
+      if (Date.now() > deadline) throw new Error(`${this.spec.name} did not stop within ${FREEZE_TIMEOUT_MS / 1000} s of SIGSTOP`);
+      await sleep(1);
+    }
   }
 
   thaw(): void {

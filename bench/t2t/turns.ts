@@ -32,7 +32,7 @@ export async function whileRunning<T>(responder: RunningResponder, work: () => P
   try {
     return await work();
   } finally {
-    responder.freeze();
+    await responder.freeze();
     if (REALTIME) await sleep(Math.max(REALTIME_MIN_REST_MS, (Date.now() - started) / 4));
   }
 }
