@@ -27,7 +27,7 @@ export function registerRecordCommand(program: Command): void {
   program
     .command('record')
     .description('record a live UDP feed to a pcap/pcapng file, with kernel receive timestamps')
-    .requiredOption('--feed <url>', 'udp://host:port (unicast address to bind), or udp://group:port?iface=NAME[&source=ADDR] (multicast)')
+    .requiredOption('--feed <url>', 'udp://host:port (unicast address to bind), or udp://group:port?iface=NAME[&source=ADDR] (multicast); the rcvbuf=SIZE parameter sizes the socket buffer (default 8m)')
     .requiredOption('--out <file>', 'capture file to write')
     .option('--duration <seconds>', 'stop after this many seconds', positiveNumber)
     .option('--count <packets>', 'stop after this many packets', positiveInteger)
@@ -58,6 +58,7 @@ async function record(options: RecordCommandOptions): Promise<number> {
     format: options.format,
     ...(feed.multicast && feed.interfaceName !== undefined ? { interfaceName: feed.interfaceName } : {}),
     ...(feed.source === undefined ? {} : { source: feed.source }),
+    ...(feed.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: feed.receiveBufferBytes }),
     ...(options.duration === undefined ? {} : { durationMs: options.duration * 1000 }),
     ...(options.count === undefined ? {} : { count: options.count }),
     ...(options.rotateMb === undefined ? {} : { rotateBytes: options.rotateMb * BYTES_PER_MEGABYTE }),

@@ -43,5 +43,31 @@ export interface FeedSource {
   poll(handler: DatagramHandler, maxDatagrams: number, timeoutMs: number): number;
   /** Datagrams the kernel or the source dropped before we saw them (socket drops, ring drops). */
   readonly droppedCount: number;
+  /** UDP sources whose URL asked for a receive buffer (rcvbuf=): what they asked and got. */
+  readonly receiveBuffer?: ReceiveBufferGrant;
   close(): void;
+}
+
+/**
+ * SO_RCVBUF asked for and granted, in bytes. The kernel caps a request at net.core.rmem_max and
+ * reports back twice what it granted (the other half pays for its bookkeeping), so `grantedBytes`
+ * is half the reported size.
+ */
+export class ReceiveBufferGrant {
+  readonly requestedBytes: number;
+  readonly grantedBytes: number;
+
+  constructor(requestedBytes: number, reportedBytes: number) {
+    this.requestedBytes = requestedBytes;
+    this.grantedBytes = reportedBytes / 2;
+  }
+
+  /** What the log says at start: the grant, and why it fell short of the request when it did. */
+  describe(url: string): { level: 'info' | 'warn'; message: string } {
+    if (this.grantedBytes >= this.requestedBytes) return { level: 'info', message: `feed ${url}: receive buffer ${this.grantedBytes} bytes` };
+    return {
+      level: 'warn',
+      message: `feed ${url}: asked for a ${this.requestedBytes}-byte receive buffer, the kernel granted ${this.grantedBytes} (net.core.rmem_max caps it: raise it with sysctl)`,
+    };
+  }
 }

@@ -2,7 +2,9 @@
  * Feed URLs: how the config and the command line name a source of datagrams.
  *
  *   udp://host:port[?iface=NAME][&source=ADDR]   unicast, or a multicast group (joined on `iface`,
- *                                                source-specific when `source` is given)
+ *         [&rcvbuf=SIZE]                         source-specific when `source` is given); rcvbuf:
+ *                                                the socket's receive buffer (SO_RCVBUF), in bytes
+ *                                                or with k/m (4m), the kernel's default otherwise
  *   packet://iface:port                          AF_PACKET ring on `iface` for UDP port `port`
  *   shm://name                                   SPSC ring /dev/shm/zerotick-<name>
  *   pcap:path                                    a recorded capture file (pcap or pcapng)
@@ -11,7 +13,7 @@
  */
 
 export type FeedAddress =
-  | { kind: 'udp'; host: string; port: number; multicast: boolean; interfaceName?: string; source?: string }
+  | { kind: 'udp'; host: string; port: number; multicast: boolean; interfaceName?: string; source?: string; receiveBufferBytes?: number }
   | { kind: 'packet'; interfaceName: string; port: number }
   | { kind: 'shm'; name: string }
   | { kind: 'pcap'; path: string };
@@ -31,7 +33,11 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const INTERFACE_NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 const SHM_NAME = /^[A-Za-z0-9._-]+$/;
-const UDP_PARAMETERS: ReadonlySet<string> = new Set(['iface', 'source']);
+const UDP_PARAMETERS: ReadonlySet<string> = new Set(['iface', 'source', 'rcvbuf']);
+const BYTE_SIZE = /^([1-9]\d*)([km]?)$/;
+const BYTE_SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
+/** The kernel doubles SO_RCVBUF into an int: past this the request overflows. */
+const MAX_RECEIVE_BUFFER_BYTES = 1024 * 1024 * 1024;
 
 export function parseFeedUrl(url: string): FeedAddress {
   if (url.startsWith('pcap:')) return parsePcap(url);
@@ -63,7 +69,7 @@ function parseUdp(url: string, rest: string): FeedAddress {
   if (!IPV4.test(host) && !HOST_NAME.test(host)) throw new FeedUrlError(url, `'${host}' is not an IPv4 address or host name`);
   const parameters = new URLSearchParams(queryStart < 0 ? '' : rest.slice(queryStart + 1));
   for (const key of parameters.keys()) {
-    if (!UDP_PARAMETERS.has(key)) throw new FeedUrlError(url, `unknown parameter '${key}' (known: iface, source)`);
+    if (!UDP_PARAMETERS.has(key)) throw new FeedUrlError(url, `unknown parameter '${key}' (known: ${[...UDP_PARAMETERS].join(', ')})`);
   }
   const interfaceName = parameters.get('iface') ?? undefined;
   const source = parameters.get('source') ?? undefined;
@@ -71,6 +77,8 @@ function parseUdp(url: string, rest: string): FeedAddress {
     throw new FeedUrlError(url, `iface '${interfaceName}' is not an interface name`);
   }
   if (source !== undefined && !IPV4.test(source)) throw new FeedUrlError(url, `source '${source}' is not an IPv4 address`);
+  const receiveBuffer = parameters.get('rcvbuf') ?? undefined;
+  const receiveBufferBytes = receiveBuffer === undefined ? undefined : parseByteSize(url, receiveBuffer);
   const multicast = isMulticast(host);
   if (!multicast && source !== undefined) throw new FeedUrlError(url, `source= needs a multicast group, and ${host} is not one`);
   if (!multicast && interfaceName !== undefined) {
@@ -86,7 +94,16 @@ function parseUdp(url: string, rest: string): FeedAddress {
     multicast,
     ...(interfaceName === undefined ? {} : { interfaceName }),
     ...(source === undefined ? {} : { source }),
+    ...(receiveBufferBytes === undefined ? {} : { receiveBufferBytes }),
   };
+}
+
+/** "4194304", "4096k", "4m" -> bytes, at most 1 GiB. */
+function parseByteSize(url: string, text: string): number {
+  const match = BYTE_SIZE.exec(text);
+  const bytes = match === null ? Number.NaN : Number(match[1]) * BYTE_SIZE_UNITS[match[2]!]!;
+  if (!(bytes <= MAX_RECEIVE_BUFFER_BYTES)) throw new FeedUrlError(url, `rcvbuf '${text}' is not a size in bytes up to 1024m (e.g. 4194304, 4096k or 4m)`);
+  return bytes;
 }
 
 function parsePacket(url: string, rest: string): FeedAddress {

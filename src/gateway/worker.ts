@@ -70,6 +70,10 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
     for (const [line, url] of config.feeds.entries()) {
       sources.push(config.io === 'copy' ? await DgramSource.open(url, { line }) : openFeedSource(url, { line, batchSize: config.batchSize }));
     }
+    for (const source of sources) {
+      const grant = source.receiveBuffer?.describe(source.url);
+      if (grant !== undefined) workerLog[grant.level](grant.message);
+    }
     orderPath = openOrderPath(config, workerLog);
     const feedCounters = new FeedCounters();
     let listener: StrategyFeedListener | undefined;

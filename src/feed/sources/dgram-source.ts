@@ -11,14 +11,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { realtimeNanos } from '../../io/native.js';
-import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
+import { ReceiveBufferGrant, ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 import { parseFeedUrl, type FeedAddress } from '../feed-url.js';
 
 export interface DgramSourceOptions {
   /** Feed line the datagrams are tagged with: 0 = A, 1 = B. */
   line: number;
-  /** SO_RCVBUF request. Default: the system's. */
-  receiveBufferBytes?: number;
 }
 
 type UdpAddress = Extract<FeedAddress, { kind: 'udp' }>;
@@ -32,6 +30,7 @@ export class DgramSource implements FeedSource {
   receivedCount = 0;
   /** The socket's last error after it was bound (an ICMP error, say), for status and tests. */
   lastError = '';
+  readonly receiveBuffer: ReceiveBufferGrant | undefined;
   private readonly socket: Socket;
   private handler: DatagramHandler | undefined;
   private readonly waiting: { copy: ArrayBuffer; receiveTimeNanos: number }[] = [];
@@ -41,7 +40,8 @@ export class DgramSource implements FeedSource {
   static async open(url: string, options: DgramSourceOptions): Promise<DgramSource> {
     const address = parseFeedUrl(url);
     if (address.kind !== 'udp') throw new Error(`feed ${url}: node:dgram reads udp:// feeds only`);
-    const socket = createSocket({ type: 'udp4', reuseAddr: true, ...(options.receiveBufferBytes === undefined ? {} : { recvBufferSize: options.receiveBufferBytes }) });
+    const { receiveBufferBytes } = address;
+    const socket = createSocket({ type: 'udp4', reuseAddr: true, ...(receiveBufferBytes === undefined ? {} : { recvBufferSize: receiveBufferBytes }) });
     try {
       await bind(socket, address);
       if (address.multicast) join(socket, address);
@@ -49,13 +49,15 @@ export class DgramSource implements FeedSource {
       socket.close();
       throw new Error(`feed ${url}: cannot open: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    return new DgramSource(url, options.line, socket);
+    const grant = receiveBufferBytes === undefined ? undefined : new ReceiveBufferGrant(receiveBufferBytes, socket.getRecvBufferSize());
+    return new DgramSource(url, options.line, socket, grant);
   }
 
-  private constructor(url: string, line: number, socket: Socket) {
+  private constructor(url: string, line: number, socket: Socket, receiveBuffer: ReceiveBufferGrant | undefined) {
     this.url = url;
     this.line = line;
     this.socket = socket;
+    this.receiveBuffer = receiveBuffer;
     socket.on('message', (message) => this.onMessage(message));
     socket.on('error', (error) => (this.lastError = error.message));
   }

@@ -4,7 +4,7 @@
  */
 import { BufferPool } from '../../io/pool.js';
 import { UdpReceiver } from '../../io/udp.js';
-import { ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
+import { ReceiveBufferGrant, ReceiveTime, type DatagramHandler, type FeedSource } from '../datagram.js';
 import type { FeedAddress } from '../feed-url.js';
 
 export interface UdpSourceOptions {
@@ -14,8 +14,6 @@ export interface UdpSourceOptions {
   batchSize?: number;
   /** Bytes per pool slot: larger datagrams are truncated, counted and skipped. Default 2048. */
   slotSize?: number;
-  /** SO_RCVBUF request. Default: the system's. */
-  receiveBufferBytes?: number;
   /**
    * Kernel receive timestamps handed to onDatagram (SO_TIMESTAMPNS). Default true: the
    * wire-latency stage measures from them. false saves the kernel about a tenth of its receive
@@ -32,6 +30,7 @@ export class UdpSource implements FeedSource {
   readonly url: string;
   readonly line: number;
   readonly receiver: UdpReceiver;
+  readonly receiveBuffer: ReceiveBufferGrant | undefined;
   /** Datagrams larger than a slot: cut by the kernel, so skipped (counted in droppedCount too). */
   truncatedCount = 0;
   private readonly pool: BufferPool;
@@ -45,6 +44,7 @@ export class UdpSource implements FeedSource {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     // Two batches of slots: the receiver re-arms a full batch while the last one is handled.
     const pool = BufferPool.create({ slotSize: options.slotSize ?? DEFAULT_SLOT_SIZE, slotCount: batchSize * 2 });
+    const { receiveBufferBytes } = address;
     try {
       const receiver = UdpReceiver.open(pool, {
         port: address.port,
@@ -53,24 +53,26 @@ export class UdpSource implements FeedSource {
         // The handler never sees the source, so the kernel need not copy it out per datagram.
         sourceAddress: false,
         timestamps: options.timestamps ?? true,
-        ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }),
+        ...(receiveBufferBytes === undefined ? {} : { receiveBufferBytes }),
         ...(address.multicast
           ? { multicast: { group: address.host, interface: address.interfaceName ?? 'lo', ...(address.source === undefined ? {} : { source: address.source }) } }
           : {}),
       });
-      return new UdpSource(url, options.line, pool, receiver);
+      const grant = receiveBufferBytes === undefined ? undefined : new ReceiveBufferGrant(receiveBufferBytes, receiver.receiveBufferBytes!);
+      return new UdpSource(url, options.line, pool, receiver, grant);
     } catch (error) {
       pool.destroy();
       throw error;
     }
   }
 
-  private constructor(url: string, line: number, pool: BufferPool, receiver: UdpReceiver) {
+  private constructor(url: string, line: number, pool: BufferPool, receiver: UdpReceiver, receiveBuffer: ReceiveBufferGrant | undefined) {
     this.url = url;
     this.line = line;
     this.pool = pool;
     this.view = pool.view;
     this.receiver = receiver;
+    this.receiveBuffer = receiveBuffer;
   }
 
   /** The bound port (the kernel's choice for udp://host:0). */
