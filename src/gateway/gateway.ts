@@ -66,7 +66,7 @@ export class Gateway {
       control: this.control.buffer as SharedArrayBuffer,
       stageIntervals: stageIntervals.buffer,
     };
-    runWorkerIsolateOnItsThread(); // read when the worker's isolate is made
+    runWorkerIsolateOnItsThread(); // before the worker's isolate is made
     this.worker = startWorkerWithTsx(siblingModule(import.meta.url, 'worker'), input);
     const relay = new IntervalRelay(stageIntervals, (intervals) => this.stageLatency.addIntervals(intervals));
     // Registered before `exited` resolves: whoever awaits stop() sees the last intervals.
