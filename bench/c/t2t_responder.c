@@ -7,8 +7,9 @@
  *
  *   t2t_responder --feed-port PORT --exchange HOST:PORT [--batch N] [--session-id ID] [--rcvbuf BYTES]
  *
- * --rcvbuf 0 (the default) leaves SO_RCVBUF at the system's default, as zerotick run does: the
- * reference then loses datagrams to a stall exactly when the gateway would.
+ * --rcvbuf 0 (the default) leaves SO_RCVBUF at the system's default, as zerotick run does
+ * without rcvbuf=; the bench gives both the same size, so the reference loses datagrams to a
+ * stall exactly when the gateway would.
  *
  *   stdout: {"ready":true,"feedPort":P}          bound, and established with the exchange
  *   stdin closed -> stdout: {"packets":…,"orders":…,"skipped":…} and exit

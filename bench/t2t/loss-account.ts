@@ -29,8 +29,18 @@ export const LATE_SEND_NS = 100_000;
  * responder's socket, at the default 212992 bytes, held 256 of them (its first loss was packet 256).
  */
 const LOOPBACK_PROBE_TRUESIZE = 832;
-/** The receive buffer the responders' sockets get: the system default (neither sets SO_RCVBUF). */
-const DEFAULT_RECEIVE_BUFFER_BYTES = Number(readFileSync('/proc/sys/net/core/rmem_default', 'utf8'));
+/**
+ * SO_RCVBUF of every responder's feed socket (the C reference's --rcvbuf, the gateways' rcvbuf=),
+ * as a deployment sizes it to ride out a stall. With the system's default (212992 bytes, 256
+ * probe datagrams: 6.4 ms at 40 k/s, 1.3 ms at 200 k/s) the sweep measured the scheduler more than
+ * the responders: the machine's own threads (kdamond, the VM agent) take the measured core for
+ * 3-7 ms at a time, and each such stall above ~100 k/s lost packets, for C and gateways alike.
+ * 1 MiB holds ~2,500 of them (12 ms at 200 k/s); a 400 ms trial can hide at most that many
+ * (~6 k/s) of a shortfall, alike for every responder.
+ */
+export const FEED_RECEIVE_BUFFER_BYTES = 1024 * 1024;
+/** The kernel grants a request up to net.core.rmem_max, and doubles it for its bookkeeping. */
+const GRANTED_RECEIVE_BUFFER_BYTES = 2 * Math.min(FEED_RECEIVE_BUFFER_BYTES, Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8')));
 
 export interface LossAccount {
   sent: number;
@@ -137,9 +147,9 @@ export function accountTrial(trial: Trial, before: ResponderCounters, after: Res
   };
 }
 
-/** How long the default socket buffer holds probe packets arriving at `rate` per second with nobody reading. */
+/** How long a feed socket holds probe packets arriving at `rate` per second with nobody reading. */
 export function socketBufferNs(rate: number): number {
-  return (Math.floor(DEFAULT_RECEIVE_BUFFER_BYTES / LOOPBACK_PROBE_TRUESIZE) / rate) * 1e9;
+  return (Math.floor(GRANTED_RECEIVE_BUFFER_BYTES / LOOPBACK_PROBE_TRUESIZE) / rate) * 1e9;
 }
 
 function addNullable(a: number | null, b: number | null): number | null {

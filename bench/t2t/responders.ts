@@ -13,7 +13,7 @@ import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { gatewayStatus } from './gateway-status.js';
-import { threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
+import { FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
 import { allThreadsStopped, makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
@@ -73,7 +73,7 @@ async function feedFor(kind: FeedKind): Promise<{ target: FeedTarget; url: strin
   }
   const port = await unusedPort('udp');
   // AF_PACKET reads the wire: a sink socket spares the exchange an ICMP port unreachable per packet.
-  return { target: { kind: 'udp', port, sink: kind === 'packet' }, url: kind === 'udp' ? `udp://127.0.0.1:${port}` : `packet://lo:${port}`, port };
+  return { target: { kind: 'udp', port, sink: kind === 'packet' }, url: kind === 'udp' ? `udp://127.0.0.1:${port}?rcvbuf=${FEED_RECEIVE_BUFFER_BYTES}` : `packet://lo:${port}`, port };
 }
 
 export class RunningResponder {
@@ -100,7 +100,7 @@ export class RunningResponder {
     try {
       const httpPort = spec.io === undefined ? 0 : await unusedPort('tcp');
       child = spec.io === undefined
-        ? new ManagedProcess(spec.name, ...realtimeCommand(cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`]), MEASURED_CPU)
+        ? new ManagedProcess(spec.name, ...realtimeCommand(cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`, '--rcvbuf', String(FEED_RECEIVE_BUFFER_BYTES)]), MEASURED_CPU)
         : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
       const running = child;
       const exited = running.exitCode().then(() => exitReason(running));
