@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ManagedProcess } from '../lib/managed-process.js';
 import { LOAD_CPU, measurementNiceness } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
+import { REALTIME, realtimeCommand } from './realtime.js';
 
 /**
  * Where the exchange publishes: a UDP address (with `sink`, the exchange binds it itself and never
@@ -58,9 +59,13 @@ export const DRAIN_MS = 200;
  */
 const EXCHANGE_EXTRA_NICENESS = -5;
 
-/** The exchange's command: reniced above the responders when the harness may raise priorities at all. */
+/**
+ * The exchange's command: SCHED_FIFO with ZEROTICK_T2T_REALTIME, as the responders' hot paths;
+ * otherwise reniced above the responders when the harness may raise priorities at all.
+ */
 function exchangeCommand(args: readonly string[]): [string, string[]] {
   const program = cProgram('t2t_exchange');
+  if (REALTIME) return realtimeCommand(program, args);
   return measurementNiceness() === 0 ? [program, [...args]] : ['nice', ['-n', String(EXCHANGE_EXTRA_NICENESS), program, ...args]];
 }
 

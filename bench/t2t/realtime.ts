@@ -12,9 +12,11 @@
  * ZEROTICK_T2T_REALTIME=1: each responder's hot path runs SCHED_FIFO, standing in for an isolated
  * core on a machine shared with other work (as the replay suite's realtime rows do). Without it,
  * a busy machine's time slices land inside the measurement: a responder at nice -5 beside two
- * nice-0 processes gets about half its core, and its socket overflows. The exchange stays an
- * ordinary process. Opt-in, because a spinning SCHED_FIFO thread leaves the rest of its core 5%
- * (the kernel's RT throttling) while a trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
+ * nice-0 processes gets about half its core, and its socket overflows. The exchanges run
+ * SCHED_FIFO too: the machine's own threads (kdamond, the VM's agent) otherwise take the load
+ * core from them 1-7 ms at a time, and every packet behind counts as late. Opt-in, because a
+ * spinning SCHED_FIFO thread leaves the rest of its core 5% (the kernel's RT throttling) while a
+ * trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

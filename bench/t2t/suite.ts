@@ -78,7 +78,8 @@ function describePinning(): string {
   const pinned = canPinToSeparateCores()
     ? `responders' hot path on CPU ${MEASURED_CPU} (the C responder pinned, the gateways' workers with --cpu, their other threads on CPU ${LOAD_CPU} at SCHED_IDLE, standing in for a housekeeping core); the exchanges on CPU ${LOAD_CPU}`
     : 'not pinned (taskset or a second core missing)';
-  const priority = REALTIME ? `, the hot paths SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for an isolated core), the rest at nice ${measurementNiceness()}` : measurementNiceness() === 0 ? '' : `, the responders at nice ${measurementNiceness()}`;
+  if (REALTIME) return `${pinned}, the hot paths and the exchanges SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for isolated cores)`;
+  const priority = measurementNiceness() === 0 ? '' : `, the responders at nice ${measurementNiceness()}`;
   const exchange = exchangeNiceness() === 0 ? '' : `, the exchanges at nice ${exchangeNiceness()} (the load generator stands for the outside world: the gateways' threads on its core must not slow it)`;
   return `${pinned}${priority}${exchange}`;
 }
