@@ -45,6 +45,7 @@ export const responderSpecs: readonly ResponderSpec[] = [
   { name: SHM_RING, feed: 'shm', io: 'zerocopy', description: `zerotick run --feed shm://NAME, the exchange writing the ring (${STRATEGY})` },
 ];
 
+/** How long a responder may take to stop every thread after SIGSTOP before its turn fails. */
 const FREEZE_TIMEOUT_MS = 10_000;
 
 /** A gateway takes seconds to start under tsx on a loaded machine, then connects with backoff. */

@@ -36,7 +36,7 @@ const SHM_NAME = /^[A-Za-z0-9._-]+$/;
 const UDP_PARAMETERS: ReadonlySet<string> = new Set(['iface', 'source', 'rcvbuf']);
 const BYTE_SIZE = /^([1-9]\d*)([km]?)$/;
 const BYTE_SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
-/** The kernel doubles SO_RCVBUF into an int: past this the request overflows. */
+/** A sanity bound: SO_RCVBUF takes an int, which the kernel doubles (and clamps); no feed needs more. */
 const MAX_RECEIVE_BUFFER_BYTES = 1024 * 1024 * 1024;
 
 export function parseFeedUrl(url: string): FeedAddress {
