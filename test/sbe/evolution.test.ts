@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../../src/sbe/diagnostics.js';
 import { writeGeneratedCode } from '../../src/sbe/generator.js';
 import { loadSchemaOrThrow, parseSchemaText } from '../../src/sbe/parser.js';
 import type { Schema } from '../../src/sbe/ir.js';
+import { schemaXml } from '../support/sbe-schema.js';
 
 type TradeV0 = typeof import('../.generated/evolution/v0/trades.js');
 type TradeV1 = typeof import('../.generated/evolution/v1/trades.js');
@@ -23,15 +24,7 @@ const golden = (name: string): string => fileURLToPath(new URL(`../../../shared/
 /** Version 0 of a small schema; version 1 adds a block field, a group entry field and trailing var data. */
 function tradesSchema(version: 0 | 1): string {
   const v1 = (xml: string): string => (version === 1 ? xml : '');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<sbe:messageSchema xmlns:sbe="http://fixprotocol.io/2016/sbe" package="trades" id="7" version="${version}" byteOrder="littleEndian">
-  <types>
-    <composite name="messageHeader">
-      <type name="blockLength" primitiveType="uint16"/>
-      <type name="templateId" primitiveType="uint16"/>
-      <type name="schemaId" primitiveType="uint16"/>
-      <type name="version" primitiveType="uint16"/>
-    </composite>
+  return schemaXml({ package: 'trades', id: 7, version, byteOrder: 'littleEndian' }, `
     <composite name="groupSizeEncoding">
       <type name="blockLength" primitiveType="uint16"/>
       <type name="numInGroup" primitiveType="uint16"/>
@@ -41,7 +34,7 @@ function tradesSchema(version: 0 | 1): string {
       <type name="varData" primitiveType="uint8" length="0" characterEncoding="UTF-8"/>
     </composite>
     <type name="Qty" primitiveType="int32" presence="optional"/>
-  </types>
+`, `
   <sbe:message name="Trades" id="1">
     <field name="tradeDate" id="1" type="uint16"/>
     <field name="price" id="2" type="int64"/>
@@ -57,8 +50,7 @@ function tradesSchema(version: 0 | 1): string {
     <data name="trader" id="20" type="varString"/>
     ${v1('<data name="comment" id="21" type="varString" sinceVersion="1"/>')}
   </sbe:message>
-</sbe:messageSchema>
-`;
+`);
 }
 
 function parse(xml: string, file: string): Schema {

@@ -10,18 +10,11 @@ import { formatDiagnostic } from '../../src/sbe/diagnostics.js';
 import { writeGeneratedCode } from '../../src/sbe/generator.js';
 import { parseSchemaText } from '../../src/sbe/parser.js';
 import { SbeBoundsError, SbeHeaderError, SbeRangeError } from '../../src/sbe/runtime/index.js';
+import { schemaXml } from '../support/sbe-schema.js';
 
 type Orders = typeof import('../.generated/accessors/orders.js');
 
-const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
-<sbe:messageSchema xmlns:sbe="http://fixprotocol.io/2016/sbe" package="orders" id="3" version="0" byteOrder="bigEndian">
-  <types>
-    <composite name="messageHeader">
-      <type name="blockLength" primitiveType="uint16"/>
-      <type name="templateId" primitiveType="uint16"/>
-      <type name="schemaId" primitiveType="uint16"/>
-      <type name="version" primitiveType="uint16"/>
-    </composite>
+const SCHEMA = schemaXml({ package: 'orders', id: 3, version: 0, byteOrder: 'bigEndian' }, `
     <composite name="groupSize">
       <type name="blockLength" primitiveType="uint16"/>
       <type name="numInGroup" primitiveType="uint8" maxValue="3"/>
@@ -46,7 +39,7 @@ const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
     <type name="Symbol" primitiveType="char" length="8"/>
     <type name="Venue" primitiveType="char" length="4" presence="constant">XCME</type>
     <type name="OrderId" primitiveType="uint64" presence="optional"/>
-  </types>
+`, `
   <sbe:message name="NewOrder" id="5">
     <field name="orderId" id="1" type="OrderId"/>
     <field name="price" id="2" type="Price"/>
@@ -60,8 +53,7 @@ const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
     </group>
     <data name="text" id="20" type="varData"/>
   </sbe:message>
-</sbe:messageSchema>
-`;
+`);
 
 const generatedDir = fileURLToPath(new URL('../.generated/accessors/', import.meta.url));
 let orders: Orders;

@@ -14,6 +14,7 @@ import { formatDiagnostic } from '../../src/sbe/diagnostics.js';
 import { writeGeneratedCode } from '../../src/sbe/generator.js';
 import { parseSchemaText } from '../../src/sbe/parser.js';
 import { SbeBoundsError } from '../../src/sbe/runtime/index.js';
+import { schemaXml } from '../support/sbe-schema.js';
 
 /*
  * What this suite drives in the module it generates while it runs. That module does not exist
@@ -51,15 +52,7 @@ interface Trades {
 }
 
 /** `fees` came in version 1. `fills`, `ratios` and `fees` are flat; `legs` and `notes` are not. */
-const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
-<sbe:messageSchema xmlns:sbe="http://fixprotocol.io/2016/sbe" package="trades" id="9" version="1" byteOrder="littleEndian">
-  <types>
-    <composite name="messageHeader">
-      <type name="blockLength" primitiveType="uint16"/>
-      <type name="templateId" primitiveType="uint16"/>
-      <type name="schemaId" primitiveType="uint16"/>
-      <type name="version" primitiveType="uint16"/>
-    </composite>
+const SCHEMA = schemaXml({ package: 'trades', id: 9, version: 1, byteOrder: 'littleEndian' }, `
     <composite name="groupSize">
       <type name="blockLength" primitiveType="uint16"/>
       <type name="numInGroup" primitiveType="uint16"/>
@@ -68,7 +61,7 @@ const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
       <type name="length" primitiveType="uint8"/>
       <type name="varData" primitiveType="uint8" length="0" characterEncoding="UTF-8"/>
     </composite>
-  </types>
+`, `
   <sbe:message name="Trade" id="1">
     <field name="tradeDate" id="1" type="uint16"/>
     <group name="fills" id="2" dimensionType="groupSize">
@@ -90,8 +83,7 @@ const SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
     </group>
     <data name="memo" id="14" type="varData"/>
   </sbe:message>
-</sbe:messageSchema>
-`;
+`);
 
 const MESSAGE_HEADER_LENGTH = 8;
 const TRADE_BLOCK_LENGTH = 2;

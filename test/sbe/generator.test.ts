@@ -14,6 +14,7 @@ import { formatDiagnostic } from '../../src/sbe/diagnostics.js';
 import { generateTypeScript, writeGeneratedCode } from '../../src/sbe/generator.js';
 import type { Schema } from '../../src/sbe/ir.js';
 import { loadSchema, parseSchemaText } from '../../src/sbe/parser.js';
+import { schemaXml } from '../support/sbe-schema.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const peer = path.resolve(repoRoot, '../shared/peer');
@@ -41,15 +42,7 @@ function load(file: string): Schema {
 }
 
 /** Names chosen to collide: TS keywords, runtime exports, globals, flyweight members, a message and a composite both called Car. */
-const COLLIDING_SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
-<sbe:messageSchema xmlns:sbe="http://fixprotocol.io/2016/sbe" package="index" id="9" version="0" byteOrder="bigEndian">
-  <types>
-    <composite name="messageHeader">
-      <type name="blockLength" primitiveType="uint16"/>
-      <type name="templateId" primitiveType="uint16"/>
-      <type name="schemaId" primitiveType="uint16"/>
-      <type name="version" primitiveType="uint16"/>
-    </composite>
+const COLLIDING_SCHEMA = schemaXml({ package: 'index', id: 9, version: 0, byteOrder: 'bigEndian' }, `
     <composite name="groupSizeEncoding">
       <type name="blockLength" primitiveType="uint16"/>
       <type name="numInGroup" primitiveType="uint16"/>
@@ -73,7 +66,7 @@ const COLLIDING_SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
       <type name="offset" primitiveType="int64"/>
       <type name="view" primitiveType="char" length="3"/>
     </composite>
-  </types>
+`, `
   <sbe:message name="Car" id="1">
     <field name="constructor" id="1" type="uint32"/>
     <field name="wrap" id="2" type="Car"/>
@@ -90,8 +83,7 @@ const COLLIDING_SCHEMA = `<?xml version="1.0" encoding="UTF-8"?>
     <data name="encodedLength" id="11" type="varDataEncoding"/>
   </sbe:message>
   <sbe:message name="CarDecoder" id="2"/>
-</sbe:messageSchema>
-`;
+`);
 
 function collidingSchema(): Schema {
   const { schema, diagnostics } = parseSchemaText(COLLIDING_SCHEMA, 'colliding.xml');

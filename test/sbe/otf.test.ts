@@ -7,6 +7,7 @@ import { CaptureReader, UdpDatagram } from '../../src/io/pcap.js';
 import type { Schema } from '../../src/sbe/ir.js';
 import { OtfDecodeError, decodeMessage, decodeMessageHeader } from '../../src/sbe/otf.js';
 import { loadSchemaOrThrow, parseSchemaText } from '../../src/sbe/parser.js';
+import { schemaXml } from '../support/sbe-schema.js';
 
 const peer = (path: string) => new URL(`../../../shared/peer/${path}`, import.meta.url).pathname;
 const carSchema = loadSchemaOrThrow(peer('sbe-golden/example-schema.xml'));
@@ -245,15 +246,7 @@ describe('OTF decoding of the Car golden file', () => {
 
 describe('OTF value rules', () => {
   const { schema, diagnostics } = parseSchemaText(
-    `<?xml version="1.0" encoding="UTF-8"?>
-<sbe:messageSchema xmlns:sbe="http://fixprotocol.io/2016/sbe" package="t" id="9" version="0" byteOrder="bigEndian">
-  <types>
-    <composite name="messageHeader">
-      <type name="blockLength" primitiveType="uint16"/>
-      <type name="templateId" primitiveType="uint16"/>
-      <type name="schemaId" primitiveType="uint16"/>
-      <type name="version" primitiveType="uint16"/>
-    </composite>
+    schemaXml({ package: 't', id: 9, version: 0, byteOrder: 'bigEndian' }, `
     <composite name="groupSizeEncoding">
       <type name="blockLength" primitiveType="uint16"/>
       <type name="numInGroup" primitiveType="uint16"/>
@@ -273,7 +266,7 @@ describe('OTF value rules', () => {
       <choice name="low">0</choice>
       <choice name="high">63</choice>
     </set>
-  </types>
+`, `
   <sbe:message name="Values" id="5">
     <field name="big" id="1" type="uint64"/>
     <field name="missing" id="2" type="OptionalInt64"/>
@@ -284,7 +277,7 @@ describe('OTF value rules', () => {
     <field name="flags" id="7" type="Flags"/>
     <data name="payload" id="8" type="blob"/>
   </sbe:message>
-</sbe:messageSchema>`,
+`),
     'values.xml',
   );
 
