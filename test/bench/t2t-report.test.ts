@@ -125,4 +125,14 @@ describe('the tick-to-trade report', () => {
     expect(section).toContain('- not measured: copy p99 >= 2x zero-copy p99');
     expect(section).toContain('![tick-to-trade percentile spectrum](t2t-spectrum.svg)');
   });
+
+  it("reads zero-copy's p99 against the C reference's round by round too", () => {
+    const reference = { ...latency(20, 30), roundP99s: [20, 40, 30] };
+    const zeroCopy = { ...latency(26, 48), roundP99s: [24, 60, 33] };
+    const run = result([responder(C_REFERENCE, reference), responder(ZERO_COPY, zeroCopy)], []);
+
+    const section = renderT2tSection({ suite: 't2t', quick: false, machine: { cpuModel: 'x', cores: 2, kernel: 'k', node: 'v20', date: 'd' }, result: run });
+
+    expect(section).toContain("Round by round, zero-copy's p99 over the C reference's in the same round: median 1.20x, from 1.10x to 1.50x; at most 1.3x in 2 of 3 rounds.");
+  });
 });
