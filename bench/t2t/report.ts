@@ -1,5 +1,6 @@
 /** The tick-to-trade suite's section of RESULTS.md: the latency table, where lost packets went, the sweep, the goals. */
 import { formatRate, formatRatio, markdownTable } from '../lib/markdown.js';
+import { median } from '../lib/stats.js';
 import type { SuiteRun } from '../lib/suite.js';
 import { lossAccountLines, sendLagLines, sweepLossLines } from './loss-report.js';
 import { C_REFERENCE, COPY, ZERO_COPY } from './responders.js';
@@ -252,9 +253,8 @@ function pairedRoundLines(reference: LatencyFigures | undefined, zeroCopy: Laten
   if (rounds === 0) return [];
   const ratios = Array.from({ length: rounds }, (_, round) => zeroCopy!.roundP99s[round]! / reference!.roundP99s[round]!).sort((a, b) => a - b);
   const within = ratios.filter((ratio) => ratio <= ZERO_COPY_P99_LIMIT).length;
-  const median = rounds % 2 === 1 ? ratios[(rounds - 1) / 2]! : (ratios[rounds / 2 - 1]! + ratios[rounds / 2]!) / 2;
   return [
     '',
-    `Round by round, zero-copy's p99 over the C reference's in the same round: median ${median.toFixed(2)}x, from ${ratios[0]!.toFixed(2)}x to ${ratios[rounds - 1]!.toFixed(2)}x; at most ${ZERO_COPY_P99_LIMIT}x in ${within} of ${rounds} rounds.`,
+    `Round by round, zero-copy's p99 over the C reference's in the same round: median ${median(ratios).toFixed(2)}x, from ${ratios[0]!.toFixed(2)}x to ${ratios[rounds - 1]!.toFixed(2)}x; at most ${ZERO_COPY_P99_LIMIT}x in ${within} of ${rounds} rounds.`,
   ];
 }
