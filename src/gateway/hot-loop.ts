@@ -140,7 +140,7 @@ export class HotLoop {
     const parts = this.parts;
     parts.stages.beginSend();
     parts.orderPath.flush();
-    parts.stages.endSend(true);
+    parts.stages.endSend();
     parts.tap.recordTickToTrade();
     this.queuedAtLastSend = parts.host.tally.queuedMessages;
   }

@@ -91,7 +91,7 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
     // One pair of clocks for the loop and the stages: the loop reads the send's time where endSend() left it.
     const realtime = new NanosecondClock(CLOCK_REALTIME);
     const monotonic = new NanosecondClock(CLOCK_MONOTONIC);
-    const stages = new StageLatencyRecorder(realtime, monotonic);
+    const stages = new StageLatencyRecorder({ realtime, monotonic, sampleEvery: config.stageSampleEvery });
     const host = new StrategyHost(strategies, { environment, orders: new TimedOrderRouting(orderPath, stages), counters });
     listener = new StrategyFeedListener(host, orderPath, stages);
     handler = new Mdp3Handler({ listener, counters: feedCounters, logger: workerLog });

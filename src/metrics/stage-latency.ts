@@ -10,6 +10,11 @@
  *   send          the batch's flush (writev) start -> writev returned
  *   tick_to_trade kernel receive timestamp of a triggering packet -> writev returned
  *
+ * feed and tick_to_trade are recorded for every packet: they need no clock read of their own
+ * (the batch's send time is read once). The breakdown in between costs about ten clock reads a
+ * packet, each a koffi call of about 70 ns, so it is timed on every `sampleEvery`th packet (and
+ * on the send of that packet's batch); 1 times every packet.
+ *
  * Nothing is allocated per sample: times are read by NanosecondClocks into a field and kept in
  * a Float64Array of marks; every call takes small integers only (a double passed to a call V8
  * does not inline is boxed), and even the value recorded is handed over through the marks. About once a
@@ -48,13 +53,21 @@ const MARK_STRATEGY_NANOS = 6;
 /** Accumulated ns in the order path during the packet. */
 const MARK_ORDER_PATH_NANOS = 7;
 const MARK_SEND_START = 8;
-const MARK_SENT = 9;
-const MARK_SENT_REALTIME = 10;
+const MARK_SENT_REALTIME = 9;
 /** The value being recorded: handed over here, not as an argument, so it is never boxed. */
-const MARK_SAMPLE = 11;
-const MARK_COUNT = 12;
+const MARK_SAMPLE = 10;
+const MARK_COUNT = 11;
 
 const TWO_TO_32 = 0x1_0000_0000;
+
+export interface StageLatencyOptions {
+  /** CLOCK_REALTIME, to compare with kernel timestamps (a stand-in in tests). */
+  realtime?: TimeSource;
+  /** CLOCK_MONOTONIC, for durations (a stand-in in tests). */
+  monotonic?: TimeSource;
+  /** Every how many packets the breakdown (wire, decode, strategy, risk_encode, send) is timed; default 1, every packet. */
+  sampleEvery?: number;
+}
 
 export class StageLatencyRecorder {
   /** Times by MARK_* index; the feed tap writes MARK_RECEIVED. */
@@ -63,41 +76,55 @@ export class StageLatencyRecorder {
   readonly histograms: readonly ShiftIndexedHistogram[] = STAGE_NAMES.map(() => buildHistogram());
   private readonly realtime: TimeSource;
   private readonly monotonic: TimeSource;
+  private readonly sampleEvery: number;
+  /** Counts down to the next packet timed stage by stage: the first packet is. */
+  private packetsUntilSample = 1;
+  /** The packet being handled is timed stage by stage. */
+  private sampling = false;
+  /** A packet of the batch being handled was: its send is timed. */
+  private batchSampled = false;
   private strategyCalled = false;
   private orderPathCalled = false;
 
-  /** Clocks: CLOCK_REALTIME to compare with kernel timestamps, CLOCK_MONOTONIC for durations (stand-ins in tests). */
-  constructor(realtime: TimeSource = new NanosecondClock(CLOCK_REALTIME), monotonic: TimeSource = new NanosecondClock(CLOCK_MONOTONIC)) {
-    this.realtime = realtime;
-    this.monotonic = monotonic;
+  constructor(options: StageLatencyOptions = {}) {
+    const sampleEvery = options.sampleEvery ?? 1;
+    if (!Number.isInteger(sampleEvery) || sampleEvery < 1) throw new RangeError(`sampleEvery must be a positive integer, not ${sampleEvery}`);
+    this.realtime = options.realtime ?? new NanosecondClock(CLOCK_REALTIME);
+    this.monotonic = options.monotonic ?? new NanosecondClock(CLOCK_MONOTONIC);
+    this.sampleEvery = sampleEvery;
   }
 
   /**
    * A packet reaches the feed handler, its kernel receive timestamp in marks[MARK_RECEIVED]:
-   * records feed (SendingTime -> kernel) and wire (kernel -> now).
+   * records feed (SendingTime -> kernel) and, on a sampled packet, wire (kernel -> now).
    */
   beginPacket(view: DataView, packetOffset: number): void {
     const marks = this.marks;
+    const sendingTimeOffset = packetOffset + MDP3_SENDING_TIME_OFFSET;
+    marks[MARK_SENDING_TIME] = view.getUint32(sendingTimeOffset + 4, true) * TWO_TO_32 + view.getUint32(sendingTimeOffset, true);
+    if (marks[MARK_SENDING_TIME]! > 0) {
+      marks[MARK_SAMPLE] = marks[MARK_RECEIVED]! - marks[MARK_SENDING_TIME]!;
+      this.recordSample(STAGE_FEED);
+    }
+    if (--this.packetsUntilSample > 0) return;
+    this.packetsUntilSample = this.sampleEvery;
+    this.sampling = true;
+    this.batchSampled = true;
     this.realtime.update();
     marks[MARK_HANDLER_START_REALTIME] = this.realtime.nanos;
     this.monotonic.update();
     marks[MARK_HANDLER_START] = this.monotonic.nanos;
-    const sendingTimeOffset = packetOffset + MDP3_SENDING_TIME_OFFSET;
-    marks[MARK_SENDING_TIME] = view.getUint32(sendingTimeOffset + 4, true) * TWO_TO_32 + view.getUint32(sendingTimeOffset, true);
     marks[MARK_STRATEGY_NANOS] = 0;
     marks[MARK_ORDER_PATH_NANOS] = 0;
     this.strategyCalled = false;
     this.orderPathCalled = false;
     marks[MARK_SAMPLE] = marks[MARK_HANDLER_START_REALTIME]! - marks[MARK_RECEIVED]!;
     this.recordSample(STAGE_WIRE);
-    if (marks[MARK_SENDING_TIME]! > 0) {
-      marks[MARK_SAMPLE] = marks[MARK_RECEIVED]! - marks[MARK_SENDING_TIME]!;
-      this.recordSample(STAGE_FEED);
-    }
   }
 
   /** A strategy handler is about to run; the packet's first one ends its decode stage. */
   enterStrategy(): void {
+    if (!this.sampling) return;
     const marks = this.marks;
     this.monotonic.update();
     marks[MARK_STRATEGY_ENTERED] = this.monotonic.nanos;
@@ -109,17 +136,20 @@ export class StageLatencyRecorder {
   }
 
   exitStrategy(): void {
+    if (!this.sampling) return;
     this.monotonic.update();
     this.marks[MARK_STRATEGY_NANOS] += this.monotonic.nanos - this.marks[MARK_STRATEGY_ENTERED]!;
   }
 
   /** A strategy calls the order path (risk checks and encoding of one request). */
   enterOrderPath(): void {
+    if (!this.sampling) return;
     this.monotonic.update();
     this.marks[MARK_ORDER_PATH_ENTERED] = this.monotonic.nanos;
   }
 
   exitOrderPath(): void {
+    if (!this.sampling) return;
     this.monotonic.update();
     this.marks[MARK_ORDER_PATH_NANOS] += this.monotonic.nanos - this.marks[MARK_ORDER_PATH_ENTERED]!;
     this.orderPathCalled = true;
@@ -127,6 +157,9 @@ export class StageLatencyRecorder {
 
   /** The packet is handled: records the strategies' time (without the order path's) and the order path's. */
   endPacket(): void {
+    if (!this.sampling) return;
+    // (order calls from timers and execution reports, outside any packet, are not timed)
+    this.sampling = false;
     if (!this.strategyCalled) return;
     const marks = this.marks;
     marks[MARK_SAMPLE] = marks[MARK_STRATEGY_NANOS]! - marks[MARK_ORDER_PATH_NANOS]!;
@@ -139,24 +172,26 @@ export class StageLatencyRecorder {
 
   /** Just before the batch's flush. */
   beginSend(): void {
+    if (!this.batchSampled) return;
     this.monotonic.update();
     this.marks[MARK_SEND_START] = this.monotonic.nanos;
   }
 
   /**
-   * Just after the flush; records send when the batch had orders (`sentOrders`). Leaves the
-   * realtime clock at the send's time, for a caller that shares it (the hot loop's tick-to-trade).
+   * Just after the flush of a batch that had orders; records send when the batch had a sampled
+   * packet. Leaves the realtime clock at the send's time, for a caller that shares it (the hot
+   * loop's tick-to-trade).
    */
-  endSend(sentOrders: boolean): void {
+  endSend(): void {
     const marks = this.marks;
-    this.monotonic.update();
-    marks[MARK_SENT] = this.monotonic.nanos;
-    this.realtime.update();
-    marks[MARK_SENT_REALTIME] = this.realtime.nanos;
-    if (sentOrders) {
-      marks[MARK_SAMPLE] = marks[MARK_SENT]! - marks[MARK_SEND_START]!;
+    if (this.batchSampled) {
+      this.batchSampled = false;
+      this.monotonic.update();
+      marks[MARK_SAMPLE] = this.monotonic.nanos - marks[MARK_SEND_START]!;
       this.recordSample(STAGE_SEND);
     }
+    this.realtime.update();
+    marks[MARK_SENT_REALTIME] = this.realtime.nanos;
   }
 
   /** tick_to_trade of a triggering packet received at receiveTimes[index] (CLOCK_REALTIME), sent at the last endSend(). */

@@ -43,7 +43,7 @@ describe('gateway config', () => {
       { path: join(directory, 'strategies', 'mine.ts'), params: { size: 2 }, onError: 'restart', maxRestarts: undefined },
     ]);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(config).toMatchObject({ io: 'zerocopy', idle: 'spin', flush: 'batch', cpu: 1, batchSize: 32, risk: {}, session: {} });
+    expect(config).toMatchObject({ io: 'zerocopy', idle: 'spin', flush: 'batch', cpu: 1, batchSize: 32, stageSampleEvery: 16, risk: {}, session: {} });
   });
 
   it('lets flags replace the file values, with flag paths relative to the working directory', () => {
@@ -78,11 +78,12 @@ describe('gateway config', () => {
       http: 'localhost',
       idle: 'sleep',
       batchSize: 0,
+      stageSampleEvery: 0.5,
       feds: [],
     });
 
     expect(problemsOf({ config: path })).toEqual([
-      "gateway.json: feds: unknown key (known: feeds, exchange, strategies, http, io, cpu, idle, idleTimeoutMs, flush, batchSize, risk, session)",
+      "gateway.json: feds: unknown key (known: feeds, exchange, strategies, http, io, cpu, idle, idleTimeoutMs, flush, batchSize, stageSampleEvery, risk, session)",
       "gateway.json: feeds[1]: 'udpp://x' is not a feed URL (udp://, packet://, shm://, pcap:)",
       `gateway.json: feeds[2]: feed URL "udp://127.0.0.1": expected host:port, got '127.0.0.1'`,
       'gateway.json: exchange: "http://127.0.0.1:9100" is not an exchange address (tcp://host:port)',
@@ -92,6 +93,7 @@ describe('gateway config', () => {
       'gateway.json: http: "localhost" is not host:port (e.g. 127.0.0.1:8080)',
       `gateway.json: idle: "sleep" is not one of 'spin', 'block'`,
       'gateway.json: batchSize: 0 is not an integer from 1 to 1024',
+      'gateway.json: stageSampleEvery: 0.5 is not an integer from 1 to 1000000',
     ]);
   });
 

@@ -74,7 +74,7 @@ function standInOrderPath() {
 function loopWith(idle: IdleMode, script: number[]) {
   const realtime = new CountingClock();
   const monotonic = new CountingClock();
-  const stages = new StageLatencyRecorder(realtime, monotonic);
+  const stages = new StageLatencyRecorder({ realtime, monotonic });
   const tally: OrderTally = { queuedMessages: 0 };
   const { orderPath, calls } = standInOrderPath();
   const counters = new GatewayCounters();

@@ -17,6 +17,14 @@ export class ManualClock implements TimeSource {
   update(): void {}
 }
 
+/** A ManualClock that counts its reads: each stands for a koffi call in the worker. */
+export class CountingClock extends ManualClock {
+  reads = 0;
+  override update(): void {
+    this.reads++;
+  }
+}
+
 export const EXPECTED_NANOS = { wire: 2500, decode: 700, strategy: 900, risk_encode: 400, send: 900, tick_to_trade: 6000, feed: 3000 } as const;
 
 export function recordOnePacket(recorder: StageLatencyRecorder, realtime: ManualClock, monotonic: ManualClock, base = 1_000_000_000): void {
@@ -40,7 +48,7 @@ export function recordOnePacket(recorder: StageLatencyRecorder, realtime: Manual
   recorder.beginSend();
   monotonic.nanos = 103_900;
   realtime.nanos = received + 6000;
-  recorder.endSend(true);
+  recorder.endSend();
   recorder.recordTickToTrade(new Float64Array([received]), 0);
 }
 
@@ -48,7 +56,7 @@ export function recordOnePacket(recorder: StageLatencyRecorder, realtime: Manual
 export function recorderWith(packets: number): StageLatencyRecorder {
   const realtime = new ManualClock();
   const monotonic = new ManualClock();
-  const recorder = new StageLatencyRecorder(realtime, monotonic);
+  const recorder = new StageLatencyRecorder({ realtime, monotonic });
   for (let i = 0; i < packets; i++) recordOnePacket(recorder, realtime, monotonic);
   return recorder;
 }
