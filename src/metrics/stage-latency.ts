@@ -97,6 +97,11 @@ export class StageLatencyRecorder {
   /**
    * A packet reaches the feed handler, its kernel receive timestamp in marks[MARK_RECEIVED]:
    * records feed (SendingTime -> kernel) and, on a sampled packet, wire (kernel -> now).
+   *
+   * Each public method is a guard in front of the sampled work, which lives in its own method:
+   * the guards are what V8 inlines into the feed handler and the strategy calls, and the rarely
+   * run bodies, left out of line, do not spend the inlining budget those callers share with the
+   * strategies' own code (a strategy's `book.bids.price(0)` left out of line boxes its double).
    */
   beginPacket(view: DataView, packetOffset: number): void {
     const marks = this.marks;
@@ -106,7 +111,60 @@ export class StageLatencyRecorder {
       marks[MARK_SAMPLE] = marks[MARK_RECEIVED]! - marks[MARK_SENDING_TIME]!;
       this.recordSample(STAGE_FEED);
     }
-    if (--this.packetsUntilSample > 0) return;
+    if (--this.packetsUntilSample === 0) this.beginSampledPacket();
+  }
+
+  /** A strategy handler is about to run; the packet's first one ends its decode stage. */
+  enterStrategy(): void {
+    if (this.sampling) this.markStrategyEntered();
+  }
+
+  exitStrategy(): void {
+    if (this.sampling) this.markStrategyExited();
+  }
+
+  /** A strategy calls the order path (risk checks and encoding of one request). */
+  enterOrderPath(): void {
+    if (this.sampling) this.markOrderPathEntered();
+  }
+
+  exitOrderPath(): void {
+    if (this.sampling) this.markOrderPathExited();
+  }
+
+  /** The packet is handled: records the strategies' time (without the order path's) and the order path's. */
+  endPacket(): void {
+    if (this.sampling) this.endSampledPacket();
+  }
+
+  /** Just before the batch's flush. */
+  beginSend(): void {
+    if (this.batchSampled) this.markSendStarted();
+  }
+
+  /**
+   * Just after the flush of a batch that had orders; records send when the batch had a sampled
+   * packet. Leaves the realtime clock at the send's time, for a caller that shares it (the hot
+   * loop's tick-to-trade).
+   */
+  endSend(): void {
+    if (this.batchSampled) this.recordSampledSend();
+    this.realtime.update();
+    this.marks[MARK_SENT_REALTIME] = this.realtime.nanos;
+  }
+
+  /** tick_to_trade of a triggering packet received at receiveTimes[index] (CLOCK_REALTIME), sent at the last endSend(). */
+  recordTickToTrade(receiveTimes: Float64Array, index: number): void {
+    this.marks[MARK_SAMPLE] = this.marks[MARK_SENT_REALTIME]! - receiveTimes[index]!;
+    this.recordSample(STAGE_TICK_TO_TRADE);
+  }
+
+  count(stage: number): number {
+    return this.histograms[stage]!.totalCount;
+  }
+
+  private beginSampledPacket(): void {
+    const marks = this.marks;
     this.packetsUntilSample = this.sampleEvery;
     this.sampling = true;
     this.batchSampled = true;
@@ -122,9 +180,7 @@ export class StageLatencyRecorder {
     this.recordSample(STAGE_WIRE);
   }
 
-  /** A strategy handler is about to run; the packet's first one ends its decode stage. */
-  enterStrategy(): void {
-    if (!this.sampling) return;
+  private markStrategyEntered(): void {
     const marks = this.marks;
     this.monotonic.update();
     marks[MARK_STRATEGY_ENTERED] = this.monotonic.nanos;
@@ -135,29 +191,23 @@ export class StageLatencyRecorder {
     }
   }
 
-  exitStrategy(): void {
-    if (!this.sampling) return;
+  private markStrategyExited(): void {
     this.monotonic.update();
     this.marks[MARK_STRATEGY_NANOS] += this.monotonic.nanos - this.marks[MARK_STRATEGY_ENTERED]!;
   }
 
-  /** A strategy calls the order path (risk checks and encoding of one request). */
-  enterOrderPath(): void {
-    if (!this.sampling) return;
+  private markOrderPathEntered(): void {
     this.monotonic.update();
     this.marks[MARK_ORDER_PATH_ENTERED] = this.monotonic.nanos;
   }
 
-  exitOrderPath(): void {
-    if (!this.sampling) return;
+  private markOrderPathExited(): void {
     this.monotonic.update();
     this.marks[MARK_ORDER_PATH_NANOS] += this.monotonic.nanos - this.marks[MARK_ORDER_PATH_ENTERED]!;
     this.orderPathCalled = true;
   }
 
-  /** The packet is handled: records the strategies' time (without the order path's) and the order path's. */
-  endPacket(): void {
-    if (!this.sampling) return;
+  private endSampledPacket(): void {
     // (order calls from timers and execution reports, outside any packet, are not timed)
     this.sampling = false;
     if (!this.strategyCalled) return;
@@ -170,38 +220,16 @@ export class StageLatencyRecorder {
     }
   }
 
-  /** Just before the batch's flush. */
-  beginSend(): void {
-    if (!this.batchSampled) return;
+  private markSendStarted(): void {
     this.monotonic.update();
     this.marks[MARK_SEND_START] = this.monotonic.nanos;
   }
 
-  /**
-   * Just after the flush of a batch that had orders; records send when the batch had a sampled
-   * packet. Leaves the realtime clock at the send's time, for a caller that shares it (the hot
-   * loop's tick-to-trade).
-   */
-  endSend(): void {
-    const marks = this.marks;
-    if (this.batchSampled) {
-      this.batchSampled = false;
-      this.monotonic.update();
-      marks[MARK_SAMPLE] = this.monotonic.nanos - marks[MARK_SEND_START]!;
-      this.recordSample(STAGE_SEND);
-    }
-    this.realtime.update();
-    marks[MARK_SENT_REALTIME] = this.realtime.nanos;
-  }
-
-  /** tick_to_trade of a triggering packet received at receiveTimes[index] (CLOCK_REALTIME), sent at the last endSend(). */
-  recordTickToTrade(receiveTimes: Float64Array, index: number): void {
-    this.marks[MARK_SAMPLE] = this.marks[MARK_SENT_REALTIME]! - receiveTimes[index]!;
-    this.recordSample(STAGE_TICK_TO_TRADE);
-  }
-
-  count(stage: number): number {
-    return this.histograms[stage]!.totalCount;
+  private recordSampledSend(): void {
+    this.batchSampled = false;
+    this.monotonic.update();
+    this.marks[MARK_SAMPLE] = this.monotonic.nanos - this.marks[MARK_SEND_START]!;
+    this.recordSample(STAGE_SEND);
   }
 
   /** Records marks[MARK_SAMPLE] (ns) into the stage's histogram. */
