@@ -63,6 +63,11 @@ export interface LossAccount {
   /** The responder's hot thread's wait for its core, and how many times it was switched out for another; null when its thread is unknown. */
   responderRunQueueWaitNs: number | null;
   responderPreemptions: number | null;
+  /**
+   * The times the hot thread gave up its core itself (voluntary context switches): a spinning
+   * thread never does, so each is a wait for something (a lock, a page, a blocking call).
+   */
+  responderSleeps: number | null;
   /** How long the responder's socket buffer holds the offered rate's packets; null: it reads no socket. */
   socketBufferNs: number | null;
 }
@@ -74,6 +79,7 @@ export interface ResponderCounters {
   rejectsByReason: Record<string, number> | null;
   runQueueWaitNs: number | null;
   preemptions: number | null;
+  sleeps: number | null;
 }
 
 /** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp), or null when there is none. */
@@ -86,20 +92,28 @@ export function udpSocketDrops(port: number): number | null {
   return null;
 }
 
+type SchedulerCounters = Pick<ResponderCounters, 'runQueueWaitNs' | 'preemptions' | 'sleeps'>;
+
 /**
  * What the scheduler did to thread `tid` of `pid` so far: nanoseconds on a run queue waiting for a
- * CPU (schedstat's second field) and involuntary context switches (status); nulls when unreadable.
+ * CPU (schedstat's second field), involuntary and voluntary context switches (status); nulls when unreadable.
  */
-export function threadSchedulerWaits(pid: number, tid: number): Pick<ResponderCounters, 'runQueueWaitNs' | 'preemptions'> {
+export function threadSchedulerWaits(pid: number, tid: number): SchedulerCounters {
   try {
     const task = `/proc/${pid}/task/${tid}`;
     const waited = Number(readFileSync(`${task}/schedstat`, 'utf8').split(' ')[1]);
-    const switches = Number(/^nonvoluntary_ctxt_switches:\s*(\d+)$/m.exec(readFileSync(`${task}/status`, 'utf8'))?.[1]);
-    return { runQueueWaitNs: Number.isFinite(waited) ? waited : null, preemptions: Number.isFinite(switches) ? switches : null };
+    const status = readFileSync(`${task}/status`, 'utf8');
+    const switches = (kind: string): number | null => {
+      const count = Number(new RegExp(`^${kind}_ctxt_switches:\\s*(\\d+)$`, 'm').exec(status)?.[1]);
+      return Number.isFinite(count) ? count : null;
+    };
+    return { runQueueWaitNs: Number.isFinite(waited) ? waited : null, preemptions: switches('nonvoluntary'), sleeps: switches('voluntary') };
   } catch {
-    return { runQueueWaitNs: null, preemptions: null };
+    return UNKNOWN_SCHEDULER_COUNTERS;
   }
 }
+
+export const UNKNOWN_SCHEDULER_COUNTERS: SchedulerCounters = { runQueueWaitNs: null, preemptions: null, sleeps: null };
 
 function difference(after: number | null, before: number | null): number | null {
   return after === null || before === null ? null : Math.max(0, after - before);
@@ -143,6 +157,7 @@ export function accountTrial(trial: Trial, before: ResponderCounters, after: Res
     exchangeRunQueueWaitNs: report.runQueueWaitNs,
     responderRunQueueWaitNs: difference(after.runQueueWaitNs, before.runQueueWaitNs),
     responderPreemptions: difference(after.preemptions, before.preemptions),
+    responderSleeps: difference(after.sleeps, before.sleeps),
     socketBufferNs: before.socketDrops === null ? null : socketBufferNs(report.offeredRate),
   };
 }
@@ -179,6 +194,7 @@ export function combineAccounts(a: LossAccount, b: LossAccount): LossAccount {
     exchangeRunQueueWaitNs: a.exchangeRunQueueWaitNs + b.exchangeRunQueueWaitNs,
     responderRunQueueWaitNs: addNullable(a.responderRunQueueWaitNs, b.responderRunQueueWaitNs),
     responderPreemptions: addNullable(a.responderPreemptions, b.responderPreemptions),
+    responderSleeps: addNullable(a.responderSleeps, b.responderSleeps),
     socketBufferNs: a.socketBufferNs === null || b.socketBufferNs === null ? null : Math.min(a.socketBufferNs, b.socketBufferNs),
   };
 }
@@ -226,6 +242,7 @@ export function describeCircumstances(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? `, ${account.lostSentLate} of them lost` : '';
   const exchange = `exchange sent ${account.sentLate} of ${account.sent} > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
   const buffer = account.socketBufferNs === null ? '' : ` (its socket buffer lasts ${milliseconds(account.socketBufferNs)})`;
-  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core over ${account.responderPreemptions} preemptions${buffer}`;
+  const sleeps = account.responderSleeps === null ? '' : `, slept ${account.responderSleeps} times`;
+  const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core over ${account.responderPreemptions} preemptions${sleeps}${buffer}`;
   return `${exchange}${responder}`;
 }

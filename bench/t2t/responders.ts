@@ -13,7 +13,7 @@ import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { gatewayStatus } from './gateway-status.js';
-import { FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, type ResponderCounters } from './loss-account.js';
+import { FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, UNKNOWN_SCHEDULER_COUNTERS, type ResponderCounters } from './loss-account.js';
 import { allThreadsStopped, makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
@@ -136,7 +136,7 @@ export class RunningResponder {
       socketDrops: this.feedSocketPort === undefined ? null : udpSocketDrops(this.feedSocketPort),
       sourceDrops: feeds?.[0]?.sourceDrops ?? null,
       rejectsByReason: (status?.rejectsByReason as Record<string, number> | undefined) ?? null,
-      ...(this.hotThreadId === undefined ? { runQueueWaitNs: null, preemptions: null } : threadSchedulerWaits(this.process.pid!, this.hotThreadId)),
+      ...(this.hotThreadId === undefined ? UNKNOWN_SCHEDULER_COUNTERS : threadSchedulerWaits(this.process.pid!, this.hotThreadId)),
     };
   }
 

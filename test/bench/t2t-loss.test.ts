@@ -14,7 +14,7 @@ function report(fields: Partial<TrialReport>): TrialReport {
 }
 
 function counters(fields: Partial<ResponderCounters>): ResponderCounters {
-  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, preemptions: null, ...fields };
+  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, preemptions: null, sleeps: null, ...fields };
 }
 
 /**
