@@ -2,7 +2,7 @@
  * The hot-path worker's V8 work stays on its own thread: what it would otherwise wait for on
  * V8's platform threads, which run off the worker's core. Read from V8's own traces of a child
  * process: --trace-opt (how each optimisation was compiled) and --trace-gc-nvp (the helper
- * threads' share of each scavenge).
+ * threads' share of each scavenge, the pages left for the unmapper job).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -35,5 +35,15 @@ describe('runWorkerIsolateOnItsThread', () => {
 
     expect(helperTimes.length).toBeGreaterThan(5);
     expect(helperTimes.filter((ms) => ms !== 0)).toEqual([]);
+  });
+
+  it("frees the worker's spent heap pages itself, leaving none queued for a helper", () => {
+    const lines = traceOf('worker-collections-child.ts', ['--expose-gc', '--trace-gc-nvp']);
+    // every collection from the child's full one on, the worker's closing full one among them
+    const collections = lines.slice(lines.findIndex((line) => line.includes(' gc=mc '))).filter((line) => / gc=(s|mc) /.test(line));
+    const queuedChunks = collections.map((line) => Number(/ unmapper_chunks=(\d+)/.exec(line)?.[1] ?? Number.NaN));
+
+    expect(collections.filter((line) => line.includes(' gc=mc ')).length).toBe(2);
+    expect(queuedChunks.filter((chunks) => chunks !== 0)).toEqual([]);
   });
 });
