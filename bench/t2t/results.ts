@@ -97,6 +97,8 @@ export interface T2tSuiteResult {
   rounds: number;
   packetsPerRound: number;
   warmUpPackets: number;
+  /** Each responder's warm-up alone before the rounds (absent in runs saved before it was recorded). */
+  settle?: { packets: number; minTrials: number };
   latencyIntervalNs: number;
   sweepLadder: readonly number[];
   sweepTrialMs: number;
