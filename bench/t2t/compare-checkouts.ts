@@ -32,7 +32,7 @@ pinHarnessTo(LOAD_CPU);
 const running: RunningResponder[] = [];
 try {
   for (const spec of specs) running.push(await RunningResponder.start(spec));
-  await settle(running, { packets: 24_000, minTrials: 5, trials: 8, intervalNs: LATENCY_INTERVAL_NS });
+  await settle(running, { packets: 24_000, minTrials: 5, trials: 8, quietSpellMs: 2_500, intervalNs: LATENCY_INTERVAL_NS });
   const latency = await latencyRun(running, { rounds: Number(rounds), packetsPerRound: Number(packetsPerRound), warmUpPackets: 2_000 });
   for (const responder of running) if (responder.statusUrl !== undefined) console.log(`${responder.spec.name}: ${await stageMedians(responder)}`);
   const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 3, attempts: 3 });

@@ -214,7 +214,7 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
     '',
     `A C exchange (bench/c/t2t_exchange.c) publishes one MDP 3.0 Book46 packet every ${result.latencyIntervalNs / 1000} us and times each packet's order ` +
       'from the packet\'s *intended* send time to the order\'s arrival on its order entry session (coordinated omission corrected). ' +
-      (result.settle === undefined ? '' : `Each responder first warmed up alone: at least ${result.settle.minTrials} trials of ${result.settle.packets} packets, until one lost nothing. `) +
+      (result.settle === undefined ? '' : `Each responder first warmed up alone: at least ${result.settle.minTrials} trials of ${result.settle.packets} packets, until one lost nothing${result.settle.quietSpellMs === 0 ? '' : `, then again after a quiet spell of ${result.settle.quietSpellMs / 1000} s (so a gateway has read the exchange's heartbeats before the rounds, as each round's turn does)`}. `) +
       `Responders interleaved in ${result.rounds} rounds of ${result.packetsPerRound} packets (after ${result.warmUpPackets} warm-up packets each turn), ` +
       `the others frozen meanwhile; ${result.pinning}. A packet without its order ${result.drainMs} ms after its intended send is lost. ` +
       `The suite took ${result.durationSeconds} s; load average at the start: ${run.machine.loadAverage?.toFixed(2) ?? 'unknown'} on ${run.machine.cores} cores.`,

@@ -98,7 +98,7 @@ export interface T2tSuiteResult {
   packetsPerRound: number;
   warmUpPackets: number;
   /** Each responder's warm-up alone before the rounds (absent in runs saved before it was recorded). */
-  settle?: { packets: number; minTrials: number };
+  settle?: { packets: number; minTrials: number; quietSpellMs: number };
   latencyIntervalNs: number;
   sweepLadder: readonly number[];
   sweepTrialMs: number;

@@ -37,12 +37,12 @@ interface Mode {
 
 const FULL: Mode = {
   latency: { rounds: 16, packetsPerRound: 24_000, warmUpPackets: 2_000 },
-  settle: { packets: 24_000, minTrials: 5, trials: 8, intervalNs: LATENCY_INTERVAL_NS },
+  settle: { packets: 24_000, minTrials: 5, trials: 8, quietSpellMs: 2_500, intervalNs: LATENCY_INTERVAL_NS },
   sweep: { ladder: [25_000, 50_000, 100_000, 200_000, 400_000, 800_000], trialMs: 400, bisectionSteps: 4, attempts: 3 },
 };
 const QUICK: Mode = {
   latency: { rounds: 2, packetsPerRound: 8_000, warmUpPackets: 2_000 },
-  settle: { packets: 12_000, minTrials: 1, trials: 6, intervalNs: LATENCY_INTERVAL_NS },
+  settle: { packets: 12_000, minTrials: 1, trials: 6, quietSpellMs: 0, intervalNs: LATENCY_INTERVAL_NS },
   sweep: { ladder: [25_000, 50_000, 100_000, 200_000], trialMs: 150, bisectionSteps: 0, attempts: 2 },
 };
 
@@ -112,7 +112,7 @@ async function run(quick: boolean): Promise<T2tSuiteResult> {
       rounds: mode.latency.rounds,
       packetsPerRound: mode.latency.packetsPerRound,
       warmUpPackets: mode.latency.warmUpPackets,
-      settle: { packets: mode.settle.packets, minTrials: mode.settle.minTrials },
+      settle: { packets: mode.settle.packets, minTrials: mode.settle.minTrials, quietSpellMs: mode.settle.quietSpellMs },
       latencyIntervalNs: LATENCY_INTERVAL_NS,
       sweepLadder: mode.sweep.ladder,
       sweepTrialMs: mode.sweep.trialMs,

@@ -24,6 +24,14 @@ export interface SettleSettings {
    * stall of the worker; left to the first latency round, that round's p99 was 0.4-1.1 ms.
    */
   minTrials: number;
+  /**
+   * Then a quiet spell this long, frozen, and the warm-up again: a gateway's first turn after
+   * one (every round's turn comes after the others') reads the exchange's heartbeats, a path the
+   * back-to-back warm-up never took. V8 compiled the order session's dispatch without it, so that
+   * turn deoptimised it and ran it unoptimised for some 0.6 s, then stalled 5-8 ms recompiling
+   * (first round's zero-copy p99: 1 ms). 0: none.
+   */
+  quietSpellMs: number;
   intervalNs: number;
 }
 
@@ -69,16 +77,27 @@ function describeGatewayCounts(status: Record<string, unknown>): string {
   return `; the gateway: ${status.packets} packets, ${feeds?.[0]?.sourceDrops ?? 0} dropped before it, ${status.packetsLost} lost to gaps, ${status.orders} orders, session ${session?.state} (${session?.reconnects} reconnects)`;
 }
 
-/** Each responder alone: its HTTP up (gateways), then warm-up trials until one loses nothing, minTrials at least; nothing is recorded. */
+/**
+ * Each responder alone: its HTTP up (gateways), then warm-up trials until one loses nothing,
+ * minTrials at least, and again after the quiet spell; nothing is recorded.
+ */
 export async function settle(running: readonly RunningResponder[], settings: SettleSettings): Promise<void> {
   for (const responder of running) {
     const statusUrl = responder.statusUrl;
     if (statusUrl !== undefined) await whileRunning(responder, () => gatewayStatus(statusUrl));
-    for (let attempt = 1; attempt <= settings.trials; attempt++) {
-      const { report } = await whileRunning(responder, () => responder.exchange.trial(settings.packets, settings.intervalNs));
-      const seen = statusUrl === undefined ? '' : describeGatewayCounts(await whileRunning(responder, () => gatewayStatus(statusUrl)));
-      logProgress(`t2t warm-up ${attempt} ${responder.spec.name}: ${report.matched} of ${report.sent} answered in time${seen}`);
-      if (report.lost === 0 && attempt >= settings.minTrials) break;
-    }
+    await warmUp(responder, settings);
+    if (settings.quietSpellMs === 0) continue;
+    await sleep(settings.quietSpellMs);
+    await warmUp(responder, settings);
+  }
+}
+
+async function warmUp(responder: RunningResponder, settings: SettleSettings): Promise<void> {
+  const statusUrl = responder.statusUrl;
+  for (let attempt = 1; attempt <= settings.trials; attempt++) {
+    const { report } = await whileRunning(responder, () => responder.exchange.trial(settings.packets, settings.intervalNs));
+    const seen = statusUrl === undefined ? '' : describeGatewayCounts(await whileRunning(responder, () => gatewayStatus(statusUrl)));
+    logProgress(`t2t warm-up ${attempt} ${responder.spec.name}: ${report.matched} of ${report.sent} answered in time${seen}`);
+    if (report.lost === 0 && attempt >= settings.minTrials) break;
   }
 }
