@@ -62,6 +62,11 @@ export class ReceiveBufferGrant {
     this.grantedBytes = reportedBytes / 2;
   }
 
+  /** The grant of a socket whose URL asked for `requestedBytes` (rcvbuf=); undefined when it asked for nothing. */
+  static ifRequested(requestedBytes: number | undefined, readReportedBytes: () => number): ReceiveBufferGrant | undefined {
+    return requestedBytes === undefined ? undefined : new ReceiveBufferGrant(requestedBytes, readReportedBytes());
+  }
+
   /** What the log says at start: the grant, and why it fell short of the request when it did. */
   describe(url: string): { level: 'info' | 'warn'; message: string } {
     if (this.grantedBytes >= this.requestedBytes) return { level: 'info', message: `feed ${url}: receive buffer ${this.grantedBytes} bytes` };

@@ -49,7 +49,7 @@ export class DgramSource implements FeedSource {
       socket.close();
       throw new Error(`feed ${url}: cannot open: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const grant = receiveBufferBytes === undefined ? undefined : new ReceiveBufferGrant(receiveBufferBytes, socket.getRecvBufferSize());
+    const grant = ReceiveBufferGrant.ifRequested(receiveBufferBytes, () => socket.getRecvBufferSize());
     return new DgramSource(url, options.line, socket, grant);
   }
 

@@ -58,7 +58,7 @@ export class UdpSource implements FeedSource {
           ? { multicast: { group: address.host, interface: address.interfaceName ?? 'lo', ...(address.source === undefined ? {} : { source: address.source }) } }
           : {}),
       });
-      const grant = receiveBufferBytes === undefined ? undefined : new ReceiveBufferGrant(receiveBufferBytes, receiver.receiveBufferBytes!);
+      const grant = ReceiveBufferGrant.ifRequested(receiveBufferBytes, () => receiver.receiveBufferBytes!);
       return new UdpSource(url, options.line, pool, receiver, grant);
     } catch (error) {
       pool.destroy();
