@@ -21,7 +21,7 @@ import { canPinToSeparateCores, LOAD_CPU, measurementNiceness, MEASURED_CPU, pin
 import type { Suite } from '../lib/suite.js';
 import { DRAIN_MS, exchangeNiceness } from './exchange.js';
 import { LATENCY_INTERVAL_NS, latencyRun, type LatencySettings } from './latency-run.js';
-import { REALTIME } from './realtime.js';
+import { REALTIME, shieldCpu } from './realtime.js';
 import { LEFT_OUT, renderT2tSection, SPECTRUM_SVG } from './report.js';
 import { responderSpecs, RunningResponder, type ResponderSpec } from './responders.js';
 import type { ResponderResult, T2tSuiteResult } from './results.js';
@@ -78,7 +78,7 @@ function describePinning(): string {
   const pinned = canPinToSeparateCores()
     ? `responders' hot path on CPU ${MEASURED_CPU} (the C responder pinned, the gateways' workers with --cpu, their other threads on CPU ${LOAD_CPU} at SCHED_IDLE, standing in for a housekeeping core); the exchanges on CPU ${LOAD_CPU}`
     : 'not pinned (taskset or a second core missing)';
-  if (REALTIME) return `${pinned}, the hot paths and the exchanges SCHED_FIFO (ZEROTICK_T2T_REALTIME=1, standing in for isolated cores)`;
+  if (REALTIME) return `${pinned}, the hot paths and the exchanges SCHED_FIFO, every other thread that may move (and the unbound workqueues) off CPU ${MEASURED_CPU} (ZEROTICK_T2T_REALTIME=1, standing in for isolated cores)`;
   const priority = measurementNiceness() === 0 ? '' : `, the responders at nice ${measurementNiceness()}`;
   const exchange = exchangeNiceness() === 0 ? '' : `, the exchanges at nice ${exchangeNiceness()} (the load generator stands for the outside world: the gateways' threads on its core must not slow it)`;
   return `${pinned}${priority}${exchange}`;
@@ -90,7 +90,11 @@ async function run(quick: boolean): Promise<T2tSuiteResult> {
   const mode = quick ? QUICK : FULL;
   // This process off the measured core: between its awaits it would land beside the spinning responder.
   pinHarnessTo(LOAD_CPU);
-  const { running, unavailable } = await startResponders();
+  const unshield = shieldCpu(MEASURED_CPU, String(LOAD_CPU));
+  const { running, unavailable } = await startResponders().catch((error: unknown) => {
+    unshield();
+    throw error;
+  });
   try {
     await settle(running, mode.settle);
     const latency = await latencyRun(running, mode.latency);
@@ -123,6 +127,7 @@ async function run(quick: boolean): Promise<T2tSuiteResult> {
     };
   } finally {
     await Promise.all(running.map((responder) => responder.stop()));
+    unshield();
   }
 }
 
