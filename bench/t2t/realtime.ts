@@ -16,7 +16,8 @@
  * SCHED_FIFO too: the machine's own threads (kdamond, the VM's agent) otherwise take the load
  * core from them 1-7 ms at a time, and every packet behind counts as late. Opt-in, because a
  * spinning SCHED_FIFO thread leaves the rest of its core 5% (the kernel's RT throttling) while a
- * trial runs. Needs CAP_SYS_NICE and chrt (util-linux).
+ * trial runs, and because it moves the machine's other threads off the measured core for the run
+ * (shieldCpu). Needs CAP_SYS_NICE, chrt and taskset (util-linux).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
