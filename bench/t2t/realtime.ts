@@ -33,10 +33,7 @@ export function realtimeCommand(command: string, args: readonly string[]): [stri
 
 /** The threads of `pid` allowed on `cpu` alone: a gateway's hot-path worker after --cpu. */
 export function threadsPinnedTo(pid: number, cpu: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    return /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] === String(cpu) ? [Number(tid)] : [];
-  });
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => (allowedCpus(`/proc/${pid}/task/${tid}/status`) === String(cpu) ? [Number(tid)] : []));
 }
 
 /** True when every thread of `pid` has stopped (SIGSTOP: state T). */
@@ -82,20 +79,22 @@ export function shieldCpu(cpu: number, others: string): () => void {
     }
     for (const tid of tids) {
       const cpus = allowedCpus(`/proc/${pid}/task/${tid}/status`);
-      if (cpus === undefined || !cpuListIncludes(cpus, cpu)) continue;
+      if (cpus === undefined || !cpusOf(cpus).includes(cpu)) continue;
       // per-CPU kernel threads refuse, as does a thread that exited meanwhile: both stay as they are
       if (spawnSync('taskset', ['-p', '-c', others, tid], { encoding: 'utf8' }).status === 0) moved.push({ tid: Number(tid), cpus });
     }
   }
   const workqueueMask = '/sys/devices/virtual/workqueue/cpumask';
   const workqueues = readFileSync(workqueueMask, 'utf8').trim();
-  writeFileSync(workqueueMask, cpuListMask(others));
+  // (the workqueue mask is hex)
+  writeFileSync(workqueueMask, cpusOf(others).reduce((mask, other) => mask | (1n << BigInt(other)), 0n).toString(16));
   return () => {
     writeFileSync(workqueueMask, workqueues);
     for (const { tid, cpus } of moved) spawnSync('taskset', ['-p', '-c', cpus, String(tid)]);
   };
 }
 
+/** The Cpus_allowed_list of a thread's status file (e.g. "0-1"); undefined when the thread is gone. */
 function allowedCpus(statusPath: string): string | undefined {
   try {
     return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(statusPath, 'utf8'))?.[1];
@@ -104,22 +103,12 @@ function allowedCpus(statusPath: string): string | undefined {
   }
 }
 
-/** Whether a cpu list such as "0-3,6" holds `cpu`. */
-function cpuListIncludes(list: string, cpu: number): boolean {
-  return list.split(',').some((range) => {
+/** The CPUs of a cpu list such as "0-3,6". */
+function cpusOf(list: string): number[] {
+  return list.split(',').flatMap((range) => {
     const [first, last = first] = range.split('-').map(Number);
-    return cpu >= first! && cpu <= last!;
+    return Array.from({ length: last! - first! + 1 }, (_, index) => first! + index);
   });
-}
-
-/** The hex mask of a cpu list, as /sys/devices/virtual/workqueue/cpumask takes it. */
-function cpuListMask(list: string): string {
-  let mask = 0n;
-  for (const range of list.split(',')) {
-    const [first, last = first] = range.split('-').map(Number);
-    for (let cpu = first!; cpu <= last!; cpu++) mask |= 1n << BigInt(cpu);
-  }
-  return mask.toString(16);
 }
 
 function chrt(args: string[]): void {
