@@ -7,7 +7,8 @@
  *   -> every 32 passes (every pass with idle 'block'): order session poll (execution reports ->
  *      strategies; heartbeats, reconnects), strategy timers -> flush what those queued
  *   -> control words (stop, kill switch); counters published every 256 passes (with idle
- *      'block', also on each pass that found nothing)
+ *      'block', also on each pass that found nothing); latency intervals handed over once a
+ *      second, the worker's GC count refreshed at most once a second, in a lull of the feed
  *
  * A busy-polling pass that finds nothing must cost little more than its recvmmsg: a packet
  * that arrives during the rest of the pass waits for it. So such a pass reads no clock (the
@@ -29,6 +30,7 @@ import { KILL_SWITCH_REQUESTED, STOP_REQUESTED } from './control-layout.js';
 import type { CounterPublisher } from './counter-publisher.js';
 import type { FeedTap } from './feed-tap.js';
 import type { OrderPath } from './order-path.js';
+import type { WorkerGcCount } from './worker-gc-count.js';
 
 /** Passes between two counter publications: a few ms at most under load, well under 1 ms idle. */
 const PUBLISH_EVERY_PASSES = 256;
@@ -38,6 +40,12 @@ const PUBLISH_EVERY_PASSES = 256;
  * when idle, and under load one recv takes many of them at once.
  */
 const HOUSEKEEPING_EVERY_PASSES = 32;
+/**
+ * Busy-polling passes in a row that found nothing, about a millisecond, after which the feed is
+ * in a lull: the time for work that stalls the worker, which a packet arriving meanwhile would
+ * wait for. With idle 'block' one such pass is a lull: it waited idleTimeoutMs for nothing.
+ */
+const LULL_PASSES = 1024;
 const NANOS_PER_SECOND = 1_000_000_000;
 
 export interface HotLoopParts {
@@ -63,16 +71,17 @@ export interface HotLoopParts {
   monotonic: TimeSource;
   /** Where the stages' interval histograms go, about once a second. */
   stageIntervals: IntervalChannel;
-  /** Right after each hand-over of the intervals. */
-  onIntervals: () => void;
+  gcCount: Pick<WorkerGcCount, 'publishIfDue' | 'publish'>;
 }
 
 export class HotLoop {
   private readonly parts: HotLoopParts;
   private passesSincePublish = 0;
   private passesSinceHousekeeping = 0;
+  private emptyPassesInARow = 0;
   /** idle 'block': each pass may have slept, so it does all its housekeeping. */
   private readonly blocks: boolean;
+  private readonly lullPasses: number;
   private nextIntervalsNanos: number;
   private killSwitchApplied = 0;
   /** The strategies' queued-message tally at the last flush: a change means this flush sends orders. */
@@ -81,6 +90,7 @@ export class HotLoop {
   constructor(parts: HotLoopParts) {
     this.parts = parts;
     this.blocks = parts.idle === 'block';
+    this.lullPasses = this.blocks ? 1 : LULL_PASSES;
     parts.stageIntervals.recordInto(parts.stages.histograms);
     parts.monotonic.update();
     this.nextIntervalsNanos = parts.monotonic.nanos + NANOS_PER_SECOND;
@@ -128,6 +138,7 @@ export class HotLoop {
     }
 
     this.applyKillSwitchRequest();
+    this.emptyPassesInARow = delivered === 0 ? this.emptyPassesInARow + 1 : 0;
     if (++this.passesSincePublish >= PUBLISH_EVERY_PASSES || (delivered === 0 && this.blocks)) this.publish();
   }
 
@@ -145,10 +156,11 @@ export class HotLoop {
     this.queuedAtLastSend = parts.host.tally.queuedMessages;
   }
 
-  /** Counters and the last intervals, at stop. */
+  /** Counters, the last intervals and the GC count, at stop. */
   publishNow(): void {
     this.publish();
     this.publishIntervals();
+    this.parts.gcCount.publish();
   }
 
   private pollFeeds(): number {
@@ -174,7 +186,7 @@ export class HotLoop {
     this.parts.orderPath.flush();
   }
 
-  /** Counters now; the latency intervals too when a second has passed since the last. */
+  /** Counters now; the latency intervals too when a second has passed since the last, and the GC count when due. */
   publish(): void {
     this.passesSincePublish = 0;
     const monotonic = this.parts.monotonic;
@@ -185,6 +197,7 @@ export class HotLoop {
       this.nextIntervalsNanos = now + NANOS_PER_SECOND;
       this.publishIntervals();
     }
+    this.parts.gcCount.publishIfDue(now, this.emptyPassesInARow >= this.lullPasses);
   }
 
   /**
@@ -195,6 +208,5 @@ export class HotLoop {
     const parts = this.parts;
     parts.realtime.update();
     parts.stageIntervals.offer(parts.realtime);
-    parts.onIntervals();
   }
 }

@@ -99,7 +99,6 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
     const datagramsPerPass = config.batchSize * sources.length;
     const tap = new FeedTap(sequencer, counters, host.tally, orderPath, datagramsPerPass, stages);
     const publisher = new CounterPublisher(counters, feedCounters, sources, orderPath);
-    const gcCount = new WorkerGcCount(counters);
     const loop = new HotLoop({
       sources,
       tap,
@@ -115,7 +114,7 @@ async function open(input: WorkerInput, counters: GatewayCounters, control: Int3
       realtime,
       monotonic,
       stageIntervals: new IntervalChannel(input.stageIntervals),
-      onIntervals: () => gcCount.publish(),
+      gcCount: new WorkerGcCount(counters),
     });
     // (with copy I/O every source is a DgramSource)
     const eventDriven = config.io === 'copy' ? new EventDrivenLoop(loop, tap, sources as DgramSource[], config.idle, config.idleTimeoutMs, datagramsPerPass) : undefined;

@@ -19,15 +19,16 @@
  * Protocol (single writer, single reader): interval n is recorded in slot n % SLOT_COUNT. To
  * publish it the worker needs the next slot back, zeroed by the reader: only while
  * published + 1 - consumed < SLOT_COUNT. It writes the interval's times, increments `published`
- * (Atomics.store: the counts are visible before the count is), notifies it, and points its
- * histograms at the next slot. The control plane copies slots consumed .. published - 1 out,
- * zeroes each, and increments `consumed` after each, which hands the slot back.
+ * (Atomics.store: the counts are visible before the count is) and points its histograms at the
+ * next slot; it wakes no one, the control plane looks every so often. The control plane copies
+ * slots consumed .. published - 1 out, zeroes each, and increments `consumed` after each, which
+ * hands the slot back.
  */
 
 /** The slot being recorded, and two published intervals the control plane may lag behind. */
 export const SLOT_COUNT = 3;
 
-/** Int32 word index: intervals published by the worker. The reader waits on this word. */
+/** Int32 word index: intervals published by the worker. */
 export const PUBLISHED_WORD = 0;
 /** Int32 word index: intervals the control plane has read. */
 export const CONSUMED_WORD = 1;

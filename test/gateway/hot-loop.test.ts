@@ -82,6 +82,9 @@ function loopWith(idle: IdleMode, script: number[]) {
   const source = new ScriptedSource(script, { nanos: 0 } as ReceiveTime);
   let publications = 0;
   let timerPolls = 0;
+  /** Each GC count refresh offer: whether the loop said the feed was in a lull. */
+  const gcCountOffers: boolean[] = [];
+  let gcCountsAtStop = 0;
   const noInterval = { recordInto: () => undefined, offer: () => true } as unknown as IntervalChannel;
   const loop = new HotLoop({
     sources: [source],
@@ -98,9 +101,9 @@ function loopWith(idle: IdleMode, script: number[]) {
     realtime,
     monotonic,
     stageIntervals: noInterval,
-    onIntervals: () => {},
+    gcCount: { publishIfDue: (_nanos, inLull) => void gcCountOffers.push(inLull), publish: () => void gcCountsAtStop++ },
   });
-  return { loop, source, realtime, monotonic, stages, calls, publications: () => publications, timerPolls: () => timerPolls };
+  return { loop, source, realtime, monotonic, stages, calls, publications: () => publications, timerPolls: () => timerPolls, gcCountOffers, gcCountsAtStop: () => gcCountsAtStop };
 }
 
 describe('HotLoop', () => {
@@ -125,6 +128,27 @@ describe('HotLoop', () => {
     for (let pass = 0; pass < 3; pass++) loop.runPass();
     expect(calls.poll).toBe(3);
     expect(publications()).toBe(2);
+  });
+
+  it('busy-polling, offers the GC count its refresh with each publication, in a lull only after 1024 passes in a row found nothing', () => {
+    // given a feed that delivers on each of 1024 passes, then falls quiet
+    const { loop, gcCountOffers, gcCountsAtStop } = loopWith('spin', new Array<number>(1024).fill(1));
+
+    // when the loop makes 1024 passes with packets and 2048 without
+    for (let pass = 0; pass < 3 * 1024; pass++) loop.runPass();
+
+    // then of the 12 publications (every 256th pass), the 4 under load and the 3 after 256-768 empty passes are not in a lull
+    expect(gcCountOffers).toEqual([...new Array<boolean>(7).fill(false), ...new Array<boolean>(5).fill(true)]);
+    // and the count is published unconditionally only at stop
+    expect(gcCountsAtStop()).toBe(0);
+    loop.publishNow();
+    expect(gcCountsAtStop()).toBe(1);
+  });
+
+  it('idle block: a pass that found nothing is a lull', () => {
+    const { loop, gcCountOffers } = loopWith('block', [1, 0]);
+    for (let pass = 0; pass < 2; pass++) loop.runPass();
+    expect(gcCountOffers).toEqual([true]);
   });
 
   it('a pass whose packets queued orders times one send, and records tick-to-trade per triggering packet at the time the send returned', () => {
