@@ -6,8 +6,11 @@
  *
  *   npx tsx bench/t2t/compare-checkouts.ts /tmp/before [rounds] [packetsPerRound]
  */
-import { LOAD_CPU, pinHarnessTo } from '../lib/pinning.js';
+import { randomUUID } from 'node:crypto';
+import { TOKEN_ENVIRONMENT_VARIABLE } from '../../src/http/bearer-token.js';
+import { LOAD_CPU, MEASURED_CPU, pinHarnessTo } from '../lib/pinning.js';
 import { LATENCY_INTERVAL_NS, latencyRun } from './latency-run.js';
+import { shieldCpu } from './realtime.js';
 import { C_REFERENCE, responderSpecs, RunningResponder, ZERO_COPY, type ResponderSpec } from './responders.js';
 import { throughputSweep } from './sweep-run.js';
 import { settle, whileRunning } from './turns.js';
@@ -15,10 +18,28 @@ import { settle, whileRunning } from './turns.js';
 const [baseline, rounds = '6', packetsPerRound = '20000'] = process.argv.slice(2);
 if (baseline === undefined) throw new Error('usage: compare-checkouts.ts <baseline checkout> [rounds] [packetsPerRound]');
 
-/** The gateway's own per-stage medians (GET /latency, us, since it started, warm-ups included): where its time goes. */
-async function stageMedians(responder: RunningResponder): Promise<string> {
-  const stages = await whileRunning(responder, async () => (await fetch(responder.statusUrl!.replace(/status$/, 'latency'))).json() as Promise<Record<string, { p50: number }>>);
-  return Object.entries(stages).map(([stage, summary]) => `${stage} ${summary.p50}`).join(', ');
+/** The gateways' control routes take this token: their latency is reset once they are warm. */
+const controlToken = randomUUID();
+process.env[TOKEN_ENVIRONMENT_VARIABLE] = controlToken;
+
+/** Forgets what the gateway's stages recorded so far (POST /latency/reset). */
+async function resetStages(responder: RunningResponder): Promise<void> {
+  const url = responder.statusUrl!.replace(/status$/, 'latency/reset');
+  const reply = await whileRunning(responder, () => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${controlToken}` } }));
+  if (!reply.ok) throw new Error(`${responder.spec.name}: POST /latency/reset answered ${reply.status}`);
+}
+
+/**
+ * The gateway's own per-stage medians over the latency run (GET /latency, us): where its time
+ * goes; and its tick-to-trade tail, which shows the worker's own stalls apart from the
+ * exchange's (the exchange's send lag counts in the run's figures, not here).
+ */
+async function stageFigures(responder: RunningResponder): Promise<string> {
+  type Summary = { p50: number; p99: number; p999: number; p9999: number; max: number };
+  const stages = await whileRunning(responder, async () => (await fetch(responder.statusUrl!.replace(/status$/, 'latency'))).json() as Promise<Record<string, Summary>>);
+  const medians = Object.entries(stages).map(([stage, summary]) => `${stage} ${summary.p50}`).join(', ');
+  const tail = stages.tick_to_trade;
+  return `${medians}; tick_to_trade p99 ${tail?.p99}, p99.9 ${tail?.p999}, p99.99 ${tail?.p9999}, max ${tail?.max}`;
 }
 
 const specOf = (name: string): ResponderSpec => responderSpecs.find((spec) => spec.name === name)!;
@@ -29,12 +50,15 @@ const specs: ResponderSpec[] = [
 ];
 
 pinHarnessTo(LOAD_CPU);
+// as the suite measures: in realtime mode, the machine's movable threads off the measured core
+const unshield = shieldCpu(MEASURED_CPU, String(LOAD_CPU));
 const running: RunningResponder[] = [];
 try {
   for (const spec of specs) running.push(await RunningResponder.start(spec));
   await settle(running, { packets: 24_000, minTrials: 5, trials: 8, quietSpellMs: 2_500, intervalNs: LATENCY_INTERVAL_NS });
+  for (const responder of running) if (responder.statusUrl !== undefined) await resetStages(responder);
   const latency = await latencyRun(running, { rounds: Number(rounds), packetsPerRound: Number(packetsPerRound), warmUpPackets: 2_000 });
-  for (const responder of running) if (responder.statusUrl !== undefined) console.log(`${responder.spec.name}: ${await stageMedians(responder)}`);
+  for (const responder of running) if (responder.statusUrl !== undefined) console.log(`${responder.spec.name}: ${await stageFigures(responder)}`);
   const sweeps = await throughputSweep(running, { ladder: [25_000, 50_000, 100_000, 200_000, 400_000], trialMs: 300, bisectionSteps: 3, attempts: 3 });
   const reference = sweeps.find((sweep) => sweep.receiver === C_REFERENCE)?.lossFreeRate ?? Number.NaN;
   for (const { name, latency: figures } of latency.results) {
@@ -48,4 +72,5 @@ try {
   console.log(`zero-copy worker GC runs during the latency run: ${latency.gc.runs ?? latency.gc.note}`);
 } finally {
   await Promise.all(running.map((responder) => responder.stop()));
+  unshield();
 }
