@@ -65,3 +65,14 @@ export const TPACKET3_SNAPLEN_OFFSET = 12;
 export const TPACKET3_MAC_OFFSET = 24;
 /** sizeof(struct tpacket3_hdr) aligned: the smallest frame the kernel accepts for either version. */
 export const TPACKET3_HEADER_LENGTH = 48;
+
+/**
+ * zt_packet_ring_stats (native/zt_packet_ring.h), filled by zt_packet_ring_statistics: the
+ * kernel's counters since the previous read (reading PACKET_STATISTICS resets them).
+ *
+ *   0 packets u32 | 4 drops u32 | 8 freeze_queue_count u32
+ */
+export const STATS_PACKETS_OFFSET = 0;
+export const STATS_DROPS_OFFSET = 4;
+export const STATS_FREEZE_QUEUE_COUNT_OFFSET = 8;
+export const STATS_LENGTH = 12;

@@ -22,6 +22,10 @@ import {
   BLOCK_FIRST_PACKET_OFFSET,
   BLOCK_PACKET_COUNT_OFFSET,
   BLOCK_STATUS_OFFSET,
+  STATS_DROPS_OFFSET,
+  STATS_FREEZE_QUEUE_COUNT_OFFSET,
+  STATS_LENGTH,
+  STATS_PACKETS_OFFSET,
   TPACKET2_MAC_OFFSET,
   TPACKET2_NSEC_OFFSET,
   TPACKET2_SEC_OFFSET,
@@ -37,6 +41,7 @@ import {
   TP_STATUS_KERNEL,
   TP_STATUS_USER,
 } from './packet-ring-layout.js';
+import { BufferPool } from './pool.js';
 import { CUT_SHORT, IP_FRAGMENT, ethernetUdpPayloadOffset, udpPayloadLength } from './udp-frame.js';
 
 /**
@@ -122,23 +127,12 @@ const PacketRingResult = koffi.struct('zt_packet_ring', {
   fd: 'int32_t',
   failed_call: 'int32_t',
 });
-const PacketRingStats = koffi.struct('zt_packet_ring_stats', {
-  packets: 'uint32_t',
-  drops: 'uint32_t',
-  freeze_queue_count: 'uint32_t',
-});
 
 interface PacketRingOpenResult {
   ring: bigint;
   ring_length: number | bigint;
   fd: number;
   failed_call: number;
-}
-
-interface PacketRingStatsResult {
-  packets: number;
-  drops: number;
-  freeze_queue_count: number;
 }
 
 const ztPacketRingOpen: (
@@ -148,8 +142,8 @@ const ztPacketRingOpen: (
   'const char *', 'uint32_t', 'uint32_t', 'uint32_t', 'uint32_t', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer(PacketRingResult)),
 ]);
 const ztPacketRingWait: (fd: number, timeoutMs: number) => number = nativeLibrary.func('int zt_packet_ring_wait(int fd, int timeout_ms)');
-const ztPacketRingStatistics: (fd: number, out: PacketRingStatsResult) => number =
-  nativeLibrary.func('zt_packet_ring_statistics', 'int', ['int', koffi.out(koffi.pointer(PacketRingStats))]);
+// Into native memory read with a DataView: an out-struct would be a new object a read.
+const ztPacketRingStatistics: (fd: number, out: bigint) => number = nativeLibrary.func('int zt_packet_ring_statistics(int fd, void *out)');
 const ztPacketRingClose: (fd: number, ring: bigint, ringLength: number) => number =
   nativeLibrary.func('int zt_packet_ring_close(int fd, void *ring, uint64_t ring_length)');
 
@@ -181,6 +175,8 @@ export abstract class PacketRing {
   private readonly address: bigint;
   private readonly description: string;
   private readonly totals: PacketRingStatistics = { packets: 0, drops: 0, freezeQueueCount: 0 };
+  /** Where the native call writes the counters since the previous read (STATS_* layout). */
+  private readonly statsBuffer = BufferPool.create({ slotSize: STATS_LENGTH, slotCount: 1 });
   private closed = false;
 
   /** Opens a ring on `options.interfaceName` for `options.udpPort`; throws MissingCapabilityError without CAP_NET_RAW. */
@@ -231,12 +227,22 @@ export abstract class PacketRing {
 
   /** The kernel's counters since open (each read of PACKET_STATISTICS resets the kernel's copy, so we add them up). */
   statistics(): PacketRingStatistics {
-    const delta = {} as PacketRingStatsResult;
-    checkResult(ztPacketRingStatistics(this.fd, delta), 'getsockopt PACKET_STATISTICS', this.description);
-    this.totals.packets += delta.packets;
-    this.totals.drops += delta.drops;
-    this.totals.freezeQueueCount += delta.freeze_queue_count;
+    this.addKernelCounters();
     return { ...this.totals };
+  }
+
+  /** Datagrams lost because the ring was full, since open: statistics().drops without allocating, for the hot loop. */
+  get dropCount(): number {
+    this.addKernelCounters();
+    return this.totals.drops;
+  }
+
+  private addKernelCounters(): void {
+    checkResult(ztPacketRingStatistics(this.fd, this.statsBuffer.address), 'getsockopt PACKET_STATISTICS', this.description);
+    const stats = this.statsBuffer.view;
+    this.totals.packets += stats.getUint32(STATS_PACKETS_OFFSET, true);
+    this.totals.drops += stats.getUint32(STATS_DROPS_OFFSET, true);
+    this.totals.freezeQueueCount += stats.getUint32(STATS_FREEZE_QUEUE_COUNT_OFFSET, true);
   }
 
   /**
@@ -249,6 +255,7 @@ export abstract class PacketRing {
     this.closed = true;
     this.statusWords = new Int32Array(0);
     this.view = new DataView(this.statusWords.buffer);
+    this.statsBuffer.destroy();
     checkResult(ztPacketRingClose(this.fd, this.address, this.ringLength), 'close', this.description);
   }
 
