@@ -1,8 +1,8 @@
 /**
  * The latency run: rounds of (warm-up trial, measured trial) per responder, interleaved
  * (A B C A B C ...), one packet every LATENCY_INTERVAL_NS; each responder's measured trials go
- * into one HdrHistogram, written out as .hgrm and .hlog. The zero-copy gateway's worker GC count
- * is read from its GET /status before and after.
+ * into one HdrHistogram, written out as .hgrm and .hlog. Each gateway's worker GC count is read
+ * from its GET /status before and after (the zero-copy one's is a goal).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -39,8 +39,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
   const sendLagHistograms = running.map(() => newLatencyHistogram());
   const roundHistogram = newLatencyHistogram();
   const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[], account: undefined as LossAccount | undefined, lossyRounds: [] as LossyRound[] }));
-  const zeroCopy = running.find((responder) => responder.spec.name === ZERO_COPY);
-  const gcBefore = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
+  const gcBefore = await workerGcCounts(running);
   for (let round = 0; round < settings.rounds; round++) {
     for (const [index, responder] of running.entries()) {
       const trial = await whileRunning(responder, async () => {
@@ -63,7 +62,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
       logProgress(`t2t latency round ${round + 1}/${settings.rounds} ${responder.spec.name}: p50 ${percentileUs(roundHistogram, 50)} us, p99 ${percentileUs(roundHistogram, 99)} us, lost ${trial.report.lost}${loss}; ${describeCircumstances(account)}`);
     }
   }
-  const gcAfter = zeroCopy === undefined ? null : await whileRunning(zeroCopy, () => workerGcCount(zeroCopy));
+  const gcAfter = await workerGcCounts(running);
   mkdirSync(resultsDirectory, { recursive: true });
   const results = running.map((responder, index): ResponderResult => {
     const histogram = histograms[index]!;
@@ -83,17 +82,25 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
         lossAccount: total.account,
         lossyRounds: total.lossyRounds,
         sendLag: { p99: percentileUs(sendLagHistograms[index]!, 99), p999: percentileUs(sendLagHistograms[index]!, 99.9), max: percentileUs(sendLagHistograms[index]!, 100) },
+        ...(responder.statusUrl === undefined ? {} : { workerGc: describeGc(gcBefore[index]!, gcAfter[index]!) }),
       },
       spectrum: histogram.totalCount === 0 ? undefined : spectrum(histogram),
       hgrmPath: path.relative(benchDirectory, files.hgrm),
       hlogPath: path.relative(benchDirectory, files.hlog),
     };
   });
-  return { results, gc: describeGc(zeroCopy !== undefined, gcBefore, gcAfter) };
+  const zeroCopy = results.find((result) => result.name === ZERO_COPY);
+  return { results, gc: zeroCopy?.latency?.workerGc ?? { runs: null, note: 'the zero-copy gateway did not run' } };
 }
 
-function describeGc(zeroCopyRan: boolean, before: number | null, after: number | null): WorkerGc {
-  if (!zeroCopyRan) return { runs: null, note: 'the zero-copy gateway did not run' };
+/** Each gateway's worker GC count (null for the C reference), read one at a time: two spinning workers thawed at once would share the measured core. */
+async function workerGcCounts(running: readonly RunningResponder[]): Promise<Array<number | null>> {
+  const counts: Array<number | null> = [];
+  for (const responder of running) counts.push(responder.statusUrl === undefined ? null : await whileRunning(responder, () => workerGcCount(responder)));
+  return counts;
+}
+
+function describeGc(before: number | null, after: number | null): WorkerGc {
   if (before === null || after === null) return { runs: null, note: 'the gateway exposes no worker GC count (GET /status workerGcCount)' };
   return { runs: after - before, note: 'GET /status workerGcCount before and after the latency run (warm-ups included)' };
 }

@@ -242,7 +242,16 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
     '',
     ...goals.map((goal) => `- ${goal.status === 'met' ? 'met' : goal.status === 'missed' ? '**missed**' : 'not measured'}: ${goal.goal}: ${goal.detail}`),
     ...pairedRoundLines(reference, latencyOf(result, ZERO_COPY)),
+    ...workerGcLines(result.responders),
   ].join('\n');
+}
+
+/** Every gateway's worker GC runs over the latency run: the copy baseline's allocate by design, the others' must not. */
+function workerGcLines(responders: readonly ResponderResult[]): string[] {
+  const counted = responders.filter((responder) => responder.latency?.workerGc !== undefined);
+  if (counted.length === 0) return [];
+  const described = counted.map((responder) => `${responder.name} ${responder.latency!.workerGc!.runs ?? 'not exposed'}`);
+  return ['', `Each gateway's worker GC runs over the latency run (GET /status workerGcCount before and after, warm-ups included): ${described.join(', ')}.`];
 }
 
 /**

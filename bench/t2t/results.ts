@@ -32,6 +32,8 @@ export interface LatencyFigures {
   lossyRounds?: LossyRound[];
   /** The exchange's send lag (us) over the measured trials: how late it sent, which every packet's latency includes. */
   sendLag?: { p99: number; p999: number; max: number };
+  /** A gateway's hot-path worker: its GC runs over the latency run, warm-ups included (absent for the C reference, and in runs saved before it was read). */
+  workerGc?: WorkerGc;
 }
 
 /** A latency round that lost packets, and where they went. */
@@ -83,7 +85,7 @@ export function decidingFailure(sweep: SavedSweep): SavedTrial[] {
   return failed.reduce<SavedTrial[]>((lowest, attempts) => (lowest.length === 0 || attempts[0]!.offeredRate < lowest[0]!.offeredRate ? attempts : lowest), []);
 }
 
-/** Garbage collections of the zero-copy gateway's hot-path worker during the latency run. */
+/** Garbage collections of a gateway's hot-path worker during the latency run (the zero-copy one's is a goal). */
 export interface WorkerGc {
   /** null: the gateway did not expose a count (GET /status has no workerGcCount). */
   runs: number | null;

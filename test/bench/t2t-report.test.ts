@@ -135,4 +135,13 @@ describe('the tick-to-trade report', () => {
 
     expect(section).toContain("Round by round, zero-copy's p99 over the C reference's in the same round: median 1.20x, from 1.10x to 1.50x; at most 1.3x in 2 of 3 rounds.");
   });
+
+  it("lists every gateway's worker GC runs, the goal's zero-copy among them", () => {
+    const counted = (name: string, runs: number | null) => responder(name, { ...latency(26, 48), workerGc: { runs, note: 'test' } });
+    const run = result([responder(C_REFERENCE, latency(20, 30)), counted(ZERO_COPY, 0), counted(COPY, 12), counted('zerotick SPSC ring', null)], []);
+
+    const section = renderT2tSection({ suite: 't2t', quick: false, machine: { cpuModel: 'x', cores: 2, kernel: 'k', node: 'v20', date: 'd' }, result: run });
+
+    expect(section).toContain("Each gateway's worker GC runs over the latency run (GET /status workerGcCount before and after, warm-ups included): zerotick zero-copy 0, zerotick copy 12, zerotick SPSC ring not exposed.");
+  });
 });
