@@ -88,11 +88,22 @@ export function shieldCpu(cpu: number, others: string): () => void {
   const workqueues = readFileSync(workqueueMask, 'utf8').trim();
   // (the workqueue mask is hex)
   writeFileSync(workqueueMask, cpusOf(others).reduce((mask, other) => mask | (1n << BigInt(other)), 0n).toString(16));
-  return () => {
+  const unshield = (): void => {
+    for (const signal of SHIELD_SIGNALS) process.off(signal, unshieldAndDie);
     writeFileSync(workqueueMask, workqueues);
     for (const { tid, cpus } of moved) spawnSync('taskset', ['-p', '-c', cpus, String(tid)]);
   };
+  // Ctrl-C during a run would otherwise leave the machine's threads off the core.
+  const unshieldAndDie = (signal: NodeJS.Signals): void => {
+    unshield();
+    process.kill(process.pid, signal);
+  };
+  for (const signal of SHIELD_SIGNALS) process.once(signal, unshieldAndDie);
+  return unshield;
 }
+
+/** Signals that end a run early: the shield is taken down before the process goes. */
+const SHIELD_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The Cpus_allowed_list of a thread's status file (e.g. "0-1"); undefined when the thread is gone. */
 function allowedCpus(statusPath: string): string | undefined {
