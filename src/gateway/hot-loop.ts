@@ -138,7 +138,9 @@ export class HotLoop {
     }
 
     this.applyKillSwitchRequest();
-    this.emptyPassesInARow = delivered === 0 ? this.emptyPassesInARow + 1 : 0;
+    // counted up to the lull and no further: a count past 2^30 would no longer be a small integer
+    if (delivered !== 0) this.emptyPassesInARow = 0;
+    else if (this.emptyPassesInARow < this.lullPasses) this.emptyPassesInARow++;
     if (++this.passesSincePublish >= PUBLISH_EVERY_PASSES || (delivered === 0 && this.blocks)) this.publish();
   }
 
