@@ -238,6 +238,8 @@ export abstract class PacketRing {
   }
 
   private addKernelCounters(): void {
+    // (the native call writes into statsBuffer, which close() freed)
+    if (this.closed) throw new Error(`${this.description}: the ring is closed`);
     checkResult(ztPacketRingStatistics(this.fd, this.statsBuffer.address), 'getsockopt PACKET_STATISTICS', this.description);
     const stats = this.statsBuffer.view;
     this.totals.packets += stats.getUint32(STATS_PACKETS_OFFSET, true);

@@ -196,6 +196,13 @@ describe.skipIf(skipReason !== undefined).each(versions)('PacketRing TPACKET_V%i
     ring.close();
     expect(() => ring.poll(() => {}, 1)).toThrow(RangeError);
   });
+
+  it('says the ring is closed, and touches no freed memory, when its counters are read after close()', () => {
+    const ring = openRing();
+    ring.close();
+    expect(() => ring.statistics()).toThrow(/: the ring is closed$/);
+    expect(() => ring.dropCount).toThrow(/: the ring is closed$/);
+  });
 });
 
 describe('PacketRing without CAP_NET_RAW', () => {
