@@ -64,12 +64,12 @@ try {
   for (const { name, latency: figures } of latency.results) {
     const sweep = sweeps.find((candidate) => candidate.receiver === name);
     const rate = sweep?.lossFreeRate ?? Number.NaN;
+    const gc = figures!.workerGc === undefined ? '' : `; worker GC runs ${figures!.workerGc.runs ?? figures!.workerGc.note}`;
     console.log(
       `${name}: p50 ${figures!.p50} us, p99 ${figures!.p99} us, p99.9 ${figures!.p999} us, lost ${figures!.lost}/${figures!.sent}; ` +
-        `loss-free ${Math.round(rate / 1000)} k/s (${(rate / reference).toFixed(2)}x C)`,
+        `loss-free ${Math.round(rate / 1000)} k/s (${(rate / reference).toFixed(2)}x C)${gc}`,
     );
   }
-  console.log(`zero-copy worker GC runs during the latency run: ${latency.gc.runs ?? latency.gc.note}`);
 } finally {
   await Promise.all(running.map((responder) => responder.stop()));
   unshield();
