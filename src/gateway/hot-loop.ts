@@ -199,7 +199,7 @@ export class HotLoop {
       this.nextIntervalsNanos = now + NANOS_PER_SECOND;
       this.publishIntervals();
     }
-    this.parts.gcCount.publishIfDue(now, this.emptyPassesInARow >= this.lullPasses);
+    this.parts.gcCount.publishIfDue(monotonic, this.emptyPassesInARow >= this.lullPasses);
   }
 
   /**

@@ -101,7 +101,7 @@ function loopWith(idle: IdleMode, script: number[]) {
     realtime,
     monotonic,
     stageIntervals: noInterval,
-    gcCount: { publishIfDue: (_nanos, inLull) => void gcCountOffers.push(inLull), publish: () => void gcCountsAtStop++ },
+    gcCount: { publishIfDue: (_monotonic, inLull) => void gcCountOffers.push(inLull), publish: () => void gcCountsAtStop++ },
   });
   return { loop, source, realtime, monotonic, stages, calls, publications: () => publications, timerPolls: () => timerPolls, gcCountOffers, gcCountsAtStop: () => gcCountsAtStop };
 }

@@ -8,10 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { WorkerGcCount } from '../../src/gateway/worker-gc-count.js';
 import { WORKER_GC_COUNT } from '../../src/metrics/counters-layout.js';
 import { GatewayCounters } from '../../src/metrics/counters.js';
+import type { TimeSource } from '../../src/io/clock.js';
 
 const SECOND = 1_000_000_000;
 /** A monotonic time well past boot, as the worker's clock reads. */
 const T0 = 1_000 * SECOND;
+
+/** The worker's monotonic clock, as last read. */
+function at(nanos: number): TimeSource {
+  return { nanos, update: () => {} };
+}
 
 /** Allocates some 50 MB of short-lived arrays: several scavenges, whatever the young generation's size. */
 function makeGarbage(): void {
@@ -24,28 +30,28 @@ describe('WorkerGcCount', () => {
     // given a count published at T0
     const counters = new GatewayCounters();
     const gcCount = new WorkerGcCount(counters);
-    gcCount.publishIfDue(T0, false); // due at once: the first
+    gcCount.publishIfDue(at(T0), false); // due at once: the first
     const first = counters.get(WORKER_GC_COUNT);
 
     // when collections happen
     makeGarbage();
 
     // then the count stays as it was within the second, even in a lull
-    gcCount.publishIfDue(T0 + SECOND / 2, true);
+    gcCount.publishIfDue(at(T0 + SECOND / 2), true);
     expect(counters.get(WORKER_GC_COUNT)).toBe(first);
     // and after it, while the feed is busy
-    gcCount.publishIfDue(T0 + 2 * SECOND, false);
+    gcCount.publishIfDue(at(T0 + 2 * SECOND), false);
     expect(counters.get(WORKER_GC_COUNT)).toBe(first);
     // until a lull
-    gcCount.publishIfDue(T0 + 2 * SECOND, true);
+    gcCount.publishIfDue(at(T0 + 2 * SECOND), true);
     const second = counters.get(WORKER_GC_COUNT);
     expect(second).toBeGreaterThan(first);
 
     // and under unbroken load, not before ten seconds past the next refresh was due (T0 + 3 s)
     makeGarbage();
-    gcCount.publishIfDue(T0 + 12.9 * SECOND, false);
+    gcCount.publishIfDue(at(T0 + 12.9 * SECOND), false);
     expect(counters.get(WORKER_GC_COUNT)).toBe(second);
-    gcCount.publishIfDue(T0 + 13 * SECOND, false);
+    gcCount.publishIfDue(at(T0 + 13 * SECOND), false);
     expect(counters.get(WORKER_GC_COUNT)).toBeGreaterThan(second);
   });
 
