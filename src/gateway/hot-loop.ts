@@ -9,6 +9,8 @@
  *   -> control words (stop, kill switch); counters published every 256 passes (with idle
  *      'block', also on each pass that found nothing); latency intervals handed over once a
  *      second, the worker's GC count refreshed at most once a second, in a lull of the feed
+ *   -> while the order session connects, which it does on the event loop: a yield to that loop
+ *      every 1024 passes (every pass with idle 'block')
  *
  * A busy-polling pass that finds nothing must cost little more than its recvmmsg: a packet
  * that arrives during the rest of the pass waits for it. So such a pass reads no clock (the
@@ -46,6 +48,14 @@ const HOUSEKEEPING_EVERY_PASSES = 32;
  * wait for. With idle 'block' one such pass is a lull: it waited idleTimeoutMs for nothing.
  */
 const LULL_PASSES = 1024;
+/**
+ * Busy-polling passes between two yields to the event loop while the order path waits on it
+ * (connecting), about a millisecond: the connection is taken up within one, and the feed is
+ * handled at full speed meanwhile, so the books stay current through a reconnect. A yield on
+ * every pass allocated a promise and an Immediate each time: in the t2t bench, a reconnect under
+ * 400 k packets/s ran 130 scavenges in 0.4 s.
+ */
+const YIELD_EVERY_PASSES = 1024;
 const NANOS_PER_SECOND = 1_000_000_000;
 
 export interface HotLoopParts {
@@ -79,6 +89,12 @@ export class HotLoop {
   private passesSincePublish = 0;
   private passesSinceHousekeeping = 0;
   private emptyPassesInARow = 0;
+  private passesSinceYield = 0;
+  /**
+   * Set by each pass: the caller must now yield to the event loop, which the order path waits on
+   * (connecting). Not every such pass asks (YIELD_EVERY_PASSES).
+   */
+  yieldDue = false;
   /** idle 'block': each pass may have slept, so it does all its housekeeping. */
   private readonly blocks: boolean;
   private readonly lullPasses: number;
@@ -98,11 +114,6 @@ export class HotLoop {
 
   get stopRequested(): boolean {
     return Atomics.load(this.parts.control, STOP_REQUESTED) === 1;
-  }
-
-  /** True while the order path waits on the event loop (connecting): the caller must yield. */
-  get needsEventLoop(): boolean {
-    return this.parts.orderPath.needsEventLoop;
   }
 
   /** One pass; returns the datagrams delivered. */
@@ -142,6 +153,8 @@ export class HotLoop {
     if (delivered !== 0) this.emptyPassesInARow = 0;
     else if (this.emptyPassesInARow < this.lullPasses) this.emptyPassesInARow++;
     if (++this.passesSincePublish >= PUBLISH_EVERY_PASSES || (delivered === 0 && this.blocks)) this.publish();
+    this.yieldDue = orderPath.needsEventLoop && (this.blocks || ++this.passesSinceYield >= YIELD_EVERY_PASSES);
+    if (this.yieldDue) this.passesSinceYield = 0;
   }
 
   /**

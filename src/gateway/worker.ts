@@ -136,7 +136,7 @@ async function run(gateway: OpenedGateway): Promise<void> {
   const loop = gateway.loop;
   while (!loop.stopRequested) {
     loop.runPass();
-    if (loop.needsEventLoop) await yieldToEventLoop();
+    if (loop.yieldDue) await yieldToEventLoop();
   }
 }
 

@@ -63,6 +63,7 @@ function standInOrderPath() {
   const orderPath = {
     flush: () => void calls.flush++,
     poll: () => void calls.poll++,
+    // true while the session connects, on the event loop
     needsEventLoop: false,
     setTrigger: () => {},
     clearTrigger: () => {},
@@ -103,7 +104,7 @@ function loopWith(idle: IdleMode, script: number[]) {
     stageIntervals: noInterval,
     gcCount: { publishIfDue: (_monotonic, inLull) => void gcCountOffers.push(inLull), publish: () => void gcCountsAtStop++ },
   });
-  return { loop, source, realtime, monotonic, stages, calls, publications: () => publications, timerPolls: () => timerPolls, gcCountOffers, gcCountsAtStop: () => gcCountsAtStop };
+  return { loop, source, realtime, monotonic, stages, orderPath, calls, publications: () => publications, timerPolls: () => timerPolls, gcCountOffers, gcCountsAtStop: () => gcCountsAtStop };
 }
 
 describe('HotLoop', () => {
@@ -149,6 +150,30 @@ describe('HotLoop', () => {
     const { loop, gcCountOffers } = loopWith('block', [1, 0]);
     for (let pass = 0; pass < 2; pass++) loop.runPass();
     expect(gcCountOffers).toEqual([true]);
+  });
+
+  it('busy-polling while the session connects, asks its caller to yield to the event loop every 1024th pass, and never once connected', () => {
+    // given a spinning loop fed on every pass, whose order path waits on the event loop
+    const { loop, orderPath } = loopWith('spin', new Array<number>(4096).fill(1));
+    (orderPath as { needsEventLoop: boolean }).needsEventLoop = true;
+
+    // when it makes 3072 passes connecting, then 1024 connected
+    const yieldsAt: number[] = [];
+    for (let pass = 1; pass <= 4096; pass++) {
+      if (pass === 3073) (orderPath as { needsEventLoop: boolean }).needsEventLoop = false;
+      loop.runPass();
+      if (loop.yieldDue) yieldsAt.push(pass);
+    }
+
+    // then each yield (which allocates) comes after 1024 passes of the feed handled at full speed
+    expect(yieldsAt).toEqual([1024, 2048, 3072]);
+  });
+
+  it('idle block while the session connects: every pass asks to yield', () => {
+    const { loop, orderPath } = loopWith('block', [1, 0, 0]);
+    (orderPath as { needsEventLoop: boolean }).needsEventLoop = true;
+    const yields = [0, 1, 2].map(() => (loop.runPass(), loop.yieldDue));
+    expect(yields).toEqual([true, true, true]);
   });
 
   it('a pass whose packets queued orders times one send, and records tick-to-trade per triggering packet at the time the send returned', () => {
