@@ -3,6 +3,7 @@
  * a capture file ends with -1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatagramHandler, FeedSource, ReceiveTime } from '../../src/feed/datagram.js';
@@ -147,7 +148,10 @@ describe('feed sources', () => {
   it('shm: hands out the records a producer wrote into /dev/shm/zerotick-<name>', () => {
     const name = `feed-test-${process.pid}`;
     const producer = ShmRing.create(shmRingPath(name), 64 * 1024);
-    cleanups.push(() => producer.close());
+    cleanups.push(() => {
+      producer.close();
+      rmSync(shmRingPath(name)); // close() unmaps; the file would stay in /dev/shm
+    });
     const source = opened(`shm://${name}`, 1);
     expect(producer.tryWrite(1, Uint8Array.of(9, 8, 7), 0, 3)).toBe(true);
     expect(producer.tryWrite(1, Uint8Array.of(6), 0, 1)).toBe(true);
