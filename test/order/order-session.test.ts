@@ -5,6 +5,7 @@ import { ExecType, ExecutionReportDecoder, TerminateReason } from '../../src/gen
 import { Backoff } from '../../src/order/backoff.js';
 import { OrderSide, RejectReason } from '../../src/order/order-request.js';
 import { SessionState } from '../../src/order/order-session.js';
+import { nativeTransport, type OrderTransport } from '../../src/order/order-transport.js';
 import { ExchangeFixture, frame, type ExchangeOptions } from './fixtures/exchange.js';
 import { RecordingListener, pumpUntil, routerFor } from './fixtures/harness.js';
 
@@ -73,6 +74,38 @@ describe('OrderSession', () => {
     expect(exchange.terminates[0]).toBe(TerminateReason.Timeout);
     expect(router.session.disconnects).toBeGreaterThanOrEqual(1);
     expect(exchange.connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it('dates what a poll received after its recv: a stall between the poll\'s clock read and the recv is not the exchange\'s silence', async () => {
+    // given an established session (keep-alive 20 ms: silent after 60 ms) whose next receive
+    // first stalls 100 ms, as a thread stopped or preempted there would
+    let stallMs = 0;
+    const stallingTransport: OrderTransport = async (pool, options) => {
+      const connection = await nativeTransport(pool, options);
+      const receive = connection.receiver.receive.bind(connection.receiver);
+      connection.receiver.receive = () => {
+        if (stallMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
+        stallMs = 0;
+        return receive();
+      };
+      return connection;
+    };
+    const { exchange, router } = await start({}, { keepAliveIntervalMs: 20, transport: stallingTransport });
+    await pumpUntil(router, 'established', () => router.session.isEstablished);
+    // and a heartbeat from the exchange waiting in the socket
+    exchange.send(exchange.sequence());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const heartbeatsBefore = router.session.heartbeatsReceived;
+
+    // when one poll's receive stalls before taking it, and the next poll follows
+    stallMs = 100;
+    router.poll();
+    router.poll();
+
+    // then the heartbeat counts from when it was read: the session stays up
+    expect(exchange.terminates).toEqual([]);
+    expect(router.session.disconnects).toBe(0);
+    expect(router.session.heartbeatsReceived).toBe(heartbeatsBefore + 1);
   });
 
   it('gives up on an Establish that is never acknowledged, and retries', async () => {
