@@ -150,6 +150,8 @@ export class OrderSession {
   // Nanosecond times start as doubles so that their fields never change representation.
   private reconnectAtNanos = 0.5;
   private lastPollNanos = 0.5;
+  /** The poll before this one: a long gap between the two is a stall of this process. */
+  private previousPollNanos = 0.5;
   private lastSendNanos = 0.5;
   private lastReceiveNanos = 0.5;
   private readonly clock = new NanosecondClock(CLOCK_MONOTONIC);
@@ -208,6 +210,7 @@ export class OrderSession {
    */
   poll(nowNanos?: number): void {
     this.pollReadsClock = nowNanos === undefined;
+    this.previousPollNanos = this.lastPollNanos;
     if (nowNanos === undefined) {
       this.clock.update();
       this.lastPollNanos = this.clock.nanos;
@@ -313,6 +316,13 @@ export class OrderSession {
   }
 
   private service(): void {
+    // Silence counts only while this process listens. Past one keep-alive interval, a gap between
+    // two polls is a stall of its own (stopped, preempted, paused), during which the exchange may
+    // well have spoken: copy I/O hands those bytes over only on a later event-loop turn. That
+    // part of the gap is not held against the exchange; a dead one is still found a few polls on.
+    const intervalNanos = this.keepAliveIntervalMs * NANOS_PER_MS;
+    const unpolledNanos = this.lastPollNanos - this.previousPollNanos;
+    if (unpolledNanos > intervalNanos) this.lastReceiveNanos += unpolledNanos - intervalNanos;
     const generation = this.connectionGeneration;
     if (this.sender!.pendingSegments > 0) this.flush();
     if (generation === this.connectionGeneration) this.readMessages();

@@ -6,6 +6,7 @@ import { Backoff } from '../../src/order/backoff.js';
 import { OrderSide, RejectReason } from '../../src/order/order-request.js';
 import { SessionState } from '../../src/order/order-session.js';
 import { nativeTransport, type OrderTransport } from '../../src/order/order-transport.js';
+import { socketTransport } from '../../src/order/socket-transport.js';
 import { ExchangeFixture, frame, type ExchangeOptions } from './fixtures/exchange.js';
 import { RecordingListener, pumpUntil, routerFor } from './fixtures/harness.js';
 
@@ -106,6 +107,45 @@ describe('OrderSession', () => {
     expect(exchange.terminates).toEqual([]);
     expect(router.session.disconnects).toBe(0);
     expect(router.session.heartbeatsReceived).toBe(heartbeatsBefore + 1);
+  });
+
+  it('holds no stall of its own against the exchange: with copy I/O what arrived meanwhile is handed over a turn later', async () => {
+    // given an established session over the copy transport (keep-alive 20 ms: silent after 60 ms)
+    const { exchange, router } = await start({}, { keepAliveIntervalMs: 20, transport: socketTransport });
+    await pumpUntil(router, 'established', () => router.session.isEstablished);
+    const heartbeatsBefore = router.session.heartbeatsReceived;
+
+    // when the exchange heartbeats while this thread stalls 150 ms, and the session polls at once,
+    // before the event loop has handed the bytes over
+    exchange.send(exchange.sequence());
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+    router.poll();
+    router.poll();
+    await pumpUntil(router, 'the heartbeat', () => router.session.heartbeatsReceived > heartbeatsBefore);
+
+    // then the session stayed up
+    expect(exchange.terminates).toEqual([]);
+    expect(router.session.disconnects).toBe(0);
+  });
+
+  it('still finds a dead exchange when polls come further apart than the keep-alive interval', async () => {
+    // given an exchange that acknowledges but never sends anything after, polled every 30 ms with a 20 ms keep-alive
+    const { exchange, router } = await start({}, { keepAliveIntervalMs: 20 });
+    await pumpUntil(router, 'established', () => router.session.isEstablished);
+
+    // when
+    let polls = 0;
+    while (router.session.disconnects === 0 && polls < 20) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      router.poll();
+      polls++;
+    }
+
+    // then the silence was still counted, a poll at a time
+    expect(router.session.disconnects).toBe(1);
+    expect(polls).toBeLessThanOrEqual(10);
+    await pumpUntil(router, 'the Terminate', () => exchange.terminates.length > 0);
+    expect(exchange.terminates[0]).toBe(TerminateReason.Timeout);
   });
 
   it('gives up on an Establish that is never acknowledged, and retries', async () => {
