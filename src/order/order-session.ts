@@ -16,8 +16,11 @@
  * stream (bad size or encoding type) ends the session with Terminate(ProtocolError) and a
  * reconnect; a well-framed message that cannot be decoded is counted and skipped.
  *
+ * Silence is counted only while the gateway listens: the part of a stall of its own beyond one
+ * keep-alive interval is not held against the exchange (service()).
+ *
  * Connecting is the one step that needs the event loop (TcpSender.connect waits on koffi's
- * thread pool): while `needsEventLoop` is true, the hot loop must yield (await setImmediate).
+ * thread pool): while `needsEventLoop` is true, the hot loop yields to it (every 1024 passes).
  * The socket transport needs the event loop throughout: its gateway loop is event-driven.
  */
 import { FRAME_END, FRAME_ERR_SHORT_FRAME_HEADER, FRAME_ERR_SIZE_OVERRUN, FRAME_MESSAGE, describeFrameError } from '../feed/framing/framing.js';
