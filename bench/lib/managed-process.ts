@@ -21,10 +21,11 @@ export class ManagedProcess {
   private exitError: Error | undefined;
   private readonly exited: Promise<number | null>;
 
-  constructor(label: string, command: string, args: readonly string[], cpu: number | undefined) {
+  /** `environment`: variables set for the child on top of this process's. */
+  constructor(label: string, command: string, args: readonly string[], cpu: number | undefined, environment: Record<string, string> = {}) {
     this.label = label;
     const [pinnedCommand, pinnedArgs] = withCpuPinning(command, args, cpu);
-    this.child = spawn(pinnedCommand, pinnedArgs, { cwd: repoDirectory, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(pinnedCommand, pinnedArgs, { cwd: repoDirectory, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...environment } });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.deliver(line));
     const stderrTail: string[] = [];
     createInterface({ input: this.child.stderr }).on('line', (line) => {

@@ -12,6 +12,7 @@ import { histogramBaseName, newLatencyHistogram, percentileOfSentUs, percentileU
 import { combineAccounts, describeCircumstances, describeLoss, type LossAccount } from './loss-account.js';
 import { ZERO_COPY, type RunningResponder } from './responders.js';
 import type { LossyRound, ResponderResult, WorkerGc } from './results.js';
+import type { StageSummary } from './gateway-status.js';
 import { accountedTrial, whileRunning, workerGcCount } from './turns.js';
 
 /**
@@ -39,7 +40,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
   const sendLagHistograms = running.map(() => newLatencyHistogram());
   const roundHistogram = newLatencyHistogram();
   const totals = running.map(() => ({ lost: 0, sent: 0, priceMismatches: 0, spanNs: 0, roundP99s: [] as number[], account: undefined as LossAccount | undefined, lossyRounds: [] as LossyRound[] }));
-  const gcBefore = await workerGcCounts(running);
+  const gcBefore = await readGateways(running, (responder) => responder.resetStageLatency());
   for (let round = 0; round < settings.rounds; round++) {
     for (const [index, responder] of running.entries()) {
       const trial = await whileRunning(responder, async () => {
@@ -62,7 +63,10 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
       logProgress(`t2t latency round ${round + 1}/${settings.rounds} ${responder.spec.name}: p50 ${percentileUs(roundHistogram, 50)} us, p99 ${percentileUs(roundHistogram, 99)} us, lost ${trial.report.lost}${loss}; ${describeCircumstances(account)}`);
     }
   }
-  const gcAfter = await workerGcCounts(running);
+  const ownTickToTrade: Array<StageSummary | undefined> = running.map(() => undefined);
+  const gcAfter = await readGateways(running, async (responder, index) => {
+    ownTickToTrade[index] = (await responder.stageLatency())?.tick_to_trade;
+  });
   mkdirSync(resultsDirectory, { recursive: true });
   const results = running.map((responder, index): ResponderResult => {
     const histogram = histograms[index]!;
@@ -83,6 +87,7 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
         lossyRounds: total.lossyRounds,
         sendLag: { p99: percentileUs(sendLagHistograms[index]!, 99), p999: percentileUs(sendLagHistograms[index]!, 99.9), max: percentileUs(sendLagHistograms[index]!, 100) },
         ...(responder.statusUrl === undefined ? {} : { workerGc: describeGc(gcBefore[index]!, gcAfter[index]!) }),
+        ...(ownTickToTrade[index] === undefined ? {} : { ownTickToTrade: ownTickToTrade[index] }),
       },
       spectrum: histogram.totalCount === 0 ? undefined : spectrum(histogram),
       hgrmPath: path.relative(benchDirectory, files.hgrm),
@@ -93,10 +98,25 @@ export async function latencyRun(running: readonly RunningResponder[], settings:
   return { results, gc: zeroCopy?.latency?.workerGc ?? { runs: null, note: 'the zero-copy gateway did not run' } };
 }
 
-/** Each gateway's worker GC count (null for the C reference), read one at a time: two spinning workers thawed at once would share the measured core. */
-async function workerGcCounts(running: readonly RunningResponder[]): Promise<Array<number | null>> {
+/**
+ * Each gateway's worker GC count (null for the C reference) after `also` (before the rounds: its
+ * stages forget the warm-ups; after them: its own tick-to-trade is read), one gateway thawed at a
+ * time: two spinning workers thawed at once would share the measured core.
+ */
+async function readGateways(running: readonly RunningResponder[], also: (responder: RunningResponder, index: number) => Promise<void>): Promise<Array<number | null>> {
   const counts: Array<number | null> = [];
-  for (const responder of running) counts.push(responder.statusUrl === undefined ? null : await whileRunning(responder, () => workerGcCount(responder)));
+  for (const [index, responder] of running.entries()) {
+    if (responder.statusUrl === undefined) {
+      counts.push(null);
+      continue;
+    }
+    counts.push(
+      await whileRunning(responder, async () => {
+        await also(responder, index);
+        return workerGcCount(responder);
+      }),
+    );
+  }
   return counts;
 }
 

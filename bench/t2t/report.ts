@@ -243,7 +243,26 @@ export function renderT2tSection(run: SuiteRun<T2tSuiteResult>): string {
     ...goals.map((goal) => `- ${goal.status === 'met' ? 'met' : goal.status === 'missed' ? '**missed**' : 'not measured'}: ${goal.goal}: ${goal.detail}`),
     ...pairedRoundLines(reference, latencyOf(result, ZERO_COPY)),
     ...workerGcLines(result.responders),
+    ...ownTickToTradeLines(result.responders),
   ].join('\n');
+}
+
+/**
+ * Each gateway's own tick-to-trade over the latency run: the gateway's part of its figures in the
+ * table, which also hold the exchange's lateness and the delivery to the gateway.
+ */
+function ownTickToTradeLines(responders: readonly ResponderResult[]): string[] {
+  const measured = responders.filter((responder) => responder.latency?.ownTickToTrade !== undefined);
+  if (measured.length === 0) return [];
+  const described = measured.map((responder) => {
+    const own = responder.latency!.ownTickToTrade!;
+    return `${responder.name} ${own.p99} / ${own.p999} / ${own.p9999} / ${own.max}`;
+  });
+  return [
+    '',
+    `Each gateway's own tick-to-trade over the latency run (GET /latency, warm-ups excluded), from the packet's receive time to the return of the order's send, p99 / p99.9 / p99.99 / max in us: ${described.join('; ')}. ` +
+      "The receive time is the kernel's timestamp for zero-copy and AF_PACKET; for the copy baseline and the SPSC ring, when the gateway took the packet. What the table shows beyond these figures happened outside the gateway: the exchange's lateness, the delivery, the wait to be read.",
+  ];
 }
 
 /** Every gateway's worker GC runs over the latency run: the copy baseline's allocate by design, the others' must not. */

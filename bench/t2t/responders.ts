@@ -4,6 +4,7 @@
  * the others are frozen with SIGSTOP, since every one of them busy-polls the measured core and
  * a second spinner there would halve the first one's time slices.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -12,7 +13,8 @@ import { ManagedProcess } from '../lib/managed-process.js';
 import { canPinToSeparateCores, LOAD_CPU, MEASURED_CPU } from '../lib/pinning.js';
 import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
-import { gatewayStatus } from './gateway-status.js';
+import { TOKEN_ENVIRONMENT_VARIABLE } from '../../src/http/bearer-token.js';
+import { gatewayStageLatency, gatewayStatus, resetGatewayStageLatency, type StageSummary } from './gateway-status.js';
 import { FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, UNKNOWN_SCHEDULER_COUNTERS, type ResponderCounters } from './loss-account.js';
 import { allThreadsStopped, makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
@@ -47,6 +49,8 @@ export const responderSpecs: readonly ResponderSpec[] = [
 
 /** How long a responder may take to stop every thread after SIGSTOP before its turn fails. */
 const FREEZE_TIMEOUT_MS = 10_000;
+/** The gateways' bearer token for their control routes: the suite resets their stage latency once they are warm. */
+const CONTROL_TOKEN = randomUUID();
 
 /** A gateway takes seconds to start under tsx on a loaded machine, then connects with backoff. */
 const ESTABLISH_TIMEOUT_MS = 60_000;
@@ -102,7 +106,7 @@ export class RunningResponder {
       const httpPort = spec.io === undefined ? 0 : await unusedPort('tcp');
       child = spec.io === undefined
         ? new ManagedProcess(spec.name, ...realtimeCommand(cProgram('t2t_responder'), ['--feed-port', String(feed.port), '--exchange', `127.0.0.1:${exchange.tcpPort}`, '--rcvbuf', String(FEED_RECEIVE_BUFFER_BYTES)]), MEASURED_CPU)
-        : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec, feed.url, exchange.tcpPort, httpPort), LOAD_CPU);
+        : new ManagedProcess(spec.name, process.execPath, gatewayArgs(spec, feed.url, exchange.tcpPort, httpPort), LOAD_CPU, { [TOKEN_ENVIRONMENT_VARIABLE]: CONTROL_TOKEN });
       const running = child;
       const exited = running.exitCode().then(() => exitReason(running));
       // Settled either way: when the responder exits first, the exchange is stopped under this wait.
@@ -138,6 +142,16 @@ export class RunningResponder {
       rejectsByReason: (status?.rejectsByReason as Record<string, number> | undefined) ?? null,
       ...(this.hotThreadId === undefined ? UNKNOWN_SCHEDULER_COUNTERS : threadSchedulerWaits(this.process.pid!, this.hotThreadId)),
     };
+  }
+
+  /** A gateway forgets what its stages recorded so far (the warm-ups'); call it while thawed. */
+  async resetStageLatency(): Promise<void> {
+    if (this.statusUrl !== undefined) await resetGatewayStageLatency(this.statusUrl, CONTROL_TOKEN);
+  }
+
+  /** A gateway's own per-stage latency since the last reset (undefined for the C reference); call it while thawed. */
+  async stageLatency(): Promise<Record<string, StageSummary> | undefined> {
+    return this.statusUrl === undefined ? undefined : gatewayStageLatency(this.statusUrl);
   }
 
   /**

@@ -1,5 +1,6 @@
 /** What the tick-to-trade suite measures and saves (bench/build/results/t2t.json), and its report reads. */
 import type { ReceiverSweep, TrialOutcome } from '../io/sweep.js';
+import type { StageSummary } from './gateway-status.js';
 import type { LossAccount } from './loss-account.js';
 import type { RateTrial, ResponderSweep } from './rate-search.js';
 
@@ -34,6 +35,12 @@ export interface LatencyFigures {
   sendLag?: { p99: number; p999: number; max: number };
   /** A gateway's hot-path worker: its GC runs over the latency run, warm-ups included (absent for the C reference, and in runs saved before it was read). */
   workerGc?: WorkerGc;
+  /**
+   * A gateway's own tick-to-trade over the latency run, warm-ups excluded (GET /latency, us):
+   * from the kernel's receive timestamp to the order's send, so the gateway's part of the
+   * figures above, without the exchange's lateness or the loopback's delivery.
+   */
+  ownTickToTrade?: StageSummary;
 }
 
 /** A latency round that lost packets, and where they went. */

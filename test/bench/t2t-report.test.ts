@@ -144,4 +144,18 @@ describe('the tick-to-trade report', () => {
 
     expect(section).toContain("Each gateway's worker GC runs over the latency run (GET /status workerGcCount before and after, warm-ups included): zerotick zero-copy 0, zerotick copy 12, zerotick SPSC ring not exposed.");
   });
+
+  it("sets each gateway's own tick-to-trade tail beside the table, the part of its figures spent inside it", () => {
+    const own = (p99: number, max: number) => ({ count: 1000, p50: 10, p99, p999: p99 * 2, p9999: p99 * 3, max });
+    const run = result(
+      [responder(C_REFERENCE, latency(20, 30)), responder(ZERO_COPY, { ...latency(26, 48), ownTickToTrade: own(30, 900) }), responder(COPY, { ...latency(90, 4000), ownTickToTrade: own(2000, 9000) })],
+      [],
+    );
+
+    const section = renderT2tSection({ suite: 't2t', quick: false, machine: { cpuModel: 'x', cores: 2, kernel: 'k', node: 'v20', date: 'd' }, result: run });
+
+    expect(section).toContain(
+      "Each gateway's own tick-to-trade over the latency run (GET /latency, warm-ups excluded), from the packet's receive time to the return of the order's send, p99 / p99.9 / p99.99 / max in us: zerotick zero-copy 30 / 60 / 90 / 900; zerotick copy 2000 / 4000 / 6000 / 9000.",
+    );
+  });
 });
