@@ -158,8 +158,6 @@ export class OrderSession {
   private lastSendNanos = 0.5;
   private lastReceiveNanos = 0.5;
   private readonly clock = new NanosecondClock(CLOCK_MONOTONIC);
-  /** This poll reads `clock` (no time was passed in): a recv that got bytes reads it again. */
-  private pollReadsClock = true;
   /** Something was enqueued since the last poll: it counts as traffic for the heartbeat timer. */
   private sentSinceLastPoll = false;
   private bytesSentOnClosedConnections = 0;
@@ -207,12 +205,9 @@ export class OrderSession {
 
   /**
    * Reads and handles what arrived, retries a partial send, runs the timers, at `nowNanos`
-   * (CLOCK_MONOTONIC ns); without it, the session reads the clock itself, allocation-free, and
-   * again after a recv that got bytes. A caller that passes the time answers for a stall between
-   * its clock read and this call.
+   * (CLOCK_MONOTONIC ns); without it, the session reads the clock itself, allocation-free.
    */
   poll(nowNanos?: number): void {
-    this.pollReadsClock = nowNanos === undefined;
     this.previousPollNanos = this.lastPollNanos;
     if (nowNanos === undefined) {
       this.clock.update();
@@ -321,8 +316,11 @@ export class OrderSession {
   private service(): void {
     // Silence counts only while this process listens. Past one keep-alive interval, a gap between
     // two polls is a stall of its own (stopped, preempted, paused), during which the exchange may
-    // well have spoken: copy I/O hands those bytes over only on a later event-loop turn. That
-    // part of the gap is not held against the exchange; a dead one is still found a few polls on.
+    // well have spoken: bytes that arrived during a stall inside a poll, after its clock read, are
+    // dated before the stall, and copy I/O hands bytes over only on a later event-loop turn. So
+    // that part of the gap is not held against the exchange; a dead one is still found a few
+    // polls on. (Seen in the t2t bench, whose responders are frozen for seconds between turns:
+    // healthy sessions dropped a few times a run, on a thaw.)
     const intervalNanos = this.keepAliveIntervalMs * NANOS_PER_MS;
     const unpolledNanos = this.lastPollNanos - this.previousPollNanos;
     if (unpolledNanos > intervalNanos) this.lastReceiveNanos += unpolledNanos - intervalNanos;
@@ -358,14 +356,6 @@ export class OrderSession {
       return;
     }
     if (received === 0) return;
-    // Dated after the recv, not at the poll's clock read: a thread stopped or preempted between
-    // the two would date what arrived meanwhile before the stall, and the next poll would take
-    // the stall for the exchange's silence. Seen in the t2t bench, whose responders are frozen
-    // for seconds between turns: healthy sessions dropped a few times a run, on a thaw.
-    if (this.pollReadsClock) {
-      this.clock.update();
-      this.lastPollNanos = this.clock.nanos;
-    }
     this.lastReceiveNanos = this.lastPollNanos;
     const generation = this.connectionGeneration;
     const cursor = this.cursor;
