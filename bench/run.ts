@@ -3,7 +3,7 @@
  *
  * Each suite runs in its own child process(es), is saved to bench/build/results/<suite>.json,
  * and bench/RESULTS.md is rewritten from the latest saved run of every suite, under the machine
- * it ran on. Figures are only ever compared within one suite run.
+ * it ran on (lib/results-file.ts). Figures are only ever compared within one suite run.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import { backtestSuite } from './backtest/suite.js';
 import { replaySuite } from './replay/suite.js';
 import { t2tSuite } from './t2t/suite.js';
 import { benchDirectory } from './lib/paths.js';
-import { describeMachine, type MachineInfo } from './lib/machine.js';
+import { describeMachine } from './lib/machine.js';
+import { renderResults } from './lib/results-file.js';
 import type { Suite, SuiteName, SuiteRun } from './lib/suite.js';
 
 const suites: ReadonlyArray<Suite<unknown>> = [codecSuite as Suite<unknown>, ioSuite as Suite<unknown>, scrapeSuite as Suite<unknown>, t2tSuite as Suite<unknown>, replaySuite as Suite<unknown>, backtestSuite as Suite<unknown>];
@@ -49,37 +50,6 @@ function loadSavedRun(name: SuiteName): SuiteRun<unknown> | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SuiteRun<unknown>) : undefined;
 }
 
-function renderMachine(machine: MachineInfo): string {
-  return [
-    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
-    `- Kernel: ${machine.kernel}`,
-    `- Node: ${machine.node}`,
-    `- Date: ${machine.date}`,
-  ].join('\n');
-}
-
-/** RESULTS.md from the latest saved run of every suite, under the machine of the most recent one. */
-function renderResults(): string {
-  const saved = suites.map((suite) => ({ suite, run: loadSavedRun(suite.name) }));
-  const latest = saved
-    .flatMap(({ run }) => (run === undefined ? [] : [run.machine]))
-    .reduce<MachineInfo | undefined>((newest, machine) => (newest === undefined || machine.date > newest.date ? machine : newest), undefined);
-  const sections = saved.map(({ suite, run }) =>
-    run === undefined ? `## ${suite.title}\n\nNot run yet: \`npm run bench -- --only ${suite.name}\`.` : suite.render(run),
-  );
-  return [
-    '# zerotick benchmark results',
-    '',
-    'Written by `npm run bench` (bench/run.ts); do not edit by hand. Absolute times are noisy on this machine: compare rows within one section, which come from one run.',
-    '',
-    '## Machine',
-    '',
-    latest === undefined ? 'No suite has run yet.' : renderMachine(latest),
-    '',
-    ...sections.flatMap((section) => [section, '']),
-  ].join('\n');
-}
-
 async function main(): Promise<void> {
   const { quick, only, renderOnly } = parseCommandLine();
   mkdirSync(resultsDirectory, { recursive: true });
@@ -95,7 +65,8 @@ async function main(): Promise<void> {
     writeFileSync(savedRunPath(suite.name), JSON.stringify(suiteRun, null, 2));
     process.stderr.write(`bench ${suite.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  writeFileSync(resultsMarkdownPath, renderResults());
+  const previous = existsSync(resultsMarkdownPath) ? readFileSync(resultsMarkdownPath, 'utf8') : undefined;
+  writeFileSync(resultsMarkdownPath, renderResults(suites.map((suite) => ({ suite, run: loadSavedRun(suite.name) })), previous));
   process.stderr.write(`wrote ${path.relative(process.cwd(), resultsMarkdownPath)}\n`);
 }
 
