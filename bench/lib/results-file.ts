@@ -29,10 +29,16 @@ export function renderResults(saved: readonly SavedSuite[], previous: string | u
     '',
     '## Machine',
     '',
-    latest !== undefined ? renderMachine(latest) : ((previous === undefined ? undefined : previousMachine(previous)) ?? 'No suite has run yet.'),
+    machineBlock(latest, previous),
     '',
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');
+}
+
+/** The newest saved run's machine; with none, the earlier file's block, whose sections are all kept. */
+function machineBlock(latest: MachineInfo | undefined, previous: string | undefined): string {
+  if (latest !== undefined) return renderMachine(latest);
+  return (previous === undefined ? undefined : /^## Machine\n\n((?:- .*\n?)+)/m.exec(previous)?.[1]?.trimEnd()) ?? 'No suite has run yet.';
 }
 
 function renderMachine(machine: MachineInfo): string {
@@ -44,28 +50,28 @@ function renderMachine(machine: MachineInfo): string {
   ].join('\n');
 }
 
-/** The machine block of an earlier RESULTS.md, for a file whose every section is kept. */
-function previousMachine(markdown: string): string | undefined {
-  return /^## Machine\n\n((?:- .*\n?)+)/m.exec(markdown)?.[1]?.trimEnd();
-}
-
 /**
  * The section of `markdown` headed `## <title>` (or `## <title>: ...`), marked as kept with the
  * date of that file's machine block (once: a section kept again keeps its first mark);
  * undefined when there is none or it had not run.
  */
 export function keptSection(markdown: string, title: string): string | undefined {
-  const sections = markdown.split(/^(?=## )/m);
-  const section = sections.find((text) => {
-    const heading = text.slice(3, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n')).trim();
-    return heading === title || heading.startsWith(`${title}:`);
-  });
+  const section = markdown
+    .split(/^(?=## )/m)
+    .map((text) => text.trimEnd())
+    .find((text) => {
+      const heading = firstLine(text).slice('## '.length);
+      return heading === title || heading.startsWith(`${title}:`);
+    });
   if (section === undefined || section.includes('\nNot run yet: ')) return undefined;
-  const body = section.trimEnd();
-  if (body.includes(`\n\n${KEPT_MARK}`)) return body;
+  if (section.includes(`\n\n${KEPT_MARK}`)) return section;
   const date = /^- Date: (.+)$/m.exec(markdown)?.[1] ?? 'unknown';
-  const headingEnd = body.indexOf('\n');
-  const heading = headingEnd === -1 ? body : body.slice(0, headingEnd);
-  const rest = headingEnd === -1 ? '' : body.slice(headingEnd).replace(/^\n+/, '');
+  const heading = firstLine(section);
+  const rest = section.slice(heading.length).replace(/^\n+/, '');
   return `${heading}\n\n${KEPT_MARK} ${date}: this checkout has no saved run of the suite (bench/build/results)._\n\n${rest}`.trimEnd();
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end);
 }
