@@ -13,11 +13,16 @@
  *     orders that arrive after their trial ended, at its next report).
  *
  * Beside the counts, what makes them happen: how far behind schedule the exchange sent (every
- * packet's send lag), and how long the exchange and the responder's hot thread waited for a CPU
- * (schedstat run delay). A responder that waits for its core longer than its socket buffer lasts
+ * packet's send lag), how long the exchange and the responder's hot thread waited for a CPU
+ * (schedstat run delay), and how long the hypervisor ran something else on the measured core
+ * (steal time: in a VM the core itself stops, and the guest sees neither a preemption nor a
+ * sleep, only the time gone). A responder that is off its core longer than its socket buffer lasts
  * at the offered rate may lose the difference, however fast its code: on a shared machine that is
  * what most losses are (every lost packet of a probe at 40-100 k/s was a socket drop during such
- * waits; with the responder and the exchange SCHED_FIFO the C reference lost nothing up to 200 k/s).
+ * waits; with the responder and the exchange SCHED_FIFO the C reference lost nothing up to 200 k/s.
+ * The ~100 ms stalls that cost a round 1,600-1,900 packets in three runs of 2026-11-26, with no
+ * preemption and no sleep, were the hypervisor's: perf had no sample at all on the core for
+ * 100 ms in one, and the core's steal grew by 100 ms in another).
  */
 import { readFileSync } from 'node:fs';
 import type { Trial } from './exchange.js';
@@ -68,6 +73,8 @@ export interface LossAccount {
    * thread never does, so each is a wait for something (a lock, a page, a blocking call).
    */
   responderSleeps: number | null;
+  /** Steal time of the measured core (the hypervisor ran something else); null where the kernel does not report it. */
+  coreStealNs: number | null;
   /** How long the responder's socket buffer holds the offered rate's packets; null: it reads no socket. */
   socketBufferNs: number | null;
 }
@@ -80,6 +87,21 @@ export interface ResponderCounters {
   runQueueWaitNs: number | null;
   preemptions: number | null;
   sleeps: number | null;
+  /** The measured core's steal time so far (cpuStealNs). */
+  coreStealNs: number | null;
+}
+
+/** The unit of /proc/stat's times: USER_HZ, which the kernel's ABI fixes at 100 on x86. */
+const PROC_STAT_TICK_NS = 10_000_000;
+
+/**
+ * The time the hypervisor has run something else while `cpu` had work (steal, the 8th time of
+ * its /proc/stat line), in nanoseconds at the 10 ms grain of that file; null when not reported.
+ */
+export function cpuStealNs(cpu: number): number | null {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((text) => text.startsWith(`cpu${cpu} `));
+  const steal = Number(line?.trim().split(/\s+/)[8]);
+  return Number.isFinite(steal) ? steal * PROC_STAT_TICK_NS : null;
 }
 
 /** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp), or null when there is none. */
@@ -158,6 +180,7 @@ export function accountTrial(trial: Trial, before: ResponderCounters, after: Res
     responderRunQueueWaitNs: difference(after.runQueueWaitNs, before.runQueueWaitNs),
     responderPreemptions: difference(after.preemptions, before.preemptions),
     responderSleeps: difference(after.sleeps, before.sleeps),
+    coreStealNs: difference(after.coreStealNs, before.coreStealNs),
     socketBufferNs: before.socketDrops === null ? null : socketBufferNs(report.offeredRate),
   };
 }
@@ -195,6 +218,7 @@ export function combineAccounts(a: LossAccount, b: LossAccount): LossAccount {
     responderRunQueueWaitNs: addNullable(a.responderRunQueueWaitNs, b.responderRunQueueWaitNs),
     responderPreemptions: addNullable(a.responderPreemptions, b.responderPreemptions),
     responderSleeps: addNullable(a.responderSleeps, b.responderSleeps),
+    coreStealNs: addNullable(a.coreStealNs, b.coreStealNs),
     socketBufferNs: a.socketBufferNs === null || b.socketBufferNs === null ? null : Math.min(a.socketBufferNs, b.socketBufferNs),
   };
 }
@@ -210,13 +234,15 @@ export function generatorFellBehind(account: LossAccount): boolean {
 }
 
 /**
- * The responder's hot thread waited for its core, in all, at least as long as its socket buffer
- * lasts: one such wait overflows it whatever the responder's speed (a sum of short waits may not:
- * it is a possible cause, and a certain one when the mean wait per preemption is that long).
- * False when it reads no socket or its thread is unknown.
+ * The responder's hot thread was off its core, in all, at least as long as its socket buffer
+ * lasts: waiting for it (the guest's scheduler) or with the core itself taken by the hypervisor
+ * (steal). One such stall overflows the buffer whatever the responder's speed (a sum of short ones
+ * may not: it is a possible cause, and a certain one when a single stall is that long). False when
+ * it reads no socket or its thread is unknown.
  */
 export function responderPreempted(account: LossAccount): boolean {
-  return account.socketBufferNs !== null && account.responderRunQueueWaitNs !== null && account.responderRunQueueWaitNs >= account.socketBufferNs;
+  if (account.socketBufferNs === null || account.responderRunQueueWaitNs === null) return false;
+  return account.responderRunQueueWaitNs + (account.coreStealNs ?? 0) >= account.socketBufferNs;
 }
 
 /** "12.3 ms"; "-" when unknown. */
@@ -237,12 +263,13 @@ export function describeLoss(account: LossAccount): string {
   return parts.join(', ');
 }
 
-/** What the two processes went through: the exchange's schedule and load, the responder's waits for its core. */
+/** What the two processes went through: the exchange's schedule and load, the responder's waits for its core, the core's steal time. */
 export function describeCircumstances(account: LossAccount): string {
   const lostOfThem = account.lostSentLate > 0 ? `, ${account.lostSentLate} of them lost` : '';
   const exchange = `exchange sent ${account.sentLate} of ${account.sent} > ${LATE_SEND_NS / 1000} us late${lostOfThem} (max ${milliseconds(account.maxSendLagNs)}), waited ${milliseconds(account.exchangeRunQueueWaitNs)} for CPU`;
   const buffer = account.socketBufferNs === null ? '' : ` (its socket buffer lasts ${milliseconds(account.socketBufferNs)})`;
   const sleeps = account.responderSleeps === null ? '' : `, slept ${account.responderSleeps} times`;
   const responder = account.responderRunQueueWaitNs === null ? '' : `; responder's hot thread waited ${milliseconds(account.responderRunQueueWaitNs)} for its core over ${account.responderPreemptions} preemptions${sleeps}${buffer}`;
-  return `${exchange}${responder}`;
+  const steal = (account.coreStealNs ?? 0) > 0 ? `; steal on the measured core ${milliseconds(account.coreStealNs)} (the hypervisor's, counted in 10 ms ticks)` : '';
+  return `${exchange}${responder}${steal}`;
 }

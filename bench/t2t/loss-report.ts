@@ -22,10 +22,10 @@ function exchangeCell(account: LossAccount): string {
   return `${account.sentLate} late${lostOfThem}, max ${milliseconds(account.maxSendLagNs)}, waited ${milliseconds(account.exchangeRunQueueWaitNs)}`;
 }
 
-/** The responder's wait for its core, how many preemptions it took and how often it slept, beside how long its socket buffer lasts at the rate. */
+/** The responder's wait for its core, how many preemptions it took, how often it slept, and the core's steal time, beside how long its socket buffer lasts at the rate. */
 function responderCell(account: LossAccount): string {
   if (account.responderRunQueueWaitNs === null) return '-';
-  const waited = `${milliseconds(account.responderRunQueueWaitNs)} / ${account.responderPreemptions} / ${account.responderSleeps ?? '-'}`;
+  const waited = `${milliseconds(account.responderRunQueueWaitNs)} / ${account.responderPreemptions} / ${account.responderSleeps ?? '-'} / ${milliseconds(account.coreStealNs)}`;
   return account.socketBufferNs === null ? waited : `${waited} (buffer ${milliseconds(account.socketBufferNs)})`;
 }
 
@@ -47,7 +47,7 @@ const WHERE_HEADERS = ['lost', 'never sent', 'dropped before read', 'refused by 
 
 const HOW_COUNTED =
   `Never sent: the exchange's count of refused sends. Dropped before read: the kernel's drop count of the responder's UDP socket (/proc/net/udp, for the C and gateway responders alike), the gateway's source drops (GET /status, the AF_PACKET ring's), or the exchange's count of packets a full SPSC ring refused. Refused: the gateway's rejects by reason (GET /status). ` +
-  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat) / the times it was preempted / the times it slept (voluntary context switches: a spinning thread that sleeps waits for something, a lock or a page), beside how long its socket buffer holds the offered rate: a responder that waits longer than that at once loses packets however fast its code.`;
+  `Exchange: packets sent more than ${LATE_SEND_NS / 1000} us after their intended time, the worst lag, its wait for CPU (schedstat). Responder wait: the run-queue wait of the thread spinning on the measured core (schedstat) / the times it was preempted / the times it slept (voluntary context switches: a spinning thread that sleeps waits for something, a lock or a page) / the measured core's steal time (/proc/stat, in 10 ms ticks: the hypervisor ran something else on it, and the guest sees neither a preemption nor a sleep), beside how long its socket buffer holds the offered rate: a responder off its core longer than that at once loses packets however fast its code ("responder preempted").`;
 
 function lossyRoundsCell(responder: ResponderResult): string {
   const rounds = responder.latency?.lossyRounds ?? [];
@@ -103,7 +103,7 @@ export function sweepLossLines(sweeps: readonly SavedSweep[]): string[] {
   if (rows.length === 0) return [];
   return [
     '',
-    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange was behind when it could not send a packet or most of the lost ones left more than ${LATE_SEND_NS / 1000} us late, in the bursts it sends to catch up; the responder was preempted when it waited for its core longer than its socket buffer lasts):`,
+    `Where the packets of each responder's lowest lossy rate went (every attempt; the exchange was behind when it could not send a packet or most of the lost ones left more than ${LATE_SEND_NS / 1000} us late, in the bursts it sends to catch up; the responder was preempted when it was off its core, waiting for it or taken by the hypervisor, longer than its socket buffer lasts):`,
     '',
     markdownTable(['responder', 'rate #attempt', ...WHERE_HEADERS, 'exchange', 'responder wait', 'besides the responder'], rows, [false, true, true, true, true, true, true, false, true, false]),
   ];

@@ -33,7 +33,7 @@ export interface ResponderSweep extends ReceiverSweep {
   trials: RateTrial[];
   /** The lowest rate that failed had the exchange fall behind in every attempt. */
   failureGeneratorBound: boolean;
-  /** The lowest rate that failed had the responder wait for its core longer than its socket buffer lasts in every attempt. */
+  /** The lowest rate that failed had the responder off its core (responderPreempted) longer than its socket buffer lasts in every attempt. */
   failurePreempted: boolean;
 }
 

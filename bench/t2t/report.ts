@@ -31,13 +31,13 @@ function lossFreeRateOf(result: T2tSuiteResult, name: string): number | null | u
 /**
  * Why this loss-free rate is only a lower bound of what the responder sustains, or undefined when
  * it is exact: the exchange could not send more, or in every trial of the lowest rate that lost
- * the exchange fell behind its schedule or the responder waited for its core longer than its
- * socket buffer lasts.
+ * the exchange fell behind its schedule or the responder was off its core (waiting for it, or
+ * taken by the hypervisor) longer than its socket buffer lasts.
  */
 function lowerBoundReason(sweep: SavedSweep): string | undefined {
   if (sweep.limitedBySender) return 'the exchange could not send faster';
   if (sweep.failureGeneratorBound === true) return 'the exchange fell behind where it began to lose';
-  if (sweep.failurePreempted === true) return 'it waited for its core longer than its socket buffer lasts where it began to lose';
+  if (sweep.failurePreempted === true) return 'it was off its core (waiting for it, or taken by the hypervisor) longer than its socket buffer lasts where it began to lose';
   return undefined;
 }
 

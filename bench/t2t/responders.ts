@@ -15,7 +15,7 @@ import { cProgram } from '../io/receivers.js';
 import { Exchange, type FeedTarget } from './exchange.js';
 import { TOKEN_ENVIRONMENT_VARIABLE } from '../../src/http/bearer-token.js';
 import { gatewayStageLatency, gatewayStatus, resetGatewayStageLatency, type StageSummary } from './gateway-status.js';
-import { FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, UNKNOWN_SCHEDULER_COUNTERS, type ResponderCounters } from './loss-account.js';
+import { cpuStealNs, FEED_RECEIVE_BUFFER_BYTES, threadSchedulerWaits, udpSocketDrops, UNKNOWN_SCHEDULER_COUNTERS, type ResponderCounters } from './loss-account.js';
 import { allThreadsStopped, makeOtherThreadsIdle, makePinnedThreadsRealtime, realtimeCommand, threadsPinnedTo } from './realtime.js';
 
 export const C_REFERENCE = 'C reference';
@@ -141,6 +141,7 @@ export class RunningResponder {
       sourceDrops: feeds?.[0]?.sourceDrops ?? null,
       rejectsByReason: (status?.rejectsByReason as Record<string, number> | undefined) ?? null,
       ...(this.hotThreadId === undefined ? UNKNOWN_SCHEDULER_COUNTERS : threadSchedulerWaits(this.process.pid!, this.hotThreadId)),
+      coreStealNs: cpuStealNs(MEASURED_CPU),
     };
   }
 

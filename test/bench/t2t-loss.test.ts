@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trial, TrialReport } from '../../bench/t2t/exchange.js';
-import { accountTrial, combineAccounts, describeLoss, generatorFellBehind, responderPreempted, socketBufferNs, type LossAccount, type ResponderCounters } from '../../bench/t2t/loss-account.js';
+import { readFileSync } from 'node:fs';
+import { accountTrial, combineAccounts, cpuStealNs, describeCircumstances, describeLoss, generatorFellBehind, responderPreempted, socketBufferNs, type LossAccount, type ResponderCounters } from '../../bench/t2t/loss-account.js';
 import { searchLossFreeRates, type RateTrial } from '../../bench/t2t/rate-search.js';
 import { checkGoals } from '../../bench/t2t/report.js';
 import { C_REFERENCE, ZERO_COPY } from '../../bench/t2t/responders.js';
@@ -14,18 +15,20 @@ function report(fields: Partial<TrialReport>): TrialReport {
 }
 
 function counters(fields: Partial<ResponderCounters>): ResponderCounters {
-  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, preemptions: null, sleeps: null, ...fields };
+  return { socketDrops: null, sourceDrops: null, rejectsByReason: null, runQueueWaitNs: null, preemptions: null, sleeps: null, coreStealNs: null, ...fields };
 }
 
 /**
  * An account of 1000 packets at 100 k/s, the first `lost` of them dropped at the socket, the first
- * `sentLate` sent 1 ms late, the responder waiting `waitedNs` for its core.
+ * `sentLate` sent 1 ms late, the responder waiting `waitedNs` for its core, the hypervisor taking
+ * the core for `stolenNs`.
  */
-function account(lost: number, sentLate = 0, waitedNs = 0): LossAccount {
+function account(lost: number, sentLate = 0, waitedNs = 0, stolenNs = 0): LossAccount {
   const sendLagNs = BigInt64Array.from({ length: 1000 }, (_, index) => (index < sentLate ? 1_000_000n : 0n));
   const latencyNs = BigInt64Array.from({ length: 1000 }, (_, index) => (index < lost ? -1n : 50_000n));
   const trial: Trial = { report: report({ sent: 1000, lost, offeredRate: 100_000 }), latencyNs, sendLagNs };
-  return accountTrial(trial, counters({ socketDrops: 0, runQueueWaitNs: 0 }), counters({ socketDrops: lost, runQueueWaitNs: waitedNs }));
+  const before = counters({ socketDrops: 0, runQueueWaitNs: 0, coreStealNs: 5e9 });
+  return accountTrial(trial, before, counters({ socketDrops: lost, runQueueWaitNs: waitedNs, coreStealNs: 5e9 + stolenNs }));
 }
 
 describe('a trial\'s loss account', () => {
@@ -67,6 +70,28 @@ describe('a trial\'s loss account', () => {
     expect(buffer).toBeGreaterThan(0);
     expect(responderPreempted(account(10, 0, buffer))).toBe(true);
     expect(responderPreempted(account(10, 0, buffer - 1))).toBe(false);
+  });
+
+  it('counts the time the hypervisor took the measured core (steal) as time the responder was off it', () => {
+    // given a core stolen 100 ms in a trial, as in the zero-copy rounds that lost 1,600 packets with no preemption and no sleep
+    const stolen = account(1616, 0, 0, 100e6);
+
+    expect(stolen.coreStealNs).toBe(100e6);
+    expect(responderPreempted(stolen)).toBe(true);
+    expect(responderPreempted(account(10, 0, socketBufferNs(100_000) / 2, socketBufferNs(100_000) / 2))).toBe(true);
+    expect(describeCircumstances(stolen)).toContain('; steal on the measured core 100.0 ms (the hypervisor\'s, counted in 10 ms ticks)');
+    expect(describeCircumstances(account(0))).not.toContain('steal');
+    expect(combineAccounts(stolen, stolen).coreStealNs).toBe(200e6);
+  });
+
+  it('reads a CPU\'s steal time from /proc/stat, in nanoseconds', () => {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n').find((line) => line.startsWith('cpu0 '))!.trim().split(/\s+/);
+    const before = cpuStealNs(0);
+
+    expect(before).not.toBeNull();
+    expect(before! % 10_000_000).toBe(0);
+    expect(before! / 10_000_000).toBeGreaterThanOrEqual(Number(fields[8]));
+    expect(cpuStealNs(4096)).toBeNull();
   });
 });
 
