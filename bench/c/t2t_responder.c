@@ -25,8 +25,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -303,6 +305,8 @@ static void run(struct responder *responder, unsigned batch) {
 }
 
 int main(int argc, char **argv) {
+  // Frozen (SIGSTOP) between its turns, it would never see the bench die: the kernel ends it instead.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   const struct options options = parse_options(argc, argv);
   for (unsigned i = 0; i < MAX_BATCH; i++) {
     receive_iov[i] = (struct iovec){.iov_base = slots[i], .iov_len = SLOT_BYTES};
