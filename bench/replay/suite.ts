@@ -32,7 +32,7 @@ interface Mode {
   pacedRounds: number;
 }
 const FULL: Mode = { maxFilePackets: 200_000, maxLoops: 5, maxRounds: 6, pacedPackets: 50_000, pacedRounds: 8 };
-const QUICK: Mode = { maxFilePackets: 100_000, maxLoops: 1, maxRounds: 3, pacedPackets: 15_000, pacedRounds: 3 };
+const QUICK: Mode = { maxFilePackets: 50_000, maxLoops: 1, maxRounds: 2, pacedPackets: 5_000, pacedRounds: 2 };
 const PACED_SEED = 7;
 const captureDirectory = path.join(benchDirectory, 'build', 'replay');
 

@@ -40,7 +40,7 @@ interface Mode {
 }
 /** Rounds, not length, make the verdict: one window's p99 wanders by a third either way. */
 const FULL: Mode = { rounds: 20, windowMs: 4_000 };
-const QUICK: Mode = { rounds: 3, windowMs: 2_000 };
+const QUICK: Mode = { rounds: 2, windowMs: 1_500 };
 
 async function freeTcpPort(): Promise<number> {
   const server = createServer();

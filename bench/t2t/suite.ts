@@ -49,8 +49,8 @@ const FULL: Mode = {
 };
 const QUICK: Mode = {
   latency: { rounds: 2, packetsPerRound: 8_000, warmUpPackets: 2_000 },
-  settle: { packets: 12_000, minTrials: 1, trials: 6, quietSpellMs: 0, intervalNs: LATENCY_INTERVAL_NS },
-  sweep: { ladder: [25_000, 50_000, 100_000, 200_000], trialMs: 150, bisectionSteps: 0, attempts: 2 },
+  settle: { packets: 8_000, minTrials: 1, trials: 4, quietSpellMs: 0, intervalNs: LATENCY_INTERVAL_NS },
+  sweep: { ladder: [25_000, 100_000, 200_000], trialMs: 150, bisectionSteps: 0, attempts: 2 },
 };
 
 function buildCHelpers(): void {
