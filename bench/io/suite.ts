@@ -1,7 +1,7 @@
 /**
- * The I/O suite: for 64-byte and 1 KiB payloads (64 bytes only with --quick), the highest offered rate each receiver takes
- * with zero loss on loopback, the loss of each at the same offered loads, and each receiver's
- * drain rate; io/report.ts writes its RESULTS.md section.
+ * The I/O suite: for 64-byte and 1 KiB payloads (64 bytes only with --quick), the highest offered
+ * rate each receiver takes with zero loss on loopback, the loss of each at the same offered loads,
+ * and each receiver's drain rate; io/report.ts writes its RESULTS.md section.
  */
 import { spawnSync } from 'node:child_process';
 import { benchDirectory } from '../lib/paths.js';

@@ -7,6 +7,8 @@ import type { MachineInfo } from './machine.js';
 import type { Suite, SuiteRun } from './suite.js';
 
 const KEPT_MARK = '_Kept from the RESULTS.md dated';
+/** Begins the section of a suite that has never run: such a section is not kept. */
+const NOT_RUN_YET = 'Not run yet: ';
 
 export interface SavedSuite {
   suite: Pick<Suite<unknown>, 'name' | 'title' | 'render'>;
@@ -20,7 +22,7 @@ export function renderResults(saved: readonly SavedSuite[], previous: string | u
   const sections = saved.map(({ suite, run }) => {
     if (run !== undefined) return suite.render(run);
     const kept = previous === undefined ? undefined : keptSection(previous, suite.title);
-    return kept ?? `## ${suite.title}\n\nNot run yet: \`npm run bench -- --only ${suite.name}\`.`;
+    return kept ?? `## ${suite.title}\n\n${NOT_RUN_YET}\`npm run bench -- --only ${suite.name}\`.`;
   });
   return [
     '# zerotick benchmark results',
@@ -63,7 +65,7 @@ export function keptSection(markdown: string, title: string): string | undefined
       const heading = firstLine(text).slice('## '.length);
       return heading === title || heading.startsWith(`${title}:`);
     });
-  if (section === undefined || section.includes('\nNot run yet: ')) return undefined;
+  if (section === undefined || section.includes(`\n${NOT_RUN_YET}`)) return undefined;
   if (section.includes(`\n\n${KEPT_MARK}`)) return section;
   const date = /^- Date: (.+)$/m.exec(markdown)?.[1] ?? 'unknown';
   const heading = firstLine(section);
